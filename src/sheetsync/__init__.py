@@ -1,0 +1,42 @@
+"""sheetsync: plan → master → per-unit workbooks → returns → checked roll-up → email.
+
+The library is the product; the click CLI (``sheetsync.cli``) and the xlwings ribbon
+(``sheetsync.ribbon``) are thin front-ends over the functions exported here. Imports are
+lazy so that ``sheetsync --help`` and ribbon clicks start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (resolved on first access)
+_EXPORTS = {
+    "Master": "sheetsync.model",
+    "Task": "sheetsync.model",
+    "Unit": "sheetsync.model",
+    "Phase": "sheetsync.model",
+    "Finding": "sheetsync.model",
+    "read_master": "sheetsync.master",
+    "write_master": "sheetsync.master",
+    "new_master": "sheetsync.master",
+    "check_master": "sheetsync.check",
+    "annotate_master": "sheetsync.check",
+    "UnitRegistry": "sheetsync.units",
+    "build_demo": "sheetsync.demo",
+    "import_plan": "sheetsync.plan_import",
+    "split_master": "sheetsync.split",
+    "merge_returns": "sheetsync.merge",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sheetsync' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = sorted(_EXPORTS) + ["__version__"]

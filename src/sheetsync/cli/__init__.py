@@ -1,0 +1,82 @@
+"""The ``sheetsync`` command. Each command is a short function in a module of this package
+that calls one library function; modules are imported only when their command runs, so
+``sheetsync --help`` starts fast."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from sheetsync.i18n import set_lang, t
+
+# command name -> "module:function" (click commands or groups)
+COMMANDS = {
+    "new": "sheetsync.cli.master:new",
+    "check": "sheetsync.cli.master:check",
+    "demo": "sheetsync.cli.demo:demo",
+    "import-plan": "sheetsync.cli.plan:import_plan",
+    "split": "sheetsync.cli.split:split",
+    "merge": "sheetsync.cli.merge:merge",
+    "status": "sheetsync.cli.merge:status",
+    "mail": "sheetsync.cli.mail:mail",
+    "addin": "sheetsync.cli.addin:addin",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n in COMMANDS if self._available(n))
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None or not self._available(name):
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # short help from the catalogue: no command module is imported for --help
+        rows = [(n, t(f"cli.help.{n}")) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section(t("cli.commands")):
+                formatter.write_dl(rows)
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        set_lang(value)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=click.Choice(["zh", "en"]), callback=_set_lang, expose_value=False,
+              is_eager=True, help="界面语言 / interface language (default: zh, or SHEETSYNC_LANG)")
+@click.version_option(package_name="sheetsync")
+def cli() -> None:
+    """sheetsync — 实施方案任务分解、分发、回收、汇总与催报工具。"""
+
+
+def main() -> None:
+    from sheetsync.errors import SheetsyncError
+
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo(t("cli.aborted"), err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SheetsyncError as exc:
+        click.secho(t("cli.error_prefix") + str(exc), fg="red", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
