@@ -15,4 +15,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "core.refuse_overwrite": ("{file} 已存在。如需覆盖请加 --force。", "{file} exists. Use --force to overwrite."),
     "core.example_marker": ("【示例】", "[Example] "),
     "core.written": ("已生成：{file}", "Written: {file}"),
+    "core.reason_empty": ("文件为空（0 字节）", "the file is empty (0 bytes)"),
+    "core.reason_xls": ("这是旧版 .xls 格式", "it is an old .xls file"),
+    "core.reason_not_zip": ("文件不是 .xlsx 格式（可能已损坏或是其他类型的文件）", "it is not in .xlsx format (corrupt, or another kind of file)"),
+    "core.bad_category": ("单位类别“{value}”不在可选范围内，已按“其他”处理。", "Unit category '{value}' is not one of the choices; treated as Other."),
+    "core.dv_lead_title": ("牵头单位", "Lead unit"),
+    "core.dv_lead_prompt": ("从“单位”表选择，或填写“各乡镇(街道)”等分组词", "Pick from the Units sheet, or write a group word"),
+    "core.dv_target_title": ("目标值", "Target"),
+    "core.dv_target_error": ("目标值只能填数字；计量单位写在后一列。", "Target must be a number; put the unit of measure in the next column."),
+    "core.instructions_title": ("{region}{plan} 任务分解表（主表）填写说明", "{region} {plan} master workbook — how to fill in"),
+    "core.instructions_body": (
+        "1. “任务”表每行一项任务：任务编号唯一（如 1、1.1、四.(二).3）；任务名称简明；任务内容写具体要求。\n"
+        "2. “牵头单位”填一个单位；“配合单位”可填多个，用顿号（、）分隔；可写“各乡镇(街道)”“政府各部门”等分组词，表示该类全部单位。\n"
+        "3. “完成时限”可写 2026-12-31、2026年12月底、12月底或“长期坚持”“常态化”。\n"
+        "4. 有量化指标的任务：“指标”写指标名称，“目标值”只填数字，“计量单位”写次、个、%等。\n"
+        "5. “单位”表登记全部责任单位：单位名称用全称，“简称”列可登记多个简称（用顿号分隔），“所属分组”列写该单位属于的分组词（用分号分隔），并填写联系人和邮箱。\n"
+        "6. “设置”表填写地区名称、计划名称、报送周期和报送截止日期；邮件服务器等设置用于分发和催报。\n"
+        "7. 标有【示例】的行仅作示例，不会被读取，可以删除。\n"
+        "8. 填好后运行“校验主表”（sheetsync check），按提示修改标红、标黄的单元格。",
+        "1. The Tasks sheet has one task per row: a unique Task ID (1, 1.1, 4.(2).3), a short title and the details.\n"
+        "2. Lead unit: one unit. Co-units: several, separated by 、 or commas; group words such as 各乡镇(街道) mean every unit of that kind.\n"
+        "3. Deadline: 2026-12-31, 2026年12月底, 12月底, or 长期坚持 / 常态化 for ongoing work.\n"
+        "4. Numeric targets: the indicator's name in Indicator, only the number in Target, the unit of measure (times, %, …) beside it.\n"
+        "5. The Units sheet lists every responsible unit by full name, with aliases (separated by 、), the group words that include it (separated by ;), contact and email.\n"
+        "6. The Settings sheet holds the region, plan name, reporting period and due date, and the mail server used to send workbooks and reminders.\n"
+        "7. Rows marked [Example] are examples only; they are not read and can be deleted.\n"
+        "8. When done, run Check master (sheetsync check) and fix the cells marked red or amber."),
 }
+
+# help text beside each setting in the 设置 sheet
+_SETTING_HELP = {
+    "region": ("县（市、区）名称，如：示例县", "County or district name"),
+    "plan": ("实施方案名称", "Name of the implementation plan"),
+    "period": ("本期报送周期，如：2026年第4季度", "Current reporting period, e.g. 2026 Q4"),
+    "due": ("本期报送截止日期，如：2026-12-25", "Due date of this period's returns"),
+    "year": ("计划年度；“12月底”等简写日期按此年度理解", "Plan year; short dates such as 12月底 use it"),
+    "office": ("负责汇总的科室或单位", "Office that runs the roll-up"),
+    "office_contact": ("汇总联系人（写入填报说明）", "Contact person shown in the return workbooks"),
+    "office_phone": ("汇总联系电话", "Contact phone"),
+    "sheet_password": ("填报表工作表保护密码（可空）", "Sheet protection password of the return workbooks (optional)"),
+    "return_password": ("回收表被加密时用于解密的密码（可空）", "Password to open encrypted returns (optional)"),
+    "smtp_host": ("发件邮件服务器，如 smtp.example.gov.cn；留空则只生成待发邮件", "SMTP server; empty = write messages to the outbox only"),
+    "smtp_port": ("端口：STARTTLS 一般 587，SSL 一般 465", "Port: 587 for STARTTLS, 465 for SSL"),
+    "smtp_security": ("starttls / ssl / plain（plain 不加密，仅限内网且须明确允许）", "starttls / ssl / plain (plain only on an intranet, explicitly allowed)"),
+    "smtp_user": ("登录用户名；密码不写在这里，存放在系统钥匙串或环境变量 SHEETSYNC_SMTP_PASSWORD", "User name; the password lives in the system keyring or SHEETSYNC_SMTP_PASSWORD, never here"),
+    "mail_from": ("发件人邮箱地址", "Sender address"),
+    "mail_from_name": ("发件人显示名称", "Sender display name"),
+    "mail_cc": ("抄送地址（可多个，用分号分隔）", "Cc addresses (separate with ;)"),
+    "mail_to_upward": ("报送汇总表的收件人（上级单位）", "Recipients of the roll-up (superior office)"),
+    "mail_max_mb": ("单封邮件大小上限（MB，默认 20）", "Maximum message size in MB (default 20)"),
+    "mail_rate": ("每分钟最多发送的邮件数（可空）", "Maximum messages per minute (optional)"),
+    "limit_file_mb": ("单个回收文件大小上限（MB，默认 50）", "Maximum size of one returned file (MB, default 50)"),
+    "limit_entry_mb": ("压缩条目解压后大小上限（MB，默认 200）", "Maximum uncompressed size of one zip entry (MB, default 200)"),
+    "limit_ratio": ("压缩比上限（默认 100）", "Maximum compression ratio (default 100)"),
+    "limit_rows": ("回收表行数上限（默认 100000）", "Maximum rows in a returned sheet (default 100000)"),
+    "limit_cols": ("回收表列数上限（默认 200）", "Maximum columns in a returned sheet (default 200)"),
+}
+MESSAGES.update({f"setting.help.{k}": v for k, v in _SETTING_HELP.items()})

@@ -1,0 +1,104 @@
+"""Finding a table's header in sheets people made by hand.
+
+Real files have title rows above the header, two-row headers whose top row is merged
+(责任单位 over 牵头单位 | 配合单位), extra columns, columns in any order, and headers in English.
+We score each candidate row against a :class:`~sheetsync.schema.SheetSpec` and map column keys
+to column numbers, preferring the exact label over an alias and the lower row of a two-row
+header over its merged parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sheetsync.schema import SheetSpec
+from sheetsync.textnorm import norm_key
+
+Grid = list[list[Any]]
+
+
+@dataclass
+class HeaderMatch:
+    row: int  # 1-based row of the (lower) header row
+    first_data_row: int  # 1-based
+    columns: dict[str, int]  # column key -> 1-based column
+    labels: dict[str, str]  # column key -> header text found
+
+    def missing(self, spec: SheetSpec) -> list[str]:
+        return [c.key for c in spec.columns if c.required and c.key not in self.columns]
+
+
+def _label_score(label: str, spec_col: Any) -> int:
+    key = norm_key(label)
+    if not key:
+        return 0
+    key = key.rstrip("*＊:：")
+    if key in (norm_key(spec_col.zh), norm_key(spec_col.en)):
+        return 4
+    if key in (norm_key(a) for a in spec_col.aliases):
+        return 3
+    # 完成时限（年月）, 目标值(次) …: a label that starts with a known spelling
+    for s in spec_col.spellings():
+        ns = norm_key(s)
+        if len(ns) >= 2 and key.startswith(ns) and len(key) <= len(ns) + 8:
+            return 2
+    return 0
+
+
+def cell_text(grid: Grid, row: int, col: int) -> str:
+    if 1 <= row <= len(grid) and 1 <= col <= len(grid[row - 1]):
+        v = grid[row - 1][col - 1]
+        return "" if v is None else str(v)
+    return ""
+
+
+def _assign(grid: Grid, spec: SheetSpec, rows: Sequence[int]) -> tuple[int, dict[str, int], dict[str, str]]:
+    """Greedy best assignment of column keys to columns using the label rows given (lowest first)."""
+    width = max((len(grid[r - 1]) for r in rows if 1 <= r <= len(grid)), default=0)
+    scored: list[tuple[int, int, str, int, str]] = []
+    for col in range(1, width + 1):
+        for depth, r in enumerate(rows):
+            label = cell_text(grid, r, col)
+            for sc in spec.columns:
+                s = _label_score(label, sc)
+                if s:
+                    # lower header rows are more specific than merged parents
+                    scored.append((s * 10 - depth, -col, sc.key, col, label))
+    scored.sort(reverse=True)
+    used_cols: set[int] = set()
+    columns: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    total = 0
+    for s, _neg, key, col, label in scored:
+        if key in columns or col in used_cols:
+            continue
+        columns[key] = col
+        labels[key] = label
+        used_cols.add(col)
+        total += s
+    return total, columns, labels
+
+
+def find_header(grid: Grid, spec: SheetSpec, max_rows: int = 15) -> HeaderMatch | None:
+    """The best header for ``spec`` in the first ``max_rows`` rows, or None if none matches."""
+    best: tuple[int, HeaderMatch] | None = None
+    for r in range(1, min(max_rows, len(grid)) + 1):
+        for rows in ((r,), (r + 1, r)):
+            if rows[0] > len(grid):
+                continue
+            total, columns, labels = _assign(grid, spec, rows)
+            required = sum(1 for c in spec.columns if c.required and c.key in columns)
+            if len(columns) < 2 or required == 0:
+                continue
+            score = total + 100 * required
+            if len(rows) == 2:
+                # a two-row header must gain over the single row, else it is a header and a data row
+                single = _assign(grid, spec, (r,))[0]
+                if total <= single:
+                    continue
+            match = HeaderMatch(rows[0], rows[0] + 1, columns, labels)
+            if best is None or score > best[0]:
+                best = (score, match)
+    return best[1] if best else None

@@ -1,0 +1,55 @@
+"""Messages and labels of the return workbooks (``sheetsync split``)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "split.filename": ("{period}_{unit}_任务进展填报表", "{period}_{unit}_progress-report"),
+    "split.title": ("{region}{plan} {period} 任务进展填报表 — {unit}", "{region} {plan} {period} progress report — {unit}"),
+    "split.unit_label": ("填报单位：{unit}", "Unit: {unit}"),
+    "split.no_period": ("没有指定报送周期。请用 --period 指定（如“2026年第4季度”），或在主表“设置”表填写“报送周期”。",
+                        "No reporting period. Give --period (e.g. '2026 Q4') or fill in Reporting period in the master's Settings sheet."),
+    "split.no_due": ("（见通知）", "(see the notice)"),
+    "split.dv.status_title": ("完成状态", "Status"),
+    "split.dv.status_prompt": ("请从下拉列表选择：未启动、推进中、已完成、滞后、长期坚持", "Pick from the list"),
+    "split.dv.status_error": ("请从下拉列表中选择完成状态，不要手工输入其他内容。", "Pick a status from the list."),
+    "split.dv.progress_title": ("完成进度", "Progress"),
+    "split.dv.progress_prompt": ("填 0 到 100 的整数，如 80 表示完成 80%", "A whole number from 0 to 100"),
+    "split.dv.progress_error": ("完成进度只能填 0 到 100 的整数（不要加 % 号）。", "Progress must be a whole number from 0 to 100."),
+    "split.dv.value_title": ("完成值", "Achieved"),
+    "split.dv.value_prompt": ("填实际完成的数量（只填数字），与“目标值”同一计量单位", "The achieved amount, a number in the target's unit"),
+    "split.dv.value_error": ("完成值只能填数字（不小于 0）。", "Achieved must be a number (0 or more)."),
+    "split.dv.date_title": ("填报日期", "Date"),
+    "split.dv.date_error": ("请填写日期，如 2026-12-20。", "Enter a date, e.g. 2026-12-20."),
+    "split.guide_title": ("填报说明", "How to fill in"),
+    "split.guide_body": (
+        "1. 本表只列出本单位负责（牵头或配合）的任务。灰色列（任务编号、名称、内容、角色、时限、目标值）不能修改。\n"
+        "2. 每项任务填写“完成状态”（从下拉列表选择：{statuses}）和“完成进度(%)”（0–100 的整数）。\n"
+        "3. 有目标值的任务，在“完成值”填写实际完成数量（只填数字，与目标值计量单位相同）。\n"
+        "4. “进展情况”写已开展的工作和取得的成效；“存在问题”写遇到的困难；“下步计划”写下一步措施；“佐证材料”写材料名称或链接。\n"
+        "5. 在表头上方填写填报人、联系电话和填报日期。\n"
+        "6. 请不要增删行、修改表头或另存为其他格式；不要改动文件中的隐藏信息。如任务有误，请直接联系汇总单位。\n"
+        "7. 截止日期：{due}。填好后保存为 .xlsx，通过邮件回复即可，文件名可保持不变。\n"
+        "8. 联系方式：{office} {contact} {phone}",
+        "1. This workbook lists only the tasks your unit leads or supports. Grey columns cannot be changed.\n"
+        "2. For each task choose a Status from the list ({statuses}) and enter Progress (%) as a whole number from 0 to 100.\n"
+        "3. Where a task has a target, enter the achieved amount in Achieved (a number, same unit as the target).\n"
+        "4. Progress notes: what was done; Problems: difficulties met; Next steps: what comes next; Evidence: names or links of supporting material.\n"
+        "5. Fill in the reporter, phone and date above the table.\n"
+        "6. Do not add or delete rows, change the header or save in another format; do not touch the hidden information. If a task is wrong, contact the coordinating office.\n"
+        "7. Due date: {due}. Save as .xlsx and reply by email; the file name may stay as it is.\n"
+        "8. Contact: {office} {contact} {phone}"),
+    "split.dist.sheet": ("分发清单", "Distribution list"),
+    "split.dist.filename": ("分发清单", "distribution-list"),
+    "split.dist.no": ("序号", "No."),
+    "split.dist.unit": ("单位", "Unit"),
+    "split.dist.file": ("填报表文件", "Workbook"),
+    "split.dist.email": ("邮箱", "Email"),
+    "split.dist.lead": ("牵头任务数", "Lead tasks"),
+    "split.dist.co": ("配合任务数", "Co-tasks"),
+    "split.dist.note": ("说明", "Note"),
+    "split.dist.no_tasks_sheet": ("无任务单位", "Units without tasks"),
+    "split.dist.no_tasks_note": ("主表中没有该单位负责的任务，未生成填报表", "No task names this unit; no workbook made"),
+    "split.done": ("已为 {n} 个单位生成填报表：{outdir}", "Workbooks for {n} units written to {outdir}"),
+    "split.no_tasks_units": ("{n} 个单位没有任务，未生成填报表：{names}", "{n} units have no tasks and get no workbook: {names}"),
+    "split.missing_email": ("{n} 个单位没有邮箱：{names}", "{n} units have no email: {names}"),
+    "split.master_errors": ("主表有 {n} 个错误，相关任务可能未分到单位。请先运行 sheetsync check 查看。",
+                            "The master has {n} errors; some tasks may reach no unit. Run sheetsync check first."),
+}

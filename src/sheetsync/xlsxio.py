@@ -1,0 +1,201 @@
+"""Small helpers for the workbooks we write with openpyxl: styles staff expect, text that
+stays text, atomic saves.
+
+Why here: the master, the annotated copy, the return workbooks and the roll-up all need the
+same header look, column widths, wrapped rows and formula-safe text; writing them once keeps
+every file consistent and every rule (e.g. "a string starting with = is text") in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sheetsync.textnorm import has_control_chars, strip_control_chars
+
+EXCEL_MAX_TEXT = 32767
+HEADER_FONT = "黑体"
+BODY_FONT = "仿宋"
+TITLE_FONT = "方正小标宋简体"
+
+# colours used in every workbook: red = missing/overdue/error, amber = lagging/warning, green = done
+RED = "FFC7CE"
+AMBER = "FFEB9C"
+GREEN = "C6EFCE"
+GREY = "D9D9D9"
+BLUE = "DDEBF7"
+RED_TEXT = "9C0006"
+AMBER_TEXT = "9C5700"
+GREEN_TEXT = "006100"
+
+
+def safe_text(value: Any) -> tuple[Any, list[str]]:
+    """A value ready for a cell, and what had to change (``control-chars``, ``text-too-long``).
+
+    Control characters are removed (Excel refuses them) and text longer than Excel's 32,767
+    characters is cut — both reported by the caller, never silent.
+    """
+    problems: list[str] = []
+    if isinstance(value, str):
+        if has_control_chars(value):
+            value = strip_control_chars(value)
+            problems.append("control-chars")
+        if len(value) > EXCEL_MAX_TEXT:
+            value = value[:EXCEL_MAX_TEXT]
+            problems.append("text-too-long")
+    return value, problems
+
+
+def set_value(cell: Any, value: Any) -> Any:
+    """Write ``value`` keeping text as text: openpyxl turns any string starting with "=" into a formula."""
+    value, _ = safe_text(value)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in Excel's width units: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(texts: Iterable[tuple[str, float]], line_height: float = 16.0, max_lines: int = 25) -> float:
+    """Height that shows wrapped text fully: ``texts`` are (text, column width) pairs."""
+    lines = 1
+    for text, width in texts:
+        if not text:
+            continue
+        usable = max(width - 1.5, 4)
+        n = sum(max(1, math.ceil(display_width(part) / usable)) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return min(lines, max_lines) * line_height + 4
+
+
+def styles() -> dict[str, Any]:
+    """openpyxl style objects, built lazily (openpyxl import is slow)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "title": Font(name=TITLE_FONT, size=16, bold=True),
+        "header_font": Font(name=HEADER_FONT, size=11, bold=True),
+        "header_fill": PatternFill("solid", fgColor=GREY),
+        "locked_fill": PatternFill("solid", fgColor="F2F2F2"),
+        "input_fill": PatternFill("solid", fgColor="FFFFFF"),
+        "body_font": Font(name=BODY_FONT, size=11),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "wrap": Alignment(vertical="top", wrap_text=True),
+        "top": Alignment(vertical="top"),
+    }
+
+
+def fill(color: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
+
+
+def write_header(ws: Any, row: int, labels: Sequence[str], widths: Sequence[float] | None = None) -> None:
+    from openpyxl.utils import get_column_letter
+
+    st = styles()
+    for i, label in enumerate(labels, start=1):
+        c = ws.cell(row=row, column=i)
+        set_value(c, label)
+        c.font, c.fill, c.border, c.alignment = st["header_font"], st["header_fill"], st["border"], st["center"]
+        if widths:
+            ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
+    ws.row_dimensions[row].height = 30
+
+
+def write_rows(ws: Any, first_row: int, rows: Iterable[Sequence[Any]], widths: Sequence[float],
+               wrap: Sequence[bool] | None = None) -> int:
+    """Body rows with borders, wrapping and heights that show the text; returns the next free row."""
+    st = styles()
+    r = first_row
+    for values in rows:
+        for i, v in enumerate(values, start=1):
+            c = ws.cell(row=r, column=i)
+            set_value(c, v)
+            c.font, c.border = st["body_font"], st["border"]
+            c.alignment = st["wrap"] if (wrap is None or wrap[i - 1]) else st["top"]
+        ws.row_dimensions[r].height = row_height(
+            (str(v) if v is not None else "", widths[i]) for i, v in enumerate(values) if i < len(widths)
+        )
+        r += 1
+    return r
+
+
+def finish_table(ws: Any, header_row: int, last_row: int, ncols: int, freeze_col: int = 1) -> None:
+    """Freeze panes below the header, filters on the header, landscape print fitting the width."""
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=freeze_col)
+    if last_row >= header_row:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
+    print_setup(ws, header_row)
+
+
+def print_setup(ws: Any, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header_row}"
+    ws.print_options.horizontalCentered = True
+
+
+def save_atomic(wb: Any, path: Path, retries: int = 3, wait: float = 1.0) -> Path:
+    """Save next to the target then replace it: a crash never leaves a half-written file.
+
+    On Windows a file open in Excel cannot be replaced; we retry a few times, then raise a
+    clear :class:`LockedError` naming the file.
+    """
+    from sheetsync.errors import LockedError
+    from sheetsync.i18n import t
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        if hasattr(wb, "save"):
+            wb.save(tmp)
+        else:  # a callable writing to the path (XlsxWriter workbooks are bound to a filename)
+            wb(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        for attempt in range(retries):
+            try:
+                os.replace(tmp, path)
+                return path
+            except PermissionError:
+                if attempt == retries - 1:
+                    raise LockedError(t("core.file_locked", file=str(path)), file=str(path)) from None
+                time.sleep(wait)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+def clean_stale_temps(folder: Path, stem: str, older_than: float = 0.0) -> list[Path]:
+    """Remove temp files a killed save left behind (``.{stem}.*.tmp.xlsx``)."""
+    removed = []
+    now = time.time()
+    for p in Path(folder).glob(f".{stem}.*.tmp.xlsx"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime >= older_than:
+                p.unlink()
+                removed.append(p)
+    return removed
