@@ -34,7 +34,15 @@ _ADMIN_PREFIX = re.compile(r"^(中共)?[^\s]{0,8}?(县|区|市|旗)(?=委|政府
 def is_group_word(text: str) -> bool:
     """各乡镇(街道), 政府各部门, 县委各部委, 区直各部门, 各成员单位 … name many units at once."""
     key = norm_key(text)
-    return "各" in key or key.endswith("等部门") or key.endswith("等单位")
+    if "各" in key or key.endswith("等部门") or key.endswith("等单位"):
+        return True
+    # 有关部门, 县直相关单位, 领导小组成员单位, 所有乡镇: many units, none named
+    return bool(_VAGUE_GROUP.search(key))
+
+
+_VAGUE_GROUP = re.compile(r"(有关|相关|所有|全体|其他|其它)(的)?(部门|单位|乡镇|街道|科室|股室|企业|成员)"
+                          r"|成员单位$|^(乡镇|乡镇街道|乡镇\(街道\)|街道|部门|单位)$"
+                          r"|^(县|区|市|旗)直(机关)?(部门|单位)$")
 
 
 def split_unit_list(text: str, known_groups: Iterable[str] = ()) -> list[str]:
