@@ -1,0 +1,41 @@
+"""``sheetsync import-plan``: an implementation plan (.txt/.md/.docx) → master workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from sheetsync.i18n import t
+
+
+@click.command("import-plan")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出主表（.xlsx） / master workbook to write")
+@click.option("--master", "existing", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="合并到已有主表（不修改原文件） / merge into an existing master (not modified)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite an existing output")
+def import_plan(plan: Path, output: Path, existing: Path | None, as_json: bool, force: bool) -> None:
+    """把实施方案（txt/md/docx）导入为任务分解表（主表）。"""
+    from sheetsync.errors import SheetsyncError
+    from sheetsync.master import read_master, write_master
+    from sheetsync.plan_import import import_plan as run
+
+    if existing is not None and output.resolve() == existing.resolve():
+        raise SheetsyncError(t("plan.output_is_master"), file=str(output))
+    if output.exists() and not force:
+        raise SheetsyncError(t("plan.output_exists", file=output), file=str(output))
+    result = run(plan, read_master(existing) if existing is not None else None)
+    write_master(result.master, output)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    with_units = sum(1 for it in result.tasks if it.task.responsible)
+    click.echo(t("plan.summary", file=plan.name, tasks=len(result.tasks), with_units=with_units,
+                 units=len(result.new_units), phases=len(result.master.phases)))
+    for w in result.warnings:
+        click.secho(t("plan.warning_prefix") + w, fg="yellow")
+    click.echo(t("plan.written", file=output))

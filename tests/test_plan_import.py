@@ -1,0 +1,482 @@
+"""Plan import on real county plans (../shared/plans) and on plans written here in several notations.
+
+Expected ids and unit sets below were written by hand from reading the documents, not produced
+by the importer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from sheetsync.errors import SheetsyncError
+from sheetsync.i18n import set_lang
+from sheetsync.model import Master, Unit
+from sheetsync.plan_import import import_plan
+
+PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
+HERE = Path(__file__).resolve().parent
+
+
+def plan(name: str) -> Path:
+    p = PLANS / name
+    if not p.is_file():
+        pytest.skip(f"real plan {name} not available: expected the shared plans at {PLANS}")
+    return p
+
+
+@pytest.fixture(autouse=True)
+def _zh():
+    set_lang("zh")
+    yield
+    set_lang(None)
+
+
+def by_id(result) -> dict[str, tuple[str, set[str]]]:
+    return {it.task.id: (it.task.lead, set(it.task.co_units)) for it in result.tasks}
+
+
+# ---------------------------------------------------------------- 贺兰县 2020
+HELAN_ALL = {"各工业园区", "县委各部委", "政府各部门", "各人民团体", "各企事业单位", "各乡镇场、街道"}
+HELAN_EXPECTED = {
+    "四.(一)": ("县委组织部", {"县委统战部", "妇联", "民政局", "农业农村局", "商务和投资促进局", "教育体育局"}),
+    "四.(二).1": ("教育体育局", {"文联"}),
+    "四.(二).2": ("各工业园区", HELAN_ALL - {"各工业园区"}),
+    "四.(二).3": ("县委宣传部", {"文化馆", "各乡镇场、街道"}),
+    "四.(二).4": ("县委宣传部", {"县委统战部", "融媒体中心", "文化馆", "图书馆", "各乡镇场、街道"}),
+    "四.(三).1": ("县委统战部", {"网信办", "文化旅游广电局", "融媒体中心", "图书馆"}),
+    "四.(三).2": ("各工业园区", HELAN_ALL - {"各工业园区"}),
+    "四.(三).3": ("县委宣传部", {"县委统战部", "网信办", "公安局"}),
+    "四.(四)": ("各工业园区", HELAN_ALL - {"各工业园区"}),
+    "四.(五)": ("各工业园区", HELAN_ALL - {"各工业园区"}),
+    "四.(六).1": ("县委统战部", {"司法局", "公安局", "各乡镇场、街道"}),
+    "四.(六).2": ("公安局", {"各乡镇场、街道"}),
+    "四.(六).3": ("县委统战部", {"政法委", "网信办", "法院", "公安局", "司法局", "信访局"}),
+}
+HELAN_UNITS = {"县委组织部", "县委统战部", "妇联", "民政局", "农业农村局", "商务和投资促进局", "教育体育局", "文联",
+               "县委宣传部", "文化馆", "融媒体中心", "图书馆", "网信办", "文化旅游广电局", "公安局", "司法局",
+               "政法委", "法院", "信访局"}
+
+
+def test_helan_tasks_ids_and_units():
+    result = import_plan(plan("helan-2020-plan.txt"))
+    assert [it.task.id for it in result.tasks] == list(HELAN_EXPECTED)
+    assert by_id(result) == HELAN_EXPECTED
+    assert {u.name for u in result.master.units} == HELAN_UNITS
+    # 保障措施 (五、) has no responsible units and is not a task section
+    assert not any(it.task.id.startswith("五") for it in result.tasks)
+
+
+def test_helan_titles_details_and_settings():
+    result = import_plan(plan("helan-2020-plan.txt"))
+    first = result.master.task("四.(一)")
+    assert first.title == "深入实施民族团结进步创建“细胞工程”"
+    assert first.content.startswith("以民族团结进步创建“十进”为主渠道")
+    assert "责任单位" not in first.content
+    assert result.master.task("四.(二).1").title == "加强青少年思想教育"
+    assert result.master.settings["plan"] == "贺兰县2020年民族团结进步创建工作实施方案"
+    assert result.master.settings["region"] == "贺兰县"
+    assert result.master.settings["year"] == "2020"
+
+
+def test_helan_short_form_resolved_and_reported():
+    result = import_plan(plan("helan-2020-plan.txt"))
+    units = {u.name: u for u in result.master.units}
+    assert "统战部" not in units
+    assert units["县委统战部"].aliases == ["统战部"]
+    assert any("统战部" in w and "县委统战部" in w for w in result.warnings)
+
+
+def test_helan_groups_are_not_units_and_categories_inferred():
+    result = import_plan(plan("helan-2020-plan.txt"))
+    names = {u.name for u in result.master.units}
+    assert not names & HELAN_ALL
+    assert not any("各" in n for n in names)
+    cats = {u.name: u.category for u in result.master.units}
+    assert cats["县委组织部"] == "party" and cats["县委统战部"] == "party"
+    assert cats["民政局"] == "government" and cats["妇联"] == "mass" and cats["文联"] == "mass"
+    assert all(u.inferred for u in result.master.units)
+    groups = result.to_json()["tasks"][2]["groups"]
+    assert set(groups) == HELAN_ALL
+
+
+# ---------------------------------------------------------------- 本溪高新区 2021
+BENXI_EXPECTED = {
+    "1": ("组织人事部", {"党群工作部"}),
+    "2": ("党群工作部", {"高教办"}),
+    "3": ("党群工作部", set()),
+    "4": ("党群工作部", set()),
+    "5": ("党群工作部", set()),
+    "6": ("党群工作部", {"综治信访局"}),
+    "7": ("党群工作部", set()),
+    "8": ("党群工作部", set()),
+    "9": ("党群工作部", {"高教办", "基层治理和社会事业局", "经济发展局", "工商联"}),
+    "10": ("党群工作部", {"综治信访局", "高教办", "公安分局", "基层治理和社会事业局", "卫管办"}),
+    "11": ("党群工作部", {"基层治理和社会事业局", "市场监督管理分局"}),
+    "12": ("区直各部门", {"各街道"}),
+    "13": ("区直各部门", {"各街道"}),
+    "14": ("组织人事部", {"党群工作部", "基层治理和社会事业局", "经济发展局", "生态管理办公室"}),
+    "15": ("人大工委办公室", {"政协工委办公室", "党群工作部", "综治信访局"}),
+}
+
+
+def test_benxi_tasks_ids_and_units():
+    result = import_plan(plan("benxi-2021-plan.txt"))
+    assert [it.task.id for it in result.tasks] == list(BENXI_EXPECTED)
+    assert by_id(result) == BENXI_EXPECTED
+    names = {u.name for u in result.master.units}
+    assert "区直各部门" not in names and "各街道" not in names
+    assert {u.name: u.category for u in result.master.units}["工商联"] == "mass"
+    t1 = result.master.task("1")
+    assert t1.title == "推动民族团结进步教育常态化"
+    assert "责任单位" not in t1.content and t1.content.endswith("中华民族共同体意识。")
+
+
+# ---------------------------------------------------------------- no units, not a plan
+def test_collection_invents_no_units():
+    result = import_plan(plan("plans-collection.txt"))
+    assert result.master.units == []
+    assert result.tasks, "the compilation does have numbered task items"
+    assert all(not it.task.lead and not it.task.co_units for it in result.tasks)
+    assert any("没有写明责任单位" in w for w in result.warnings)
+    # the people of the 领导小组 never become units
+    assert "张林" not in json.dumps(result.to_json(), ensure_ascii=False)
+
+
+def test_report_is_not_a_plan():
+    path = plan("inner-mongolia-2022-report.txt")
+    with pytest.raises(SheetsyncError) as exc:
+        import_plan(path)
+    assert "没有找到任务结构" in str(exc.value) and path.name in str(exc.value)
+    set_lang("en")
+    with pytest.raises(SheetsyncError, match="No task structure found"):
+        import_plan(path)
+
+
+def test_tasks_without_units_are_flagged_by_check(tmp_path):
+    check = pytest.importorskip("sheetsync.check")
+    p = tmp_path / "plan.txt"
+    p.write_text("示例县文明村镇创建工作方案\n一、工作任务\n1.开展评选活动。评选文明家庭。\n2.整治村容村貌。\n"
+                 "二、保障措施\n加强领导。\n", encoding="utf-8")
+    result = import_plan(p)
+    assert [it.task.id for it in result.tasks] == ["1", "2"]
+    assert result.master.units == []
+    assert any("没有写明责任单位" in w for w in result.warnings)
+    codes = [f.code for f in check.check_master(result.master)]
+    assert codes.count("no-responsible-unit") == 2
+
+
+# ---------------------------------------------------------------- notations (own text, fictional county)
+SAMPLE_MD = """# 示例县2023年乡村文化振兴工作实施方案
+
+您当前的位置：首页 > 政务公开 > 通知公告
+索引号：000/2023-01  发布日期：2023-02-01
+
+为推进乡村文化振兴，结合我县实际，制定本方案。
+
+## 一、工作目标
+
+到2023年底，全县村级文化服务中心覆盖率达到95%以上。
+
+## 二、重点任务
+
+### （一）加强阵地建设
+
+1.建设乡村书屋。新建乡村书屋25个，实现行政村全覆盖。（牵头单位：县文化和旅游局；配合单位：县财政局、各乡镇（街道））
+
+2.开展文化下乡。每年开展送戏下乡活动不少于2次。〔责任单位:县文化和旅游局、县委宣传部〕
+
+3.加强宣传报道。（责任单位：县融媒体中心、县委网信办等）
+
+### （二）培育文化队伍
+
+1.培训文化骨干。【责任单位】县委党校(县行政学校)、县人社局。完成时限：2023年6月底前。
+
+2.发展志愿者。志愿者占比不少于10%。
+
+责任单位：团县委（牵头）、县妇联、各乡镇场、街道
+
+3.评选文明家庭。在全县开展评选活动，11月30日前完成（县委宣传部牵头，县妇联、各村（社区）配合）
+
+## 三、实施步骤
+
+（一）动员部署阶段（2023年2月—2023年3月）。3月15日前完成摸底。
+
+（二）集中推进阶段（2023年4月至10月）。
+
+（三）总结验收阶段（2023年11月—12月）。11月30日前上报总结。
+
+## 四、保障措施
+
+（一）加强组织领导。成立领导小组，组长：张三。 责任领导：李四
+
+附件下载
+扫一扫在手机打开当前页
+"""
+
+
+def test_markdown_notations(tmp_path):
+    p = tmp_path / "plan.md"
+    p.write_text(SAMPLE_MD, encoding="utf-8")
+    result = import_plan(p)
+    assert by_id(result) == {
+        "二.(一).1": ("县文化和旅游局", {"县财政局", "各乡镇（街道）"}),
+        "二.(一).2": ("县文化和旅游局", {"县委宣传部"}),
+        "二.(一).3": ("县融媒体中心", {"县委网信办"}),
+        "二.(二).1": ("县委党校(县行政学校)", {"县人社局"}),
+        "二.(二).2": ("团县委", {"县妇联", "各乡镇场、街道"}),
+        "二.(二).3": ("县委宣传部", {"县妇联", "各村（社区）"}),
+    }
+    m = result.master
+    assert m.task("二.(二).1").deadline == "2023年6月底前"
+    assert m.task("二.(二).3").deadline == "11月30日前"
+    t1, t2, t5 = m.task("二.(一).1"), m.task("二.(一).2"), m.task("二.(二).2")
+    assert (t1.target, t1.target_unit) == (25, "个")
+    assert (t2.target, t2.target_unit, t2.indicator) == (2, "次", "每年开展送戏下乡活动")
+    assert (t5.target, t5.target_unit) == (10, "%")
+    names = {u.name: u.category for u in m.units}
+    assert names == {"县文化和旅游局": "government", "县财政局": "government", "县委宣传部": "party",
+                     "县融媒体中心": "enterprise", "县委网信办": "party", "县委党校(县行政学校)": "party",
+                     "县人社局": "government", "团县委": "mass", "县妇联": "mass"}
+    assert [(p.name, p.start.isoformat(), p.end.isoformat()) for p in m.phases] == [
+        ("动员部署阶段", "2023-02-01", "2023-03-31"),
+        ("集中推进阶段", "2023-04-01", "2023-10-31"),
+        ("总结验收阶段", "2023-11-01", "2023-12-31"),
+    ]
+    assert "2023年3月15日前" in m.phases[0].note
+    assert any("二.(一).3" in w and "等" in w for w in result.warnings)
+    assert m.settings == {"plan": "示例县2023年乡村文化振兴工作实施方案", "region": "示例县", "year": "2023"}
+    text = json.dumps(result.to_json(), ensure_ascii=False)
+    assert "张三" not in text and "李四" not in text and "首页" not in text
+
+
+def test_to_json_shape(tmp_path):
+    p = tmp_path / "plan.md"
+    p.write_text(SAMPLE_MD, encoding="utf-8")
+    j = import_plan(p).to_json()
+    assert set(j) == {"tasks", "phases", "units", "warnings"}
+    task = j["tasks"][0]
+    assert set(task) >= {"id", "title", "lead", "co_units", "groups", "deadline", "target"}
+    assert task["co_units"] == ["县财政局"] and task["groups"] == ["各乡镇（街道）"]
+    assert task["target"]["value"] == 25 and task["target"]["unit"] == "个"
+    assert j["phases"][0]["start"] == "2023-02-01"
+    json.dumps(j, ensure_ascii=False)
+
+
+def test_top_level_tasks_with_explicit_roles(tmp_path):
+    p = tmp_path / "plan.txt"
+    p.write_text(
+        "示例区营商环境提升行动方案\n"
+        "一、优化审批服务。推行一窗通办。\n牵头单位：区行政审批局\n配合单位：区发改委、区直有关部门\n"
+        "二、规范涉企检查。\n责任单位：区市场监管局、区司法局（牵头）\n"
+        "三、强化监督考核。（区委督查室负责）\n四、做好宣传。（具体负责宣传报道）\n"
+        "五、推广典型。\n", encoding="utf-8")
+    result = import_plan(p)
+    assert by_id(result) == {
+        "一": ("区行政审批局", {"区发改委", "区直有关部门"}),
+        "二": ("区司法局", {"区市场监管局"}),
+        "三": ("区委督查室", set()),
+        "四": ("", set()),
+        "五": ("", set()),
+    }
+    assert result.master.task("四").title == "做好宣传"
+    assert {u.name for u in result.master.units} == {"区行政审批局", "区发改委", "区市场监管局", "区司法局", "区委督查室"}
+    assert any("四、五" in w for w in result.warnings)
+
+
+def test_gbk_text_and_unreadable_files(tmp_path):
+    p = tmp_path / "plan.txt"
+    p.write_bytes("示例县工作方案\n一、重点任务\n1.加强教育。（责任单位：县教育局）\n".encode("gb18030"))
+    assert by_id(import_plan(p)) == {"1": ("县教育局", set())}
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a zip file")
+    with pytest.raises(SheetsyncError, match="broken.docx"):
+        import_plan(bad)
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(SheetsyncError, match="old.doc"):
+        import_plan(old)
+
+
+# ---------------------------------------------------------------- docx: paragraphs with Word numbering, tables
+_NUMBERING = """<w:abstractNum {ns} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="(%2)"/></w:lvl>
+<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>"""
+
+
+def _numbered_docx(lines: list[str], path: Path) -> None:
+    """Headings 一、/(一)/1. become Word auto-numbered paragraphs (the number is not in the text)."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(_NUMBERING.format(ns=nsdecls("w"))))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    patterns = [(0, r"^[一二三四五六七八九十]+、"), (1, r"^[(（][一二三四五六七八九十]+[)）]"), (2, r"^\d+\.(?!\d)")]
+    for line in lines:
+        for level, rx in patterns:
+            m = re.match(rx, line)
+            if m:
+                para = document.add_paragraph(line[m.end():])
+                para._p.get_or_add_pPr().append(parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+                break
+        else:
+            document.add_paragraph(line)
+    document.save(str(path))
+
+
+def test_docx_paragraphs_with_word_numbering_import_like_text(tmp_path):
+    src = plan("helan-2020-plan.txt")
+    lines = [ln.strip() for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    path = tmp_path / "helan.docx"
+    _numbered_docx(lines, path)
+    assert "四、" not in docx.Document(str(path)).paragraphs[30].text  # numbers live in numbering.xml
+    from_docx = import_plan(path).to_json()
+    from_text = import_plan(src).to_json()
+    assert [t["id"] for t in from_docx["tasks"]] == list(HELAN_EXPECTED)
+    assert from_docx["tasks"] == from_text["tasks"]
+    assert from_docx["units"] == from_text["units"]
+
+
+def test_docx_breakdown_table_imports_like_text(tmp_path):
+    src = plan("benxi-2021-plan.txt")
+    document = docx.Document()
+    document.add_paragraph("关于全面深入持久开展民族团结进步创建工作铸牢中华民族共同体意识的实施方案")
+    document.add_paragraph("附件：任务分解表")
+    table = document.add_table(rows=1, cols=5)
+    for cell, head in zip(table.rows[0].cells, ["序号", "重点任务", "具体措施", "牵头单位", "配合单位"], strict=False):
+        cell.text = head
+    # rows built straight from the plan text: N.title。detail（责任单位：A、B…）
+    item = re.compile(r"^(\d+)\.([^。]+)。(.*)（责任单位：(.+)）$")
+    for line in src.read_text(encoding="utf-8").splitlines():
+        m = item.match(line.strip())
+        if not m:
+            continue
+        names = m.group(4).split("、")
+        row = table.add_row().cells
+        row[0].text, row[1].text, row[2].text = m.group(1), m.group(2), m.group(3)
+        row[3].text, row[4].text = names[0], "、".join(names[1:])
+    path = tmp_path / "benxi-table.docx"
+    document.save(str(path))
+    from_table = import_plan(path)
+    from_text = import_plan(src)
+    assert from_table.source == "table"
+    assert by_id(from_table) == by_id(from_text) == BENXI_EXPECTED
+    assert [it.task.title for it in from_table.tasks] == [it.task.title for it in from_text.tasks]
+
+
+def test_docx_table_with_responsible_column_and_sections(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("示例县2024年全民健身工作方案")
+    table = document.add_table(rows=1, cols=5)
+    for cell, head in zip(table.rows[0].cells, ["序号", "工作任务", "责任单位（部门）", "完成时限", "目标值"], strict=False):
+        cell.text = head
+    section = table.add_row()
+    merged = section.cells[0].merge(section.cells[4])
+    merged.text = "一、场地建设"
+    rows = [
+        ("1", "新建健身步道", "县体育中心（牵头）、县住建局", "2024年10月底前", "不少于20公里"),
+        ("2", "更新健身器材", "各乡镇（街道）", "长期坚持", ""),
+    ]
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=False):
+            cell.text = value
+    path = tmp_path / "fitness.docx"
+    document.save(str(path))
+    result = import_plan(path)
+    assert by_id(result) == {"1": ("县体育中心", {"县住建局"}), "2": ("各乡镇（街道）", set())}
+    t1 = result.master.task("1")
+    assert (t1.deadline, t1.target, t1.target_unit) == ("2024年10月底前", 20, "公里")
+    assert result.master.task("2").deadline == "长期坚持"
+    assert {u.name for u in result.master.units} == {"县体育中心", "县住建局"}
+
+
+# ---------------------------------------------------------------- merging into an existing master
+def _existing() -> Master:
+    return Master(
+        units=[Unit("县委统战部", aliases=["统战部"], category="party", email="tzb@example.org"),
+               Unit("贺兰县公安局", category="government")],
+        settings={"region": "贺兰县", "plan": "旧计划"},
+    )
+
+
+def test_merge_uses_the_registry_of_the_existing_master():
+    existing = _existing()
+    result = import_plan(plan("helan-2020-plan.txt"), existing=existing)
+    m = result.master
+    assert m.task("四.(六).2").lead == "贺兰县公安局"  # 公安局 resolved through the registry
+    names = [u.name for u in m.units]
+    assert names[:2] == ["县委统战部", "贺兰县公安局"]
+    assert "公安局" not in names and names.count("县委统战部") == 1
+    assert {u.name for u in result.new_units} == HELAN_UNITS - {"县委统战部", "公安局"}
+    assert m.settings["plan"] == "旧计划" and m.settings["year"] == "2020"
+    assert len(existing.units) == 2 and existing.tasks == []  # the caller's master is not modified
+    # importing the same plan again updates tasks instead of doubling them
+    again = import_plan(plan("helan-2020-plan.txt"), existing=m)
+    assert len(again.master.tasks) == 13 and again.new_units == []
+
+
+# ---------------------------------------------------------------- CLI
+def _cli():
+    from sheetsync.cli import cli
+
+    return cli
+
+
+def test_cli_writes_master_and_refuses_to_overwrite(tmp_path):
+    pytest.importorskip("sheetsync.master")
+    from sheetsync.master import read_master
+
+    src = tmp_path / "plan.md"
+    src.write_text(SAMPLE_MD, encoding="utf-8")
+    out = tmp_path / "master.xlsx"
+    runner = CliRunner()
+    r = runner.invoke(_cli(), ["import-plan", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "6 项任务" in r.output
+    back = read_master(out)
+    assert [t.id for t in back.tasks] == ["二.(一).1", "二.(一).2", "二.(一).3", "二.(二).1", "二.(二).2", "二.(二).3"]
+    assert back.task("二.(二).2").lead == "团县委"
+    assert len(back.phases) == 3 and len(back.units) == 9
+    before = out.read_bytes()
+    r = runner.invoke(_cli(), ["import-plan", str(src), "-o", str(out)])
+    assert r.exit_code != 0 and out.read_bytes() == before
+    r = runner.invoke(_cli(), ["import-plan", str(src), "-o", str(out), "--force", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["tasks"][0]["id"] == "二.(一).1"
+
+
+def test_cli_merge_writes_new_file_and_leaves_existing_alone(tmp_path):
+    pytest.importorskip("sheetsync.master")
+    from sheetsync.master import read_master, write_master
+
+    existing = tmp_path / "existing.xlsx"
+    write_master(_existing(), existing)
+    before = existing.read_bytes()
+    out = tmp_path / "merged.xlsx"
+    r = CliRunner().invoke(_cli(), ["import-plan", str(plan("helan-2020-plan.txt")), "--master", str(existing),
+                                    "-o", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    assert existing.read_bytes() == before
+    merged = read_master(out)
+    assert len(merged.tasks) == 13
+    assert merged.task("四.(六).2").lead == "贺兰县公安局"
+    r = CliRunner().invoke(_cli(), ["import-plan", str(plan("helan-2020-plan.txt")), "--master", str(existing),
+                                    "-o", str(existing), "--force"])
+    assert r.exit_code != 0 and existing.read_bytes() == before
+
+
+def test_cli_no_structure_writes_nothing(tmp_path):
+    out = tmp_path / "m.xlsx"
+    r = CliRunner().invoke(_cli(), ["import-plan", str(plan("inner-mongolia-2022-report.txt")), "-o", str(out)])
+    assert r.exit_code != 0
+    assert not out.exists()
