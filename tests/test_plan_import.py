@@ -480,3 +480,67 @@ def test_cli_no_structure_writes_nothing(tmp_path):
     r = CliRunner().invoke(_cli(), ["import-plan", str(plan("inner-mongolia-2022-report.txt")), "-o", str(out)])
     assert r.exit_code != 0
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- more notations other counties use
+QINGLIAN = """示例县关于推进清廉机关建设的实施方案
+为深入推进清廉机关建设，制定本方案。
+一、总体要求
+坚持以人民为中心。
+二、主要任务
+（一）强化政治建设。坚持把政治建设摆在首位。
+牵头单位：县直机关工委  配合单位：县委组织部、县纪委监委
+1.深化理论学习。每季度开展集中学习不少于1次。
+2.严格组织生活。
+（二）加强作风建设。整治形式主义。（牵头单位：县纪委监委；配合单位：县委办、县政府办）
+（三）推进制度建设
+1．健全制度。9月底前完成制度清理。（责任单位：县司法局）
+2．加强监督。
+责任单位：
+县审计局、县财政局
+三、工作步骤
+（一）动员部署阶段（2022年3月—4月）。4月15日前，各单位制定具体方案。
+（二）组织实施阶段（2022年5月—10月）。
+四、工作要求
+各单位要高度重视。"""
+
+
+def test_parent_clause_folds_unassigned_sub_items(tmp_path):
+    document = docx.Document()
+    for line in QINGLIAN.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "qinglian.docx"
+    document.save(str(path))
+    result = import_plan(path)
+    assert by_id(result) == {
+        "二.(一)": ("县直机关工委", {"县委组织部", "县纪委监委"}),
+        "二.(二)": ("县纪委监委", {"县委办", "县政府办"}),
+        "二.(三).1": ("县司法局", set()),
+        "二.(三).2": ("县审计局", {"县财政局"}),  # names on the line after 责任单位：
+    }
+    m = result.master
+    first = m.task("二.(一)")
+    assert "1 深化理论学习" in first.content and "2 严格组织生活" in first.content
+    assert (first.target, first.target_unit) == (1, "次")
+    assert m.task("二.(三).1").deadline == "9月底前"
+    assert {u.name: u.category for u in m.units}["县直机关工委"] == "party"
+    assert [p.name for p in m.phases] == ["动员部署阶段", "组织实施阶段"]
+    assert m.phases[0].note.startswith("2022年4月15日前")
+
+
+def test_tab_and_markdown_tables(tmp_path):
+    tab = tmp_path / "tab.txt"
+    tab.write_text("示例县2022年创卫工作方案\n\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n"
+                   "1\t整治背街小巷\t县住建局\t各乡镇（街道）\t2022年6月底前\n"
+                   "2\t规范农贸市场\t县市场监管局\t县商务局、县城管局\t长期坚持\n", encoding="utf-8")
+    result = import_plan(tab)
+    assert by_id(result) == {"1": ("县住建局", {"各乡镇（街道）"}), "2": ("县市场监管局", {"县商务局", "县城管局"})}
+    assert [t.deadline for t in result.master.tasks] == ["2022年6月底前", "长期坚持"]
+    md = tmp_path / "plan.md"
+    md.write_text("# 示例县方案\n\n| 序号 | 重点任务 | 责任单位 |\n|---|---|---|\n| 一、环境整治 | 一、环境整治 | 一、环境整治 |\n"
+                  "| 1 | 开展爱国卫生运动。每月不少于1次。 | 县卫健局（牵头）、各乡镇 |\n"
+                  "| 二、健康教育 | 二、健康教育 | 二、健康教育 |\n| 1 | 普及健康知识 | 县疾控中心、县卫健局 |\n",
+                  encoding="utf-8")
+    result = import_plan(md)
+    assert by_id(result) == {"一.1": ("县卫健局", {"各乡镇"}), "二.1": ("县疾控中心", {"县卫健局"})}
+    assert result.master.task("一.1").indicator == "开展爱国卫生运动（每月）"

@@ -49,8 +49,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{phases} phases from “{file}”."),
     "plan.written": ("已写入主表：{file}", "Master written: {file}"),
     "plan.warning_prefix": ("提示：", "Note: "),
-    "plan.help.output": ("输出主表（.xlsx）", "Master workbook to write (.xlsx)"),
-    "plan.help.master": ("合并到已有主表（不修改原文件）", "Merge into an existing master (the file is not modified)"),
-    "plan.help.json": ("以 JSON 输出导入结果", "Print the import as JSON"),
-    "plan.help.force": ("覆盖已存在的输出文件", "Overwrite an existing output file"),
 }

@@ -20,7 +20,7 @@ from sheetsync.model import Master, Phase, Task, Unit
 from sheetsync.plan_import.clauses import Clause, combine, extract_inline, parse_clause_text
 from sheetsync.plan_import.extract import read_blocks
 from sheetsync.plan_import.furniture import is_furniture
-from sheetsync.plan_import.outline import Node, first_sentence
+from sheetsync.plan_import.outline import Node, first_sentence, marker
 from sheetsync.plan_import.phases import PHASE_SECTION, find_deadline, make_phase, normalise_deadline
 from sheetsync.plan_import.structure import Part, build_parts, clause_units, plan_title, region_of, year_of
 from sheetsync.plan_import.table import table_rows
@@ -240,8 +240,10 @@ def _ids(nodes: list[Node]) -> list[str]:
 # ---------------------------------------------------------------- tasks from a breakdown table
 def _tasks_from_tables(tables: list[list[list[str]]]) -> list[_Raw]:
     out: list[_Raw] = []
+    sections: list[str] = []
     for rows in tables:
-        for n, row in enumerate(table_rows(rows), start=1):
+        for row in table_rows(rows):
+            sections.append(row.section)
             title, rest = first_sentence(row.title) if row.title else first_sentence(row.content)
             content = row.content if row.title else rest
             if row.title and rest:
@@ -259,10 +261,15 @@ def _tasks_from_tables(tables: list[list[list[str]]]) -> list[_Raw]:
             rid = row.id or str(len(out) + 1)
             out.append(_Raw(rid, title, content, clauses, text_for_search=f"{row.title}\n{row.content}",
                             deadline=normalise_deadline(row.deadline), target_text=row.target_text))
-    seen: set[str] = set()
-    if any(r.id in seen or seen.add(r.id) for r in out):  # type: ignore[func-returns-value]
-        for n, r in enumerate(out, start=1):  # numbering restarts per section: number through
-            r.id = str(n)
+    if len({r.id for r in out}) < len(out):
+        # numbering restarts in each section of the table: 一、宣传教育 / 1, 2 … → 一.1, 一.2
+        labels = [marker(s) for s in sections]
+        for r, lab in zip(out, labels, strict=True):
+            if lab is not None:
+                r.id = f"{lab.label}.{r.id}"
+        if len({r.id for r in out}) < len(out):
+            for n, r in enumerate(out, start=1):
+                r.id = str(n)
     return out
 
 
@@ -334,7 +341,10 @@ def _assemble(raw: list[_Raw], registry: UnitRegistry | None, warnings: list[str
             target = parse_target(r.title) or parse_target(r.content)
         task = Task(id=r.id, title=r.title, content=r.content, lead=lead, co_units=co, deadline=deadline)
         if target is not None:
-            task.indicator, task.target, task.target_unit = target.indicator or r.title, target.value, target.unit
+            indicator = target.indicator
+            if len(indicator) < 4:  # 每月不少于1次: the clause has no noun, the task title says what is counted
+                indicator = f"{r.title}（{indicator}）" if indicator else r.title
+            task.indicator, task.target, task.target_unit = indicator, target.value, target.unit
         tasks.append(ImportedTask(task, [n for n in names if is_group(n)], target))
     if no_units:
         if len(no_units) == len(raw):

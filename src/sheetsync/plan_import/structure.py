@@ -16,6 +16,7 @@ from sheetsync.textnorm import nfkc
 
 _TITLE_END = re.compile(r"(实施方案|工作方案|行动方案|推进方案|方案|工作计划|行动计划|实施意见|实施细则|工作要点)(篇\s*\d+)?$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：、.．]?")
+_VERB = re.compile(r"^(各|要|并|由|请)|制定|印发|报送|编制|完成|上报|起草|修订")
 _NOTICE = re.compile(r"^(关于)?印发|的通知$|》的通知|^中共.*办公室|办公室$")
 
 
@@ -77,6 +78,7 @@ def build_parts(paras: list[str]) -> list[Part]:
     parts = [Part()]
     stopped = False
     top_seen: dict[str, int] = {}
+    pending = ""
     for index, text in enumerate(paras):
         part = parts[-1]
         if stopped:
@@ -88,11 +90,16 @@ def build_parts(paras: list[str]) -> list[Part]:
         if part.roots and _ATTACHMENT.match(text) and not is_clause_line(text):
             stopped = True
             continue
-        if part.roots and is_title_line(text):
+        if part.roots and is_title_line(text) and not _VERB.search(text):
             parts.append(Part(title=re.sub(r"篇\s*\d+$", "", text)))
             top_seen = {}
             continue
         current = part.builder.current
+        if pending:
+            text, pending = pending + text, ""
+        if is_clause_line(text) and re.search(r"[:：】\]]\s*$", text) and not parse_clause_text(text).has_units:
+            pending = text  # 责任单位： with the names on the next line
+            continue
         if is_clause_line(text):
             if current is not None:
                 current.clauses.append(parse_clause_text(text))

@@ -38,6 +38,8 @@ def is_group(name: str) -> bool:
 def infer_category(name: str) -> str:
     """Key of schema.UNIT_CATEGORIES guessed from the name (…部 under 县委 → party, …局 → government)."""
     n = norm_key(name)
+    if any(w in n for w in _PARTY_WORDS):  # before mass words: 机关工委 is not 关工委
+        return "party"
     if any(w in n for w in _MASS_WORDS):
         return "mass"
     if any(w in n for w in _OTHER_WORDS):
