@@ -1,0 +1,19 @@
+"""E-mail: distribute the workbooks, chase late units (催报), send the roll-up upward.
+
+The three public functions return a :class:`MailReport`; the CLI (``sheetsync mail``) and the
+Excel ribbon call them and show the report. Modules: ``compose`` (MIME), ``templates``,
+``transport`` (SMTP), ``outbox`` (.eml files), ``records`` (the mail log), ``chart``, and one
+module per kind of mail (``distribute``, ``remind``, ``rollup``). See docs/mail.md.
+"""
+
+from sheetsync.mail.batch import MailReport, MailResult
+from sheetsync.mail.compose import GapLine
+from sheetsync.mail.distribute import Manifest, distribute, read_manifest
+from sheetsync.mail.remind import remind
+from sheetsync.mail.rollup import RollupSummary, read_rollup_summary, send_rollup
+from sheetsync.mail.transport import SmtpConfig, resolve_config
+
+__all__ = [
+    "GapLine", "MailReport", "MailResult", "Manifest", "RollupSummary", "SmtpConfig", "distribute",
+    "read_manifest", "read_rollup_summary", "remind", "resolve_config", "send_rollup",
+]

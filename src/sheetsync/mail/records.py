@@ -1,0 +1,114 @@
+"""The mail log: what was sent to whom, and what the server said, in the project's SQLite file.
+
+The table lives beside the merge ledger (same ``sheetsync.db``) so 'status' can show both; it is
+created with ``CREATE TABLE IF NOT EXISTS`` and touches no other table. ``--retry`` reads the
+newest non-dry-run row of each (kind, period, unit) and resends only where that row is not 'sent'.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS mail_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch TEXT NOT NULL,
+    kind TEXT NOT NULL,                 -- distribute / remind / send
+    period TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',      -- '' for the roll-up sent upward
+    recipients TEXT NOT NULL DEFAULT '',-- envelope recipients, comma-separated
+    subject TEXT NOT NULL DEFAULT '',
+    attachment TEXT NOT NULL DEFAULT '',
+    attachment_sha256 TEXT NOT NULL DEFAULT '',
+    size INTEGER,                       -- encoded message bytes
+    status TEXT NOT NULL,               -- sent / failed / partial / dry-run / skipped
+    smtp_code INTEGER,
+    smtp_message TEXT NOT NULL DEFAULT '',
+    refused TEXT NOT NULL DEFAULT '',   -- JSON {recipient: "code text"} when some were refused
+    eml TEXT NOT NULL DEFAULT '',       -- outbox file of a dry run
+    time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mail_log_key ON mail_log (kind, period, unit, id);
+"""
+
+RETRYABLE = ("failed", "partial", "skipped")
+
+
+@dataclass(frozen=True)
+class LastAttempt:
+    status: str
+    refused: dict[str, str]
+    code: int | None
+    message: str
+
+
+def new_batch_id() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def connect(db_path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the SQLite file; a 30 s busy timeout rides out a running merge."""
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(db_path), timeout=30)
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def record(db_path: str | Path, rows: list[dict[str, Any]]) -> None:
+    cols = ("batch", "kind", "period", "unit", "recipients", "subject", "attachment",
+            "attachment_sha256", "size", "status", "smtp_code", "smtp_message", "refused", "eml", "time")
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    with closing(connect(db_path)) as conn, conn:
+        conn.executemany(
+            f"INSERT INTO mail_log ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(_cell(r, c, now) for c in cols) for r in rows])
+
+
+def _cell(row: dict[str, Any], col: str, now: str) -> Any:
+    v = row.get(col)
+    if col == "time":
+        return v or now
+    if col == "recipients" and isinstance(v, (list, tuple)):
+        return ",".join(v)
+    if col == "refused":
+        return json.dumps(v, ensure_ascii=False) if v else ""
+    if col in ("size", "smtp_code"):
+        return v
+    return "" if v is None else str(v)
+
+
+def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, LastAttempt]:
+    """unit → the newest real (not dry-run) attempt for this kind and period."""
+    if not Path(db_path).exists():
+        return {}
+    with closing(connect(db_path)) as conn:
+        rows = conn.execute(
+            "SELECT unit, status, refused, smtp_code, smtp_message FROM mail_log m "
+            "WHERE kind = ? AND period = ? AND status != 'dry-run' AND id = ("
+            "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period = m.period"
+            "  AND n.unit = m.unit AND n.status != 'dry-run')",
+            (kind, period)).fetchall()
+    return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg) for u, s, r, c, msg in rows}
+
+
+def history(db_path: str | Path, kind: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
+    """Rows of the log, oldest first (for 'status' and the ribbon)."""
+    if not Path(db_path).exists():
+        return []
+    sql, args = "SELECT * FROM mail_log WHERE 1=1", []
+    if kind:
+        sql += " AND kind = ?"
+        args.append(kind)
+    if period is not None:
+        sql += " AND period = ?"
+        args.append(period)
+    with closing(connect(db_path)) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql + " ORDER BY id", args)]

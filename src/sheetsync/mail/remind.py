@@ -1,0 +1,92 @@
+"""催报: a reminder to each unit that has not reported or left gaps, listing exactly what is missing.
+
+The gap lines come from the merge (``sheetsync.merge.gaps_by_unit``); each reminder attaches the
+unit's workbook again so nobody has to dig for last month's e-mail.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sheetsync.i18n import t
+from sheetsync.mail.batch import (
+    MailReport,
+    Outgoing,
+    common_values,
+    context_from,
+    load_config,
+    recipients_for,
+    run_batch,
+)
+from sheetsync.mail.compose import Attachment, Draft, GapLine
+from sheetsync.mail.templates import Rich, default_templates_dir, load_templates
+from sheetsync.mail.transport import SmtpConfig, split_addresses
+
+TH = 'style="border:1px solid #c8d0da;background:#eef2f7;padding:4px 8px;text-align:left;font-weight:bold;"'
+TD = 'style="border:1px solid #c8d0da;padding:4px 8px;vertical-align:top;"'
+TABLE = 'style="border-collapse:collapse;font-size:13px;margin:4px 0;" cellpadding="0" cellspacing="0" border="0"'
+
+
+def gap_text(lines: Sequence[GapLine]) -> str:
+    out = []
+    for i, g in enumerate(lines, 1):
+        detail = f"（{g.detail}）" if g.detail else ""
+        out.append(f"{i}. 【{g.kind}】{g.task_id} {g.title}{detail}".rstrip())
+    return "\n".join(out)
+
+
+def gap_table(lines: Sequence[GapLine]) -> str:
+    """The gap list as a table with inline styles (Outlook ignores <style> blocks)."""
+    heads = [t("mail.col.no"), t("mail.col.kind"), t("mail.col.task_id"), t("mail.col.title"), t("mail.col.detail")]
+    rows = ["<tr>" + "".join(f"<th {TH}>{html.escape(h)}</th>" for h in heads) + "</tr>"]
+    for i, g in enumerate(lines, 1):
+        cells = [str(i), g.kind, g.task_id, g.title, g.detail]
+        rows.append("<tr>" + "".join(f"<td {TD}>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    return f"<table {TABLE}>" + "".join(rows) + "</table>"
+
+
+def remind(master: Any, gaps_by_unit: Mapping[str, Iterable[Any]], workbooks: Mapping[str, str | Path], *,
+           period: str, due: str = "", cc: Iterable[str] = (), dry_run: bool | None = None,
+           outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool = False,
+           allow_plain: bool = False, unit_emails: Mapping[str, str] | None = None,
+           config: SmtpConfig | None = None, config_file: str | Path | None = None,
+           ca_file: str | Path | None = None, rate: float | None = None,
+           templates_dir: str | Path | None = None, warn: Callable[[str], None] | None = None,
+           clock: Callable[[], float] = time.monotonic,
+           sleep: Callable[[float], None] = time.sleep) -> MailReport:
+    """Remind every unit with a non-empty gap list; attach its workbook from ``workbooks``.
+
+    Gap items may be GapLine objects, 4-tuples (type, task id, title, detail) or mappings —
+    see :meth:`GapLine.coerce`. A unit whose workbook cannot be found is skipped with a message.
+    """
+    ctx = context_from(master, unit_emails)
+    cfg = load_config(ctx, config=config, config_file=config_file, ca_file=ca_file, rate=rate)
+    templates = load_templates("remind", ctx.settings, templates_dir or default_templates_dir(ctx.base_dir))
+    base_values = common_values(ctx, period, due or ctx.setting("due"))
+    cc_list = [*cfg.cc, *[a for c in cc for a in split_addresses(c)]]
+    outgoing: list[Outgoing] = []
+    for unit, items in gaps_by_unit.items():
+        lines = [GapLine.coerce(g) for g in items]
+        if not lines:
+            continue
+        to, reason = recipients_for(ctx, unit)
+        wb = workbooks.get(unit)
+        attachment = None
+        if not reason:
+            if wb and Path(wb).is_file():
+                attachment = Attachment.from_path(wb)
+            else:
+                reason = t("mail.workbook_missing", unit=unit, file=str(wb or "?"))
+        values = {**base_values, "unit": unit, "attachment": Path(wb).name if wb else "",
+                  "gap_count": str(len(lines)), "gaps": Rich(gap_text(lines), gap_table(lines))}
+        subject, text, body_html = templates.render(values)
+        draft = Draft(to=to, cc=cc_list if to else [], subject=subject, text=text, html=body_html,
+                      attachments=[attachment] if attachment else [])
+        outgoing.append(Outgoing(unit, draft, attachment, skip=reason))
+    return run_batch("remind", period, outgoing, ctx=ctx, config=cfg, dry_run=dry_run, outbox=outbox,
+                     db_path=db_path, retry=retry, allow_plain=allow_plain, warn=warn, clock=clock,
+                     sleep=sleep)
