@@ -544,3 +544,23 @@ def test_tab_and_markdown_tables(tmp_path):
     result = import_plan(md)
     assert by_id(result) == {"一.1": ("县卫健局", {"各乡镇"}), "二.1": ("县疾控中心", {"县卫健局"})}
     assert result.master.task("一.1").indicator == "开展爱国卫生运动（每月）"
+
+
+@pytest.mark.parametrize("width", [24, 36])
+def test_hard_wrapped_text_imports_like_the_original(tmp_path, width):
+    import textwrap
+
+    for name in ("helan-2020-plan.txt", "benxi-2021-plan.txt"):
+        src = plan(name)
+        lines = src.read_text(encoding="utf-8").splitlines()
+        wrapped = tmp_path / f"wrapped-{name}"
+        wrapped.write_text("\n".join(textwrap.fill(ln.strip(), width) if ln.strip() else "" for ln in lines),
+                           encoding="utf-8")
+        assert import_plan(wrapped).to_json()["tasks"] == import_plan(src).to_json()["tasks"]
+
+
+def test_space_separates_heading_from_text_in_web_copies(tmp_path):
+    p = tmp_path / "plan.txt"
+    p.write_text("示例县方案\n一、主要任务\n（一）加强宣传 结合工作实际开展宣传。（责任单位：县委宣传部）\n", encoding="utf-8")
+    task = import_plan(p).master.tasks[0]
+    assert (task.title, task.content) == ("加强宣传", "结合工作实际开展宣传。")

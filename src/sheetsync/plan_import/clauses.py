@@ -77,7 +77,7 @@ def is_clause_line(text: str) -> bool:
 def parse_clause_text(text: str) -> Clause:
     """责任单位：A、B / 牵头单位：A；配合单位：B；完成时限：… / A牵头，B配合 → Clause."""
     clause = Clause(clean(text))
-    body = clean(text).strip()
+    body = _unwrap_brackets(clean(text).strip())
     segments = _segments(body)
     if not segments:
         m = _LEAD_PHRASE.match(body.strip(" 。."))
@@ -96,6 +96,19 @@ def parse_clause_text(text: str) -> Clause:
         else:
             _add_names(clause, kind, content)
     return clause
+
+
+def _unwrap_brackets(text: str) -> str:
+    """（责任单位：A、B） standing alone → 责任单位：A、B (also when a line break split the pair)."""
+    if text[:1] in _OPEN and not re.match(rf"^[{re.escape(_OPEN)}]\s*(?:{_LABEL_RE})\s*[{re.escape(_CLOSE)}]", text):
+        spans = _bracket_spans(text)
+        if spans and spans[0] == (0, len(text)):
+            return text[1:-1].strip()
+        if not spans or spans[0][0] != 0:
+            return text[1:].strip()
+    if text[-1:] in _CLOSE and _depth_at(text, len(text) - 1) == 0:
+        return text[:-1].strip()
+    return text
 
 
 def is_duty_phrase(text: str) -> bool:

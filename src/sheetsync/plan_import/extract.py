@@ -62,9 +62,37 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines (a text saved with a fixed line width) back into paragraphs.
+
+    Only when most long lines have the same length: then a line of that length continues on
+    the next one, unless the next line starts a numbered item or a 责任单位 clause.
+    """
+    from sheetsync.plan_import.clauses import is_clause_line
+    from sheetsync.plan_import.outline import marker
+
+    lengths = [len(ln) for ln in lines if len(ln) >= 20]
+    if len(lengths) < 5:
+        return lines
+    width = max(set(lengths), key=lengths.count)
+    near = sum(1 for n in lengths if abs(n - width) <= 1)
+    if near < 5 or near < 0.4 * len(lengths):
+        return lines
+    out: list[str] = []
+    joining = False
+    for ln in lines:
+        if joining and ln and not marker(ln) and not is_clause_line(ln):
+            out[-1] += ln
+        else:
+            out.append(ln)
+        # a full line continues on the next; one that ends a sentence at the margin is taken as ending
+        joining = width - 1 <= len(ln) <= width + 1 and not ln.endswith(("。", "！", "？"))
+    return out
+
+
 def text_blocks(text: str) -> list[Block]:
     """One paragraph per line; runs of 3+ lines with the same number (≥3) of tab-separated cells are a table."""
-    lines = _lines(text)
+    lines = unwrap(_lines(text))
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

@@ -30,6 +30,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("circled", re.compile(r"^(?P<n>[①-⑳])\s*")),
 ]
 _SENTENCE_END = re.compile(r"[。！？!?]|[：:](?=\S)")
+_CJK = re.compile(r"[\u4e00-\u9fff“”]")
 _OPEN_Q = "“‘《(（[［〔【"
 _CLOSE_Q = "”’》)）]］〕】"
 
@@ -83,6 +84,9 @@ def first_sentence(text: str) -> tuple[str, str]:
             title = text[:i].strip()
             if title:
                 return title, text[i + 1:].strip()
+        elif depth == 0 and ch in " \u3000" and i >= 4 and _CJK.match(text, i - 1) and _CJK.match(text, i + 1):
+            # （一）加强组织领导 各单位要…: a space between heading and text in web copies
+            return text[:i].strip(), text[i + 1:].strip()
     return text.strip().rstrip("。.;；"), ""
 
 
