@@ -35,7 +35,8 @@ def gap_text(lines: Sequence[GapLine]) -> str:
     out = []
     for i, g in enumerate(lines, 1):
         detail = f"（{g.detail}）" if g.detail else ""
-        out.append(f"{i}. 【{g.kind}】{g.task_id} {g.title}{detail}".rstrip())
+        what = " ".join(p for p in (g.task_id, g.title) if p)
+        out.append(f"{i}. 【{g.kind}】{what}{detail}")
     return "\n".join(out)
 
 

@@ -259,7 +259,8 @@ def _gaps_value(summary: RollupSummary) -> Rich:
     heads = [t("mail.col.unit"), t("mail.col.kind"), t("mail.col.task_id"), t("mail.col.title"), t("mail.col.detail")]
     trs = ["<tr>" + "".join(f"<th {TH}>{html.escape(h)}</th>" for h in heads) + "</tr>"]
     for unit, g in summary.gaps[:MAX_GAP_ROWS]:
-        detail_lines.append(f"- {unit}【{g.kind}】{g.task_id} {g.title}" + (f"（{g.detail}）" if g.detail else ""))
+        what = " ".join(p for p in (g.task_id, g.title) if p)
+        detail_lines.append(f"- {unit}【{g.kind}】{what}" + (f"（{g.detail}）" if g.detail else ""))
         cells = [unit, g.kind, g.task_id, g.title, g.detail]
         trs.append("<tr>" + "".join(f"<td {TD}>{html.escape(c)}</td>" for c in cells) + "</tr>")
     more = ""

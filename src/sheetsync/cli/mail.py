@@ -1,0 +1,167 @@
+"""``sheetsync mail distribute | remind | send``: arguments → one sheetsync.mail call → the report."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sheetsync.errors import SheetsyncError
+from sheetsync.i18n import t
+
+
+def _common(f: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--master", "master_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="主表（任务分解表）路径 / master workbook"),
+        click.option("--dry-run", is_flag=True, default=None,
+                     help="只把邮件写成 .eml 文件，不发送 / write .eml files only"),
+        click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
+                     help="发件箱文件夹（默认：主表旁 outbox）/ outbox folder"),
+        click.option("--cc", multiple=True, help="抄送地址，可多次使用 / Cc address (repeatable)"),
+        click.option("--retry", is_flag=True, help="只重发上次失败的邮件 / resend only what failed"),
+        click.option("--allow-plain-smtp", "allow_plain", is_flag=True,
+                     help="允许不加密连接（仅限无 TLS 的内网中继）/ allow SMTP without TLS"),
+        click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="自建 CA 根证书文件 / CA certificate file"),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="邮件配置文件（TOML/INI，不含密码）/ mail config file (no password)"),
+        click.option("--rate", type=float, help="每分钟最多发送封数 / messages per minute"),
+        click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="邮件模板文件夹 / templates folder"),
+        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="记录数据库（默认：主表旁 sheetsync.db）/ SQLite file"),
+        click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the report as JSON"),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
+def _load_master(path: Path | None, required: bool = False) -> Any:
+    if path is None:
+        if required:
+            raise click.UsageError(t("mail.cli.master_required"))
+        return {}
+    try:
+        master_mod = importlib.import_module("sheetsync.master")
+    except ModuleNotFoundError as exc:
+        raise SheetsyncError(t("mail.cli.master_reader_missing")) from exc
+    return master_mod.read_master(path)
+
+
+def _loud(message: str) -> None:
+    click.secho(message, fg="red" if "!" in message or "！" in message else "yellow", bold=True, err=True)
+
+
+def _kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    return {"dry_run": opts["dry_run"], "outbox": opts["outbox"], "cc": opts["cc"], "retry": opts["retry"],
+            "allow_plain": opts["allow_plain"], "ca_file": opts["ca_file"], "config_file": opts["config_file"],
+            "rate": opts["rate"], "templates_dir": opts["templates_dir"], "db_path": opts["db_path"],
+            "warn": None if opts["as_json"] else _loud}
+
+
+def _print(report: Any, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for r in report.results:
+            status = t(f"mail.status.{r.status}")
+            who = r.unit or "、".join(r.recipients)
+            line = f"  [{status}] {who}" + (f"  <{', '.join(r.recipients)}>" if r.unit and r.recipients else "")
+            colour = {"sent": "green", "dry-run": "cyan", "failed": "red", "partial": "red"}.get(r.status)
+            click.secho(line, fg=colour)
+            if r.message and r.status != "sent":
+                click.echo(f"      {r.message}")
+        click.echo(report.summary())
+        if report.outbox and report.counts["dry-run"]:
+            click.echo(t("mail.outbox_written", dir=str(report.outbox)))
+        if not report.ok:
+            click.secho(t("mail.retry_hint"), fg="yellow")
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+@click.group("mail")
+def mail() -> None:
+    """邮件：分发填报表、催报、报送汇总表 / e-mail: distribute, remind, send upward."""
+
+
+@mail.command("distribute")
+@click.argument("outdir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@_common
+def distribute_cmd(outdir: Path, master_path: Path | None, as_json: bool, **opts: Any) -> None:
+    """把 split 生成的填报表发给各单位 / e-mail each unit its workbook from OUTDIR."""
+    from sheetsync.mail import distribute
+
+    opts["as_json"] = as_json
+    report = distribute(outdir, _load_master(master_path), **_kwargs(opts))
+    _print(report, as_json)
+
+
+@mail.command("remind")
+@click.option("--period", required=True, help="报送周期，如 2024年第一季度 / reporting period")
+@click.option("--split-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="split 的输出文件夹（附上各单位填报表）/ the split output folder")
+@click.option("--due", default="", help="补报截止日期 / new due date")
+@_common
+def remind_cmd(period: str, split_dir: Path | None, due: str, master_path: Path | None, as_json: bool,
+               **opts: Any) -> None:
+    """催报：给未报送或有缺口的单位发提醒 / remind units that have not reported or left gaps."""
+    from sheetsync.mail import read_manifest, remind
+
+    if master_path is None:
+        raise click.UsageError(t("mail.cli.master_required"))
+    master = _load_master(master_path, required=True)
+    db_path = opts["db_path"] or master_path.parent / "sheetsync.db"
+    gaps = _gaps_by_unit(master_path, period, db_path)
+    folder = split_dir or _find_split_dir(master_path.parent, period)
+    manifest = read_manifest(folder)
+    opts["as_json"] = as_json
+    opts["db_path"] = db_path
+    report = remind(master, gaps, manifest.workbooks(), period=period, due=due or manifest.due,
+                    **_kwargs(opts))
+    _print(report, as_json)
+
+
+def _gaps_by_unit(master_path: Path, period: str, db_path: Path) -> dict[str, list[Any]]:
+    """Ask the merge for this period's gaps (``sheetsync.merge.gaps_by_unit``)."""
+    try:
+        merge = importlib.import_module("sheetsync.merge")
+    except ModuleNotFoundError as exc:
+        raise SheetsyncError(t("mail.cli.merge_missing")) from exc
+    func = getattr(merge, "gaps_by_unit", None)
+    if func is None:
+        raise SheetsyncError(t("mail.cli.merge_missing"))
+    gaps = func(master_path, period, db_path)
+    if gaps is None:
+        raise SheetsyncError(t("mail.cli.no_merge_for_period", period=period, master=str(master_path)))
+    return dict(gaps)
+
+
+def _find_split_dir(base: Path, period: str) -> Path:
+    """The split output beside the master whose manifest is for ``period``."""
+    for manifest in sorted([*base.glob("*/manifest.json"), *base.glob("*/*/manifest.json")]):
+        try:
+            if json.loads(manifest.read_text(encoding="utf-8-sig")).get("period") == period:
+                return manifest.parent
+        except (OSError, ValueError, AttributeError):
+            continue
+    raise SheetsyncError(t("mail.cli.no_split_dir", period=period, dir=str(base)))
+
+
+@mail.command("send")
+@click.argument("rollup", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--to", "to", multiple=True, help="收件人（默认：设置“上报收件人”）/ recipients")
+@_common
+def send_cmd(rollup: Path, to: tuple[str, ...], master_path: Path | None, as_json: bool, **opts: Any) -> None:
+    """把汇总表发给上级 / send the roll-up upward."""
+    from sheetsync.mail import send_rollup
+
+    opts["as_json"] = as_json
+    report = send_rollup(rollup, list(to), master=_load_master(master_path), **_kwargs(opts))
+    _print(report, as_json)
