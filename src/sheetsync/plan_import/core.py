@@ -52,6 +52,7 @@ class PlanImport:
     tasks: list[ImportedTask] = field(default_factory=list)  # the plan's tasks, in plan order
     new_units: list[Unit] = field(default_factory=list)
     source: str = ""  # paragraphs | table
+    phases: list[Phase] = field(default_factory=list)  # the plan's phases (master.phases may hold older ones)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,7 +73,7 @@ class PlanImport:
             "phases": [
                 {"name": p.name, "start": p.start.isoformat() if p.start else None,
                  "end": p.end.isoformat() if p.end else None, "note": p.note}
-                for p in self.master.phases
+                for p in self.phases
             ],
             "units": [
                 {"name": u.name, "category": u.category, "inferred": u.inferred, "aliases": list(u.aliases)}
@@ -126,7 +127,7 @@ def import_plan(path: str | Path, existing: Master | None = None) -> PlanImport:
     master.units.extend(assembled.new_units)
     known_phases = {norm_key(p.name) for p in master.phases}
     master.phases.extend(p for p in phases if norm_key(p.name) not in known_phases)
-    return PlanImport(master, warnings, assembled.tasks, assembled.new_units, source)
+    return PlanImport(master, warnings, assembled.tasks, assembled.new_units, source, phases)
 
 
 # ---------------------------------------------------------------- tasks from the outline
@@ -314,9 +315,9 @@ def _assemble(raw: list[_Raw], registry: UnitRegistry | None, warnings: list[str
             elif res.kind == "group":
                 pass
             else:
-                _new_unit(new_units, full, name)
+                _new_unit(new_units, full)
         else:
-            _new_unit(new_units, full, name)
+            _new_unit(new_units, full)
         if name != full and norm_key(full) in new_units:
             unit = new_units[norm_key(full)]
             if name not in unit.aliases:
@@ -361,7 +362,7 @@ def _assemble(raw: list[_Raw], registry: UnitRegistry | None, warnings: list[str
     return _Assembled(tasks, list(new_units.values()))
 
 
-def _new_unit(units: dict[str, Unit], name: str, written: str) -> None:
+def _new_unit(units: dict[str, Unit], name: str) -> None:
     key = norm_key(name)
     if key not in units:
         units[key] = Unit(name=clean(name), category=infer_category(name), inferred=True)
