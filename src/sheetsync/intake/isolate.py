@@ -1,0 +1,180 @@
+"""Parse untrusted workbooks in child processes the caller survives.
+
+python-calamine aborts the whole process on some files (a failed allocation in Rust is not an
+exception) and openpyxl can be made to use gigabytes; neither can be caught in-process. So each
+file is parsed in a fresh ``python`` child with an address-space limit and a wall-clock
+timeout: a crash, an abort, an OOM or a hang becomes a :class:`Rejection` for that one file.
+The same isolation gives the parallelism of :func:`intake_many`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sheetsync.i18n import get_lang
+from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
+from sheetsync.intake.data import Rejection, WorkbookData
+from sheetsync.intake.inspect import Inspection, inspect_file
+from sheetsync.intake.limits import Limits
+from sheetsync.intake.notes import note
+
+_BOOT = "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); from sheetsync.intake._child import main; main()"
+_STDERR_KEEP = 16 * 1024
+
+
+def read_workbook(path: str | Path, limits: Limits | None = None, password: str | None = None, *,
+                  hook: str | None = None) -> WorkbookData | Rejection:
+    """Inspect and parse the workbook at ``path`` in a child process; never raises for its content.
+
+    ``password`` opens encrypted workbooks (the 设置 ``return_password`` or ``--password``).
+    ``hook`` ("module:function") is a test seam: the child calls it with the path before parsing,
+    so tests can make the child crash, hang or exhaust memory for real.
+    """
+    limits = limits or Limits()
+    ins = inspect_file(path, limits)
+    return parse_inspected(ins, limits, password, hook=hook)
+
+
+def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None, *,
+                    hook: str | None = None) -> WorkbookData | Rejection:
+    """Parse a file whose :class:`Inspection` is already known (refusing it if it says so)."""
+    if not ins.readable:
+        return Rejection(ins.path, list(ins.findings))
+    if ins.kind == "encrypted" and not password:
+        return Rejection(ins.path, list(ins.findings))
+    result = _run_child(ins, limits, password, hook)
+    # what inspection noted comes first; "encrypted" is no longer news once decrypted
+    carried = [f for f in ins.findings if not (f.code == "encrypted" and password)]
+    if isinstance(result, WorkbookData):
+        result.notes[:0] = carried
+    else:
+        result.findings[:0] = [f for f in carried if f.code not in {r.code for r in result.findings}]
+    return result
+
+
+def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, workers: int = 2,
+                password: str | None = None, *, hook: str | None = None,
+                ) -> Iterator[tuple[str, Inspection, WorkbookData | Rejection]]:
+    """Inspect and parse many files, ``workers`` child processes at a time, in input order."""
+    limits = limits or Limits()
+    items = [str(p) for p in paths]
+
+    def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
+        ins = inspect_file(p, limits)
+        return p, ins, parse_inspected(ins, limits, password, hook=hook)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        yield from pool.map(one, items)
+
+
+def _child_sys_path(hook: str | None) -> list[str]:
+    import sheetsync
+
+    paths = [str(Path(sheetsync.__file__).resolve().parent.parent)]
+    if hook:  # a test hook lives beside the tests: give the child the caller's path
+        paths += [p for p in sys.path if p and p not in paths]
+    return paths
+
+
+def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str | None) -> WorkbookData | Rejection:
+    path = ins.path
+    with tempfile.TemporaryDirectory(prefix="sheetsync-intake-") as tmp:
+        out = Path(tmp) / "result.json"
+        err = Path(tmp) / "stderr.txt"
+        req = {"path": str(Path(path).resolve()), "kind": ins.kind, "password": password, "limits": limits.to_json(),
+               "lang": get_lang(), "hook": hook, "out": str(out)}
+        env = dict(os.environ, RUST_BACKTRACE="0", PYTHONFAULTHANDLER="")
+        env.pop("PYTHONFAULTHANDLER")
+        with err.open("wb") as errfh:
+            try:
+                proc = subprocess.Popen(
+                    [sys.executable, "-c", _BOOT, json.dumps(_child_sys_path(hook))],
+                    stdin=subprocess.PIPE, stdout=errfh, stderr=errfh, cwd=tmp, env=env,
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                return Rejection(path, [note("parser-error", path, detail=str(exc))])
+            try:
+                proc.communicate(json.dumps(req).encode("utf-8"), timeout=limits.timeout_s)
+            except subprocess.TimeoutExpired:
+                _kill(proc)
+                return Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))])
+            finally:
+                if proc.poll() is None:
+                    _kill(proc)
+        rc = proc.returncode
+        stderr = _tail(err)
+        if rc == 0 and out.exists():
+            return _repoint(_load_result(out, path, limits), path)
+        if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
+            return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+        if rc == EXIT_ERROR:
+            detail = _error_detail(out) or stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            return Rejection(path, [note("parser-error", path, detail=detail if isinstance(detail, str) else
+                                         "".join(detail) or "?")])
+        if rc is not None and rc < 0:
+            try:
+                detail = signal.Signals(-rc).name
+            except ValueError:
+                detail = f"signal {-rc}"
+        else:
+            detail = f"exit code {rc}"
+        return Rejection(path, [note("parser-crashed", path, detail=detail)])
+
+
+def _repoint(result: WorkbookData | Rejection, path: str) -> WorkbookData | Rejection:
+    """The child saw an absolute path; report the path the caller gave."""
+    result.file = path
+    for f in result.notes if isinstance(result, WorkbookData) else result.findings:
+        f.file = path
+    return result
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
+def _tail(p: Path) -> bytes:
+    size = p.stat().st_size
+    with p.open("rb") as fh:
+        fh.seek(max(0, size - _STDERR_KEEP))
+        return fh.read()
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _error_detail(out: Path) -> str:
+    try:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        return str(data.get("value", "")) if data.get("type") == "error" else ""
+    except (OSError, ValueError):
+        return ""
+
+
+def _load_result(out: Path, path: str, limits: Limits) -> WorkbookData | Rejection:
+    # the child's answer is data, never code: JSON, bounded by what the child could allocate
+    if out.stat().st_size > limits.memory_bytes:
+        return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+    try:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        if data["type"] == "WorkbookData":
+            return WorkbookData.from_json(data["value"])
+        if data["type"] == "Rejection":
+            return Rejection.from_json(data["value"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return Rejection(path, [note("parser-crashed", path, detail="unreadable result")])

@@ -1,0 +1,225 @@
+"""Stream-scan worksheet and shared-string XML for what python-calamine does not tell us.
+
+calamine gives fast cell values but hides: formulas whose result was never saved (it returns
+an empty string), error cells, and the real extent of a sheet's content (it allocates a dense
+grid up to the farthest cell, which is how a 4.7 KB file with a cell at XFD1048576 asks for
+half a terabyte and aborts the process). One expat pass per sheet, with no cell grid kept,
+answers all three before calamine is allowed near the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheetsync.intake.cells import address, split_address
+from sheetsync.intake.xmlsafe import local, parse_entry
+
+_ESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_LISTED = 10_000  # addresses kept per list; the count stays exact
+# Empty cells and rows that carry an explicit address (what a "formatted to the bottom of the
+# sheet" workbook holds a million of) are dropped in C before expat calls Python for them.
+# Those without an address stay, as their position is counted from their predecessors.
+_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
+_EMPTY_ROW = re.compile(rb'<((?:\w+:)?)row\s[^<>]*?\br="[0-9]{1,7}"[^<>]*(?:/>|>\s*</\1row>)')
+
+
+def _drop_empty(data: bytes) -> bytes:
+    return _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", data))
+
+
+def unescape_ooxml(text: str) -> str:
+    """Decode Excel's ``_xHHHH_`` escapes (how control characters are stored in XML)."""
+    if "_x" not in text:
+        return text
+    return _ESC.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def text_problem(text: str, max_chars: int) -> tuple[str, int] | None:
+    """('control-chars' | 'text-too-long', length) when ``text`` has either problem."""
+    plain = unescape_ooxml(text)
+    if len(plain) > max_chars:
+        return "text-too-long", len(plain)
+    if _CTRL.search(plain):
+        return "control-chars", len(plain)
+    return None
+
+
+def scan_shared_strings(zf: zipfile.ZipFile, entry: str, max_chars: int) -> dict[int, tuple[str, int]]:
+    """Index → problem of shared strings with control characters or over-long text."""
+    bad: dict[int, tuple[str, int]] = {}
+    state = {"idx": -1, "depth_rph": 0, "in_t": False}
+    parts: list[str] = []
+
+    def setup(p: Any) -> None:
+        def start(name: str, _attrs: dict[str, str]) -> None:
+            tag = local(name)
+            if tag == "si":
+                state["idx"] += 1
+                parts.clear()
+            elif tag == "rPh":
+                state["depth_rph"] += 1
+            elif tag == "t" and not state["depth_rph"]:
+                state["in_t"] = True
+
+        def end(name: str) -> None:
+            tag = local(name)
+            if tag == "t":
+                state["in_t"] = False
+            elif tag == "rPh":
+                state["depth_rph"] -= 1
+            elif tag == "si":
+                problem = text_problem("".join(parts), max_chars)
+                if problem:
+                    bad[int(state["idx"])] = problem
+                parts.clear()
+
+        def chars(data: str) -> None:
+            if state["in_t"]:
+                parts.append(data)
+
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        p.CharacterDataHandler = chars
+
+    parse_entry(zf, entry, setup)
+    return bad
+
+
+@dataclass
+class SheetScan:
+    """What one pass over a worksheet's XML found."""
+
+    last_row: int = 0  # extent of cells with content (value, inline text or formula)
+    last_col: int = 0
+    beyond: str = ""  # first cell with content outside the row/column limits
+    formulas_without_value: list[str] = field(default_factory=list)
+    formulas_without_value_count: int = 0
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#DIV/0!"
+    text_problems: list[tuple[str, str, int]] = field(default_factory=list)  # (code, cell, length)
+    long_numbers: list[tuple[str, str]] = field(default_factory=list)  # (cell, raw value)
+
+
+class _Stop(Exception):
+    pass
+
+
+def scan_sheet(zf: zipfile.ZipFile, entry: str, *, max_rows: int, max_cols: int, max_chars: int,
+               bad_strings: dict[int, tuple[str, int]]) -> SheetScan:
+    """One streaming pass over worksheet ``entry``; stops at the first cell beyond the limits."""
+    res = SheetScan()
+    st: dict[str, Any] = {"row": 0, "col": 0, "r": 0, "c": 0, "t": "", "f": False, "v": None,
+                          "in_v": False, "in_is": False, "in_t": False, "rph": 0}
+    vbuf: list[str] = []
+    tbuf: list[str] = []
+
+    def setup(p: Any) -> None:
+        def start(name: str, attrs: dict[str, str]) -> None:
+            tag = local(name)
+            if tag == "c":
+                ref = attrs.get("r")
+                r, c = split_address(ref) if ref else (0, 0)
+                if r == 0:
+                    r, c = st["row"] or 1, st["col"] + 1
+                st["r"], st["c"], st["col"] = r, c, c
+                st["t"] = attrs.get("t", "n")
+                st["f"] = False
+                st["v"] = None
+                st["is"] = None
+            elif tag == "row":
+                r = attrs.get("r")
+                st["row"] = int(r) if r and r.isdigit() else st["row"] + 1
+                st["col"] = 0
+            elif tag == "v":
+                st["in_v"] = True
+                vbuf.clear()
+            elif tag == "f":
+                st["f"] = True
+            elif tag == "is":
+                st["in_is"] = True
+                tbuf.clear()
+            elif tag == "rPh":
+                st["rph"] += 1
+            elif tag == "t" and st["in_is"] and not st["rph"]:
+                st["in_t"] = True
+
+        def end(name: str) -> None:
+            tag = local(name)
+            if tag == "c":
+                _end_cell()
+            elif tag == "v":
+                st["in_v"] = False
+                st["v"] = "".join(vbuf)
+            elif tag == "is":
+                st["in_is"] = False
+                st["is"] = "".join(tbuf)
+            elif tag == "t":
+                st["in_t"] = False
+            elif tag == "rPh":
+                st["rph"] -= 1
+
+        def chars(data: str) -> None:
+            if st["in_v"]:
+                vbuf.append(data)
+            elif st["in_t"]:
+                tbuf.append(data)
+
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        p.CharacterDataHandler = chars
+
+    def _end_cell() -> None:
+        v = st["v"]
+        inline = st["is"]
+        if v is None and inline is None and not st["f"]:
+            return  # an empty (perhaps styled) cell: not content, and calamine skips it too
+        r, c = st["r"], st["c"]
+        # Even an empty <v/> counts here: calamine may place a cell there and size its grid by it.
+        if r > max_rows or c > max_cols:
+            res.beyond = address(r, c)
+            raise _Stop()
+        if not v and not inline and not st["f"]:
+            return
+        if r > res.last_row:
+            res.last_row = r
+        if c > res.last_col:
+            res.last_col = c
+        t = st["t"]
+        if st["f"] and not v and inline is None:
+            res.formulas_without_value_count += 1
+            if len(res.formulas_without_value) < MAX_LISTED:
+                res.formulas_without_value.append(address(r, c))
+            return
+        if t == "e":
+            res.errors[(r, c)] = v or ""
+        elif t == "s":
+            if v and v.strip().isdigit() and int(v) in bad_strings:
+                code, length = bad_strings[int(v)]
+                _text_problem(code, address(r, c), length)
+        elif t in ("inlineStr", "str"):
+            problem = text_problem(inline if inline is not None else (v or ""), max_chars)
+            if problem:
+                _text_problem(problem[0], address(r, c), problem[1])
+        elif t == "n" and v and _is_long_number(v) and len(res.long_numbers) < MAX_LISTED:
+            res.long_numbers.append((address(r, c), v))
+
+    def _text_problem(code: str, cell: str, length: int) -> None:
+        if len(res.text_problems) < MAX_LISTED:
+            res.text_problems.append((code, cell, length))
+
+    with contextlib.suppress(_Stop):
+        parse_entry(zf, entry, setup, prefilter=_drop_empty)
+    return res
+
+
+def _is_long_number(v: str) -> bool:
+    """A stored number of more than 15 significant digits' magnitude: an ID typed as a number."""
+    try:
+        x = float(v)
+    except ValueError:
+        return False
+    return abs(x) >= 1e15 and x == int(x)
