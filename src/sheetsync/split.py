@@ -319,3 +319,40 @@ def _write_distribution_list(result: SplitResult, lang: str) -> Path:
 
 def due_date(meta_due: str) -> date | None:
     return parse_date(meta_due) if meta_due else None
+
+
+def carry_forward_values(master_path: str | Path, rollup_path: str | Path, period: str | None = None,
+                         db_path: str | Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """Last accepted values per unit and task, from the ledger behind a previous roll-up.
+
+    The roll-up names its period in a document property; the values come from the ledger
+    (the roll-up's cells are display text, the ledger holds what units actually sent).
+    """
+    from sheetsync.ledger import Ledger, default_path
+
+    if period is None:
+        period = _rollup_period(Path(rollup_path))
+    db = Path(db_path) if db_path else default_path(master_path)
+    if not db.exists():
+        alt = Path(rollup_path).resolve().parent / "sheetsync.db"
+        db = alt if alt.exists() else db
+    with Ledger(db) as ledger:
+        return ledger.last_values(period)
+
+
+def _rollup_period(path: Path) -> str:
+    import zipfile
+
+    from sheetsync.errors import SheetsyncError
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/custom.xml").decode("utf-8")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        xml = ""
+    m = re.search(r'name="sheetsync_period"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)
+    if not m:
+        raise SheetsyncError(t("split.carry_no_period", file=str(path)), file=str(path))
+    import html
+
+    return html.unescape(m.group(1))

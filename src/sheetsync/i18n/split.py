@@ -52,4 +52,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "split.missing_email": ("{n} 个单位没有邮箱：{names}", "{n} units have no email: {names}"),
     "split.master_errors": ("主表有 {n} 个错误，相关任务可能未分到单位。请先运行 sheetsync check 查看。",
                             "The master has {n} errors; some tasks may reach no unit. Run sheetsync check first."),
+    "split.carry_no_period": ("{file} 不是 sheetsync 生成的汇总表（找不到报送周期）。请用 --carry-period 指定上期周期。",
+                              "{file} is not a roll-up made by sheetsync (no period found). Give --carry-period."),
 }

@@ -1,0 +1,261 @@
+"""The ledger: a SQLite file recording every received file, its outcome, its rows and every
+decision, so nothing is lost and every roll-up can be explained.
+
+Each received file is copied into an archive folder under its SHA-256 before it is parsed.
+The same bytes twice are a no-op; a newer return from the same unit for the same period
+supersedes the older one (both kept; the roll-up names the file it used). Periods are separate.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sheetsync.model import Finding
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    original_name TEXT NOT NULL,
+    archived_path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS returns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sender TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    identified_by TEXT NOT NULL DEFAULT '',
+    reporter TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    report_date TEXT NOT NULL DEFAULT '',
+    findings TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (sha256, period)
+);
+CREATE INDEX IF NOT EXISTS returns_unit_period ON returns (period, unit);
+CREATE TABLE IF NOT EXISTS rows (
+    return_id INTEGER NOT NULL REFERENCES returns(id),
+    task_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT,
+    progress REAL,
+    value REAL,
+    progress_text TEXT NOT NULL DEFAULT '',
+    problems TEXT NOT NULL DEFAULT '',
+    next_steps TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    sheet_row INTEGER,
+    PRIMARY KEY (return_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS missing_rows (
+    return_id INTEGER NOT NULL REFERENCES returns(id),
+    task_id TEXT NOT NULL,
+    PRIMARY KEY (return_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    period TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+@dataclass
+class ReturnRecord:
+    id: int
+    sha256: str
+    period: str
+    unit: str
+    source: str
+    sender: str
+    received_at: str
+    ingested_at: str
+    outcome: str
+    identified_by: str
+    archived_path: str
+    original_name: str
+    reporter: str
+    phone: str
+    report_date: str
+    findings: list[dict[str, Any]]
+
+
+def default_path(master_path: str | Path) -> Path:
+    return Path(master_path).resolve().parent / "sheetsync.db"
+
+
+class Ledger:
+    """A connection to the ledger file; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, archive: str | Path | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.archive = Path(archive) if archive else self.path.parent / "sheetsync-archive"
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------ files
+    def archive_file(self, sha256: str, source: Path, original_name: str) -> Path:
+        """Copy ``source`` into the archive (once per content) and record it."""
+        row = self.db.execute("SELECT archived_path FROM files WHERE sha256=?", (sha256,)).fetchone()
+        if row and Path(row[0]).exists():
+            return Path(row[0])
+        suffix = "".join(Path(original_name).suffixes[-1:])[:10] or ".bin"
+        dest = self.archive / sha256[:2] / f"{sha256}{suffix}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            tmp = dest.with_suffix(dest.suffix + ".part")
+            shutil.copyfile(source, tmp)
+            tmp.replace(dest)
+        self.db.execute("INSERT OR REPLACE INTO files (sha256, original_name, archived_path, size, first_seen) "
+                        "VALUES (?, ?, ?, ?, COALESCE((SELECT first_seen FROM files WHERE sha256=?), ?))",
+                        (sha256, original_name, str(dest), dest.stat().st_size, sha256, _now()))
+        return dest
+
+    def known(self, sha256: str, period: str) -> ReturnRecord | None:
+        row = self.db.execute(
+            "SELECT r.*, f.archived_path, f.original_name FROM returns r JOIN files f USING (sha256) "
+            "WHERE r.sha256=? AND r.period=?", (sha256, period)).fetchone()
+        return _record(row) if row else None
+
+    # ------------------------------------------------------------ returns
+    def record_return(self, *, sha256: str, period: str, unit: str, source: str, sender: str, received_at: str,
+                      outcome: str, identified_by: str, fields: dict[str, str], findings: list[Finding],
+                      rows: list[Any], missing: list[str]) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO returns (sha256, period, unit, source, sender, received_at, ingested_at, outcome, "
+                "identified_by, reporter, phone, report_date, findings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (sha256, period, unit, source, sender, received_at, _now(), outcome, identified_by,
+                 fields.get("reporter", ""), fields.get("phone", ""), fields.get("report_date", ""),
+                 json.dumps([f.to_json() for f in findings], ensure_ascii=False)))
+            rid = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO rows (return_id, task_id, unit, role, status, progress, value, progress_text, problems, "
+                "next_steps, evidence, sheet_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(rid, r.task_id, r.unit, r.role, r.status, r.progress, r.value, r.progress_text, r.problems,
+                  r.next_steps, r.evidence, r.row) for r in rows])
+            db.executemany("INSERT INTO missing_rows (return_id, task_id) VALUES (?, ?)", [(rid, m) for m in missing])
+            db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
+                       (_now(), period, sha256, unit, f"return-{outcome}", source))
+        return rid
+
+    def decide(self, kind: str, detail: str = "", *, period: str = "", sha256: str = "", unit: str = "") -> None:
+        self.db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
+                        (_now(), period, sha256, unit, kind, detail))
+
+    def returns(self, period: str) -> list[ReturnRecord]:
+        rows = self.db.execute(
+            "SELECT r.*, f.archived_path, f.original_name FROM returns r JOIN files f USING (sha256) "
+            "WHERE r.period=? ORDER BY r.received_at, r.id", (period,)).fetchall()
+        return [_record(r) for r in rows]
+
+    def current(self, period: str) -> dict[str, ReturnRecord]:
+        """Unit → the return the roll-up uses: the latest received accepted one (ties: latest ingested)."""
+        out: dict[str, ReturnRecord] = {}
+        for rec in self.returns(period):
+            if rec.outcome == "rejected" or not rec.unit:
+                continue
+            prev = out.get(rec.unit)
+            if prev is None or (rec.received_at, rec.id) >= (prev.received_at, prev.id):
+                out[rec.unit] = rec
+        return out
+
+    def superseded_counts(self, period: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rec in self.returns(period):
+            if rec.outcome != "rejected" and rec.unit:
+                counts[rec.unit] = counts.get(rec.unit, 0) + 1
+        return {u: n - 1 for u, n in counts.items()}
+
+    def rows(self, return_ids: list[int]) -> list[sqlite3.Row]:
+        if not return_ids:
+            return []
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(return_ids), 500):
+            chunk = return_ids[i:i + 500]
+            out.extend(self.db.execute(
+                f"SELECT * FROM rows WHERE return_id IN ({','.join('?' * len(chunk))}) ORDER BY return_id, rowid",
+                chunk).fetchall())
+        return out
+
+    def missing_rows(self, return_ids: list[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for i in range(0, len(return_ids), 500):
+            chunk = return_ids[i:i + 500]
+            for r in self.db.execute(
+                    f"SELECT return_id, task_id FROM missing_rows WHERE return_id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def last_values(self, period: str) -> dict[str, dict[str, dict[str, Any]]]:
+        """Unit → task id → the editable values of its current return (for split --carry-forward)."""
+        cur = self.current(period)
+        by_id = {rec.id: rec.unit for rec in cur.values()}
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        from sheetsync import schema
+
+        for r in self.rows(list(by_id)):
+            status = schema.label_for(schema.STATUSES, r["status"]) if r["status"] else None
+            out.setdefault(by_id[r["return_id"]], {})[r["task_id"]] = {
+                "status": status, "progress": r["progress"], "value": r["value"], "progress_text": r["progress_text"],
+                "problems": r["problems"], "next_steps": r["next_steps"], "evidence": r["evidence"]}
+        return out
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT period FROM returns ORDER BY period")]
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("files", "returns", "rows", "decisions")}
+
+
+def _record(row: sqlite3.Row) -> ReturnRecord:
+    d = dict(row)
+    d["findings"] = json.loads(d.get("findings") or "[]")
+    return ReturnRecord(**{k: d[k] for k in ReturnRecord.__dataclass_fields__})
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat()

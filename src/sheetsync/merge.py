@@ -1,0 +1,225 @@
+"""Merging returned workbooks into the county roll-up: intake → ledger → roll-up.
+
+Every file found is archived and recorded before it is parsed; parsing happens in isolated
+child processes (see :mod:`sheetsync.intake`), so one hostile file cannot stop the merge. The
+roll-up is computed from the ledger — the current return of each unit for the period — and
+written atomically under a lock. The master is only read.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sheetsync.errors import SheetsyncError
+from sheetsync.i18n import t
+from sheetsync.ledger import Ledger, default_path
+from sheetsync.locking import FileLock
+from sheetsync.model import Finding, Master
+from sheetsync.returns import ReturnRow, parse_return
+from sheetsync.rollup import FileLine, Rollup, UnitReturn, compute_rollup
+from sheetsync.units import UnitRegistry, assignments
+
+
+@dataclass
+class FileOutcome:
+    path: str  # source as the user knows it
+    unit: str
+    outcome: str  # accepted | warnings | rejected | duplicate
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+    sender: str = ""
+    received_at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "unit": self.unit, "outcome": self.outcome,
+                "findings": [f.to_json() for f in self.findings], "sha256": self.sha256,
+                "sender": self.sender, "received_at": self.received_at}
+
+
+@dataclass
+class MergeResult:
+    period: str
+    output: Path | None
+    ledger: Path
+    rollup: Rollup
+    files: list[FileOutcome]
+
+    def to_json(self) -> dict[str, Any]:
+        h = self.rollup.headline()
+        return {
+            "period": self.period,
+            "output": str(self.output) if self.output else None,
+            "ledger": str(self.ledger),
+            "as_of": self.rollup.as_of.isoformat(),
+            "units_expected": h["units_expected"],
+            "units_reported": h["units_reported"],
+            "missing_units": self.rollup.missing_units,
+            "files": [f.to_json() for f in self.files],
+            "gaps": self.rollup.gap_counts(),
+            "headline": h,
+        }
+
+
+def _limits(master: Master) -> Any:
+    from sheetsync.intake import Limits
+
+    return Limits.from_settings(master.settings)
+
+
+def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: str, accept_stale: bool = False,
+           password: str | None = None, workers: int = 2) -> list[FileOutcome]:
+    """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml)."""
+    from sheetsync.inbox import collect
+    from sheetsync.intake import Rejection, intake_many
+
+    registry = UnitRegistry(master.units, master.region)
+    by_unit = assignments(master.tasks, registry)
+    limits = _limits(master)
+    password = password or master.setting("return_password") or None
+    workdir = Path(tempfile.mkdtemp(prefix="sheetsync-inbox-"))
+    outcomes: list[FileOutcome] = []
+    try:
+        items, skipped = collect(inputs, workdir)
+        for source, code in skipped:
+            outcomes.append(FileOutcome(source, "", "skipped", [Finding(code, "warning", t(f"merge.finding.{code}", file=source),
+                                                                         file=source)]))
+        todo = []
+        seen_now: set[str] = set()
+        for it in items:
+            ledger.archive_file(it.sha256, it.path, it.name)
+            known = ledger.known(it.sha256, period)
+            if known is not None or it.sha256 in seen_now:
+                outcomes.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256, it.sender,
+                                            it.received_at))
+                continue
+            seen_now.add(it.sha256)
+            todo.append(it)
+        results = intake_many([it.path for it in todo], limits, workers=workers, password=password)
+        for it, (_path, _ins, data) in zip(todo, results):
+            if isinstance(data, Rejection):
+                findings = [_renamed(f, it) for f in data.findings]
+                ledger.record_return(sha256=it.sha256, period=period, unit="", source=it.source, sender=it.sender,
+                                     received_at=it.received_at, outcome="rejected", identified_by="",
+                                     fields={}, findings=findings, rows=[], missing=[])
+                outcomes.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
+                continue
+            parsed = parse_return(data, master, registry, by_unit, period=period, accept_stale=accept_stale)
+            findings = [_renamed(f, it) for f in parsed.findings]
+            outcome = parsed.outcome
+            ledger.record_return(sha256=it.sha256, period=period, unit=parsed.unit, source=it.source, sender=it.sender,
+                                 received_at=it.received_at, outcome=outcome, identified_by=parsed.identified_by,
+                                 fields=parsed.fields, findings=findings,
+                                 rows=[] if parsed.rejected else parsed.rows,
+                                 missing=[] if parsed.rejected else parsed.missing_tasks)
+            outcomes.append(FileOutcome(it.source, parsed.unit, outcome, findings, it.sha256, it.sender, it.received_at))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return outcomes
+
+
+def _renamed(f: Finding, it: Any) -> Finding:
+    """Findings name the file as the user knows it, not the temporary copy."""
+    f.file = it.source
+    tmp_name = Path(it.path).name
+    if tmp_name != it.name:
+        f.message = f.message.replace(tmp_name, it.name)
+    return f
+
+
+def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | None = None) -> Rollup:
+    """The roll-up of ``period`` from what the ledger holds (no files read)."""
+    current = ledger.current(period)
+    rows = ledger.rows([r.id for r in current.values()])
+    missing = ledger.missing_rows([r.id for r in current.values()])
+    superseded = ledger.superseded_counts(period)
+    by_id = {r.id: r for r in current.values()}
+    returns: dict[str, UnitReturn] = {}
+    for rec in current.values():
+        returns[rec.unit] = UnitReturn(rec.unit, rec.source or rec.original_name, rec.received_at, [],
+                                       missing.get(rec.id, []), superseded.get(rec.unit, 0),
+                                       sum(1 for f in rec.findings if f.get("severity") in ("error", "warning")),
+                                       rec.reporter, rec.phone, rec.sender)
+    for r in rows:
+        rec = by_id[r["return_id"]]
+        returns[rec.unit].rows.append(ReturnRow(
+            r["task_id"], r["unit"], r["role"], r["status"], r["progress"], r["value"], r["progress_text"],
+            r["problems"], r["next_steps"], r["evidence"], r["sheet_row"]))
+    files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
+                      [_finding_from_json(f) for f in rec.findings], rec.received_at)
+             for rec in ledger.returns(period)]
+    return compute_rollup(master, returns, files, period=period, as_of=as_of or date.today())
+
+
+def _finding_from_json(d: dict[str, Any]) -> Finding:
+    return Finding(d.get("code", ""), d.get("severity", "info"), d.get("message", ""), d.get("sheet", ""),
+                   d.get("cell", ""), d.get("file", ""), list(d.get("suggestions", [])))
+
+
+def resolve_period(master: Master, period: str | None) -> str:
+    p = (period or master.setting("period")).strip()
+    if not p:
+        raise SheetsyncError(t("split.no_period", file=str(master.path or "")))
+    return p
+
+
+def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str | Path, *, period: str | None = None,
+                  as_of: date | None = None, ledger_path: str | Path | None = None, accept_stale: bool = False,
+                  password: str | None = None, workers: int = 2, lang: str | None = None,
+                  lock_timeout: float = 120.0) -> MergeResult:
+    """Merge ``inputs`` into the roll-up of ``period`` written to ``output``.
+
+    Merging the same files again changes nothing; a newer return from a unit replaces its
+    older one; rejected files are kept and listed with the reason.
+    """
+    from sheetsync.master import read_master
+    from sheetsync.rollup_xlsx import write_rollup
+    from sheetsync.xlsxio import clean_stale_temps
+
+    master = read_master(master_path)
+    period = resolve_period(master, period)
+    output = Path(output)
+    if output.resolve() == Path(master_path).resolve():
+        raise SheetsyncError(t("merge.output_is_master", file=str(output)), file=str(output))
+    ledger_path = Path(ledger_path) if ledger_path else default_path(master_path)
+    with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
+        clean_stale_temps(output.parent, output.stem)
+        with Ledger(ledger_path) as ledger:
+            files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
+                           password=password, workers=workers)
+            rollup = build_rollup(master, ledger, period=period, as_of=as_of)
+        write_rollup(rollup, output, lang=lang)
+    return MergeResult(period, output, ledger_path, rollup, files)
+
+
+def gaps_by_unit(master_path: str | Path, period: str | None = None, db_path: str | Path | None = None,
+                 as_of: date | None = None) -> dict[str, list[Any]]:
+    """Unit → its gaps for ``period`` from the ledger (used by the 催报 reminders)."""
+    from sheetsync.master import read_master
+
+    master = read_master(master_path)
+    period = resolve_period(master, period)
+    db = Path(db_path) if db_path else default_path(master_path)
+    with Ledger(db) as ledger:
+        rollup = build_rollup(master, ledger, period=period, as_of=as_of)
+    return rollup.gaps_by_unit()
+
+
+def status(master_path: str | Path, period: str | None = None, db_path: str | Path | None = None,
+           as_of: date | None = None) -> Rollup:
+    """The roll-up of ``period`` as the ledger stands, without reading or writing any workbook."""
+    from sheetsync.master import read_master
+
+    master = read_master(master_path)
+    period = resolve_period(master, period)
+    db = Path(db_path) if db_path else default_path(master_path)
+    with Ledger(db) as ledger:
+        return build_rollup(master, ledger, period=period, as_of=as_of)
+
+
+def now_iso() -> str:
+    return datetime.now().replace(microsecond=0).isoformat()

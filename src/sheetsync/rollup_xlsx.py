@@ -1,0 +1,259 @@
+"""Writing the roll-up workbook (汇总表) with XlsxWriter: native charts, text that stays text.
+
+XlsxWriter is used in its normal mode (constant_memory drops vertical merges and pandas'
+to_excel through it loses data); every string goes through ``write_string`` so a reply that
+begins with "=" is shown, never evaluated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sheetsync import schema, xlsxio
+from sheetsync.i18n import get_lang, t
+from sheetsync.rollup import GAP_TYPES, Rollup
+
+SHEETS = ("overview", "tasks", "units", "details", "gaps", "findings")
+
+
+def sheet_title(key: str, lang: str | None = None) -> str:
+    return t(f"rollup.sheet.{key}", lang=lang)
+
+
+def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None) -> Path:
+    """Write ``rollup`` to ``path`` atomically (temp file, then replace)."""
+    lang = lang or get_lang()
+    return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang), Path(path))
+
+
+def _status_label(key: str | None, lang: str) -> str:
+    if not key:
+        return t("merge.status.blank", lang=lang)
+    if key in ("not_reported", "overdue"):
+        return t(f"merge.status.{key}", lang=lang)
+    return schema.label_for(schema.STATUSES, key, lang)
+
+
+class _Book:
+    """Formats shared by every sheet, and safe writers."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        base = {"font_name": xlsxio.BODY_FONT, "font_size": 11, "border": 1, "valign": "top", "text_wrap": True}
+        self.header = wb.add_format({"font_name": xlsxio.HEADER_FONT, "bold": True, "bg_color": "#" + xlsxio.GREY,
+                                     "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
+        self.title = wb.add_format({"font_name": xlsxio.HEADER_FONT, "bold": True, "font_size": 16, "valign": "vcenter"})
+        self.label = wb.add_format({**base, "bold": True, "font_name": xlsxio.HEADER_FONT})
+        self.text = wb.add_format(base)
+        self.num = wb.add_format({**base, "num_format": "0.##", "text_wrap": False})
+        self.pct = wb.add_format({**base, "num_format": "0.0\"%\"", "text_wrap": False})
+        self.red = wb.add_format({**base, "bg_color": "#" + xlsxio.RED, "font_color": "#" + xlsxio.RED_TEXT})
+        self.amber = wb.add_format({**base, "bg_color": "#" + xlsxio.AMBER, "font_color": "#" + xlsxio.AMBER_TEXT})
+        self.green = wb.add_format({**base, "bg_color": "#" + xlsxio.GREEN, "font_color": "#" + xlsxio.GREEN_TEXT})
+
+    def status_fmt(self, key: str | None) -> Any:
+        if key in ("not_reported", "overdue", None, "blank"):
+            return self.red
+        if key in ("lagging", "not_started"):
+            return self.amber
+        if key == "done":
+            return self.green
+        return self.text
+
+    def put(self, ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
+        fmt = fmt or self.text
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, fmt if fmt is not self.text else self.num)
+        else:
+            text, _ = xlsxio.safe_text(str(value))
+            ws.write_string(r, c, text, fmt)
+
+    def table(self, ws: Any, headers: list[str], widths: list[float], rows: list[list[Any]],
+              fmts: list[list[Any]] | None = None, first_row: int = 0, freeze_col: int = 1) -> int:
+        ws.set_row(first_row, 30)
+        for c, (h, w) in enumerate(zip(headers, widths)):
+            ws.write_string(first_row, c, h, self.header)
+            ws.set_column(c, c, w)
+        for i, values in enumerate(rows):
+            r = first_row + 1 + i
+            for c, v in enumerate(values):
+                self.put(ws, r, c, v, fmts[i][c] if fmts and fmts[i][c] is not None else None)
+            ws.set_row(r, xlsxio.row_height((str(v) if v is not None else "", widths[c]) for c, v in enumerate(values)))
+        last = first_row + len(rows)
+        ws.freeze_panes(first_row + 1, freeze_col)
+        ws.autofilter(first_row, 0, max(last, first_row), len(headers) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(first_row)
+        return last
+
+
+def _write(rollup: Rollup, path: str, lang: str) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+    b = _Book(wb)
+    titles = {k: sheet_title(k, lang) for k in SHEETS}
+    sheets = {k: wb.add_worksheet(titles[k]) for k in SHEETS}
+    _units(b, sheets["units"], rollup, lang)
+    _overview(b, sheets["overview"], rollup, lang, titles)
+    _tasks(b, sheets["tasks"], rollup, lang)
+    _details(b, sheets["details"], rollup, lang)
+    _gaps(b, sheets["gaps"], rollup, lang)
+    _findings(b, sheets["findings"], rollup, lang)
+    wb.set_properties({"title": t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
+                       "comments": "sheetsync"})
+    wb.set_custom_property("sheetsync_period", rollup.period)
+    wb.set_custom_property("sheetsync_kind", "rollup")
+    wb.close()
+
+
+def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, str]) -> None:
+    h = rollup.headline()
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 26)
+    ws.set_row(0, 32)
+    ws.write_string(0, 0, t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period), b.title)
+    items = [
+        ("period", rollup.period), ("as_of", rollup.as_of.isoformat()),
+        ("generated", rollup.generated.isoformat(sep=" ")), ("files", h["files"]),
+        ("units_expected", h["units_expected"]), ("units_reported", h["units_reported"]),
+        ("units_missing", h["units_missing"]), ("tasks", h["tasks"]), ("done", h["done"]),
+        ("in_progress", h["in_progress"]), ("ongoing", h["ongoing"]), ("lagging", h["lagging"]),
+        ("overdue", h["overdue"]), ("not_started", h["not_started"]), ("not_reported", h["not_reported"]),
+        ("completion_rate", h["completion_rate"]), ("gaps", len(rollup.gaps)),
+    ]
+    ws.write_string(2, 0, t("rollup.col.item", lang=lang), b.header)
+    ws.write_string(2, 1, t("rollup.col.value", lang=lang), b.header)
+    fmt_for = {"units_missing": b.red if h["units_missing"] else b.green, "overdue": b.red if h["overdue"] else None,
+               "lagging": b.amber if h["lagging"] else None, "done": b.green}
+    for i, (key, value) in enumerate(items, start=3):
+        b.put(ws, i, 0, t(f"rollup.head.{key}", lang=lang), b.label)
+        fmt = b.pct if key == "completion_rate" else fmt_for.get(key)
+        b.put(ws, i, 1, value, fmt)
+    # status distribution table for the pie chart
+    status_keys = ["done", "in_progress", "ongoing", "lagging", "overdue", "not_started", "not_reported"]
+    top = len(items) + 5
+    ws.write_string(top, 0, t("rollup.col.status", lang=lang), b.header)
+    ws.write_string(top, 1, t("rollup.col.tasks", lang=lang), b.header)
+    for i, k in enumerate(status_keys, start=1):
+        b.put(ws, top + i, 0, _status_label(k, lang), b.text)
+        ws.write_number(top + i, 1, h[k], b.num)
+    sheet = titles["overview"]
+    pie = b.wb.add_chart({"type": "pie"})
+    pie.add_series({"name": t("rollup.chart.status", lang=lang),
+                    "categories": [sheet, top + 1, 0, top + len(status_keys), 0],
+                    "values": [sheet, top + 1, 1, top + len(status_keys), 1],
+                    "data_labels": {"value": True},
+                    "points": [{"fill": {"color": c}} for c in
+                               ("#63BE7B", "#5B9BD5", "#A9D08E", "#FFC000", "#C00000", "#BFBFBF", "#7F7F7F")]})
+    pie.set_title({"name": t("rollup.chart.status", lang=lang)})
+    ws.insert_chart(2, 3, pie, {"x_scale": 1.1, "y_scale": 1.1})
+    n = len(rollup.units)
+    if n:
+        units_sheet = titles["units"]
+        bar = b.wb.add_chart({"type": "bar"})
+        bar.add_series({"name": t("rollup.chart.completion", lang=lang),
+                        "categories": [units_sheet, 1, 0, n, 0], "values": [units_sheet, 1, 13, n, 13],
+                        "fill": {"color": "#5B9BD5"}, "data_labels": {"value": True, "num_format": "0\"%\""}})
+        bar.set_title({"name": t("rollup.chart.completion", lang=lang)})
+        bar.set_x_axis({"min": 0, "max": 100, "num_format": "0\"%\""})
+        bar.set_y_axis({"reverse": True})
+        bar.set_legend({"none": True})
+        bar.set_size({"width": 720, "height": max(320, 18 * n + 80)})
+        ws.insert_chart(20, 3, bar)
+    ws.activate()
+
+
+def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    keys = ["id", "title", "lead", "deadline", "status", "progress", "target", "value_sum", "target_unit",
+            "reported", "unit_statuses"]
+    widths = [11, 30, 18, 14, 10, 10, 9, 10, 9, 10, 46]
+    rows, fmts = [], []
+    for tl in rollup.tasks:
+        per_unit = "\n".join(f"{u}（{t('rollup.role.' + role, lang=lang)}）：" +
+                             (_status_label(tl.rows[u].status, lang) + (f" {tl.rows[u].progress:.0f}%" if tl.rows[u].progress is not None else "")
+                              if u in tl.rows else t("merge.status.not_reported", lang=lang))
+                             for u, role in tl.assignments)
+        rows.append([tl.task.id, tl.task.title, tl.lead, tl.task.deadline, _status_label(tl.headline_status, lang),
+                     tl.progress, tl.task.target, tl.value_sum, tl.task.target_unit,
+                     f"{tl.units_reported}/{tl.units_expected}", per_unit])
+        f: list[Any] = [None] * len(keys)
+        f[4] = b.status_fmt(tl.headline_status)
+        below = tl.task.target is not None and tl.value_sum is not None and tl.value_sum < tl.task.target
+        f[7] = b.amber if below else None
+        rows[-1][5] = None if tl.progress is None else round(tl.progress, 1)
+        fmts.append(f)
+    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=2)
+
+
+def _units(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    keys = ["unit", "reported", "file", "received_at", "superseded", "tasks", "done", "overdue", "problems", "blank",
+            "findings", "reporter", "phone", "completion"]
+    widths = [24, 8, 44, 18, 8, 8, 8, 8, 8, 8, 8, 10, 14, 10]
+    rows, fmts = [], []
+    for u in rollup.units:
+        completion = round(100.0 * u.done / u.tasks, 1) if u.tasks else 0.0
+        rows.append([u.unit, t("rollup.yes" if u.reported else "rollup.no", lang=lang), Path(u.file).name if u.file else "",
+                     u.received_at.replace("T", " "), u.superseded, u.tasks, u.done, u.overdue, u.problems, u.blank,
+                     u.findings, u.reporter, u.phone, completion])
+        f: list[Any] = [None] * len(keys)
+        f[1] = b.green if u.reported else b.red
+        f[7] = b.red if u.overdue else None
+        f[8] = b.amber if u.problems else None
+        f[9] = b.amber if u.blank else None
+        f[13] = b.pct
+        fmts.append(f)
+    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts)
+
+
+def _details(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    keys = ["id", "title", "unit", "role", "status", "progress", "value", "progress_text", "problems", "next_steps",
+            "evidence", "file", "row"]
+    widths = [11, 26, 20, 7, 10, 9, 9, 40, 28, 28, 18, 30, 6]
+    rows, fmts = [], []
+    for task, unit, role, row, file in rollup.details:
+        if row is None:
+            continue
+        rows.append([task.id, task.title, unit, t("rollup.role." + role, lang=lang), _status_label(row.status, lang) if row.status else "",
+                     row.progress, row.value, row.progress_text, row.problems, row.next_steps, row.evidence,
+                     Path(file).name if file else "", row.row])
+        f: list[Any] = [None] * len(keys)
+        f[4] = b.status_fmt(row.status) if row.status else None
+        fmts.append(f)
+    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=3)
+
+
+def _gaps(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    keys = ["gap_type", "id", "title", "gap_unit", "detail", "severity"]
+    widths = [14, 11, 30, 22, 56, 8]
+    rows, fmts = [], []
+    for g in rollup.gaps:
+        rows.append([t(f"merge.gap.{g.type}", lang=lang), g.task_id, g.task_title, g.unit, g.detail,
+                     t(f"rollup.severity.{GAP_TYPES[g.type]}", lang=lang)])
+        fmt = b.red if g.severity == "high" else b.amber
+        fmts.append([fmt, None, None, None, None, fmt])
+    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=2)
+
+
+def _findings(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    keys = ["file", "unit", "outcome", "location", "code", "message"]
+    widths = [40, 20, 12, 14, 20, 70]
+    rows, fmts = [], []
+    for fl in rollup.files:
+        items = fl.findings or []
+        if not items:
+            rows.append([Path(fl.file).name, fl.unit, t(f"merge.outcome.{fl.outcome}", lang=lang), "", "", ""])
+            fmts.append([None] * 6)
+        for f in items:
+            rows.append([Path(fl.file).name, fl.unit, t(f"merge.outcome.{fl.outcome}", lang=lang), f.location, f.code, f.message])
+            sev = b.red if f.severity == "error" else b.amber if f.severity == "warning" else None
+            fmts.append([None, None, b.red if fl.outcome == "rejected" else None, None, sev, None])
+    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts)
