@@ -145,13 +145,9 @@ def _gaps_by_unit(master_path: Path, period: str, db_path: Path) -> dict[str, li
 
 def _find_split_dir(base: Path, period: str) -> Path:
     """The split output beside the master whose manifest is for ``period``."""
-    for manifest in sorted([*base.glob("*/manifest.json"), *base.glob("*/*/manifest.json")]):
-        try:
-            if json.loads(manifest.read_text(encoding="utf-8-sig")).get("period") == period:
-                return manifest.parent
-        except (OSError, ValueError, AttributeError):
-            continue
-    raise SheetsyncError(t("mail.cli.no_split_dir", period=period, dir=str(base)))
+    from sheetsync.mail import find_split_dir
+
+    return find_split_dir(base, period)
 
 
 @mail.command("send")

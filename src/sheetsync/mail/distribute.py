@@ -74,6 +74,22 @@ def read_manifest(outdir: str | Path) -> Manifest:
                     str(data.get("region") or ""), str(data.get("plan") or ""), units)
 
 
+def find_split_dir(base: str | Path, period: str) -> Path:
+    """The split output under ``base`` (one or two levels down) whose manifest is for ``period``.
+
+    催报 attaches each unit's workbook again; the CLI and the Excel ribbon both find the folder
+    this way, so a clerk never has to point at it.
+    """
+    base = Path(base)
+    for manifest in sorted([*base.glob(f"*/{MANIFEST}"), *base.glob(f"*/*/{MANIFEST}")]):
+        try:
+            if json.loads(manifest.read_text(encoding="utf-8-sig")).get("period") == period:
+                return manifest.parent
+        except (OSError, ValueError, AttributeError):
+            continue
+    raise SheetsyncError(t("mail.cli.no_split_dir", period=period, dir=str(base)))
+
+
 def distribute(outdir: str | Path, master: Any, *, cc: Iterable[str] = (), dry_run: bool | None = None,
                outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool = False,
                allow_plain: bool = False, unit_emails: Mapping[str, str] | None = None,
