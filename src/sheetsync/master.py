@@ -264,6 +264,12 @@ def _category_text(unit: Unit, lang: str) -> str:
     return text
 
 
+def category_text(unit: Unit, lang: str | None = None) -> str:
+    """The 类别 cell as :func:`write_master` writes it (with the 推断 mark); the ribbon's
+    导入方案 appends unit rows to an open master and must write them the same way."""
+    return _category_text(unit, lang or get_lang())
+
+
 def _fmt_number(x: float | None) -> Any:
     if x is None or isinstance(x, str):
         return x

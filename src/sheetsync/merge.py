@@ -197,24 +197,25 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
 
 
 def gaps_by_unit(master_path: str | Path, period: str | None = None, db_path: str | Path | None = None,
-                 as_of: date | None = None) -> dict[str, list[Any]]:
-    """Unit → its gaps for ``period`` from the ledger (used by the 催报 reminders)."""
-    from sheetsync.master import read_master
+                 as_of: date | None = None, *, master: Master | None = None) -> dict[str, list[Any]]:
+    """Unit → its gaps for ``period`` from the ledger (used by the 催报 reminders).
 
-    master = read_master(master_path)
-    period = resolve_period(master, period)
-    db = Path(db_path) if db_path else default_path(master_path)
-    with Ledger(db) as ledger:
-        rollup = build_rollup(master, ledger, period=period, as_of=as_of)
-    return rollup.gaps_by_unit()
+    ``master``: the master as already read (the Excel ribbon passes the open workbook, unsaved
+    edits included); ``master_path`` still locates the ledger beside it.
+    """
+    return status(master_path, period, db_path, as_of, master=master).gaps_by_unit()
 
 
 def status(master_path: str | Path, period: str | None = None, db_path: str | Path | None = None,
-           as_of: date | None = None) -> Rollup:
-    """The roll-up of ``period`` as the ledger stands, without reading or writing any workbook."""
+           as_of: date | None = None, *, master: Master | None = None) -> Rollup:
+    """The roll-up of ``period`` as the ledger stands, without reading or writing any workbook.
+
+    ``master`` as in :func:`gaps_by_unit`: given, the file at ``master_path`` is not read.
+    """
     from sheetsync.master import read_master
 
-    master = read_master(master_path)
+    if master is None:
+        master = read_master(master_path)
     period = resolve_period(master, period)
     db = Path(db_path) if db_path else default_path(master_path)
     with Ledger(db) as ledger:
