@@ -111,7 +111,9 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
 
     import python_calamine as pc
 
-    wb = pc.CalamineWorkbook.from_path(real)
+    # from a file object calamine sniffs the format; from a path it trusts the extension
+    fh = open(real, "rb")  # noqa: SIM115 - must outlive the workbook object, closed below
+    wb = pc.CalamineWorkbook.from_filelike(fh)
     out = WorkbookData(file=shown, kind=kind, date_system=1904 if pkg.date1904 else 1900,
                        custom_properties=props, notes=notes)
     try:
@@ -124,6 +126,9 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
                 rows: list[list[Value]] = []
             else:
                 raw = wb.get_sheet_by_name(sh.name).to_python(skip_empty_area=False, nrows=scan.last_row)
+                for (r, c), err in scan.errors.items():  # calamine reads error cells as blank
+                    if r <= len(raw) and c <= len(raw[r - 1]):
+                        raw[r - 1][c - 1] = err
                 rows = _clean(raw, scan.last_row, scan.last_col)
             sd = SheetData(sh.name, sh.state, rows)  # type: ignore[arg-type]
             if scan is not None:
@@ -131,6 +136,7 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
             out.sheets.append(sd)
     finally:
         wb.close()
+        fh.close()
     return out
 
 
@@ -138,7 +144,8 @@ def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejectio
     """BIFF .xls (as WPS and old Excel save): calamine only; no XML to scan."""
     import python_calamine as pc
 
-    wb = pc.CalamineWorkbook.from_path(real)
+    fh = open(real, "rb")  # noqa: SIM115 - must outlive the workbook object, closed below
+    wb = pc.CalamineWorkbook.from_filelike(fh)
     out = WorkbookData(file=shown, kind="xls")
     try:
         for meta in wb.sheets_metadata:
@@ -161,6 +168,7 @@ def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejectio
             out.sheets.append(sd)
     finally:
         wb.close()
+        fh.close()
     return out
 
 
@@ -208,7 +216,6 @@ def _apply_scan(sd: SheetData, scan: SheetScan, shown: str, notes: list[Finding]
                           count=scan.formulas_without_value_count,
                           cells="、".join(scan.formulas_without_value[:5])))
     for n, ((r, c), err) in enumerate(sorted(scan.errors.items())):
-        _set(sd, address(r, c), err or None)
         if n < MAX_NOTES_PER_CODE:
             notes.append(note("cell-error", shown, sheet=sd.name, cell=address(r, c), error=err))
     counts: dict[str, int] = {}

@@ -1,0 +1,85 @@
+"""The parser child: a crash, abort, OOM or hang rejects one file; the caller and the rest go on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import intake_files as F
+from sheetsync.intake import Limits, Rejection, WorkbookData, intake_many, read_workbook
+
+HOOK = "intake_files:hostile_hook"
+
+
+def test_child_abort_becomes_rejection(tmp_path: Path) -> None:
+    r = read_workbook(F.make_xlsx(tmp_path / "crash.xlsx"), Limits(), hook=HOOK)
+    assert isinstance(r, Rejection) and r.code == "parser-crashed"
+    assert "SIGABRT" in r.message and "crash.xlsx" in r.message
+
+
+def test_child_segfault_becomes_rejection(tmp_path: Path) -> None:
+    r = read_workbook(F.make_xlsx(tmp_path / "segv.xlsx"), Limits(), hook=HOOK)
+    assert isinstance(r, Rejection) and r.code == "parser-crashed"
+
+
+def test_child_out_of_memory_becomes_rejection(tmp_path: Path) -> None:
+    r = read_workbook(F.make_xlsx(tmp_path / "oom.xlsx"), Limits(memory_mb=400), hook=HOOK)
+    assert isinstance(r, Rejection) and r.code == "parser-oom" and "400" in r.message
+
+
+def test_child_hang_is_killed(tmp_path: Path) -> None:
+    r = read_workbook(F.make_xlsx(tmp_path / "hang.xlsx"), Limits(timeout_s=2), hook=HOOK)
+    assert isinstance(r, Rejection) and r.code == "parser-timeout" and "2" in r.message
+
+
+def test_hook_is_harmless_for_ordinary_names(tmp_path: Path) -> None:
+    r = read_workbook(F.make_xlsx(tmp_path / "fine.xlsx"), Limits(), hook=HOOK)
+    assert isinstance(r, WorkbookData) and r.sheets[0].rows == [[1]]
+
+
+def test_far_corner_cell_refused_before_calamine(tmp_path: Path) -> None:
+    p = F.far_corner_xlsx(tmp_path / "far.xlsx")
+    assert p.stat().st_size < 5000
+    r = read_workbook(p)
+    assert isinstance(r, Rejection) and r.code == "cells-beyond-limit" and r.reason.cell == "XFD1048576"
+    assert "Ctrl+End" in r.message
+
+
+def test_far_corner_reaching_calamine_only_kills_the_child(tmp_path: Path) -> None:
+    # limits wide enough that the scan lets the file through: calamine then asks for ~0.5 TB
+    # and aborts; the parent must see a clean rejection and carry on
+    p = F.far_corner_xlsx(tmp_path / "far.xlsx")
+    r = read_workbook(p, Limits(rows=2_000_000, cols=20_000, memory_mb=512))
+    assert isinstance(r, Rejection) and r.code in ("parser-oom", "parser-crashed")
+    again = read_workbook(F.make_xlsx(tmp_path / "after.xlsx"))
+    assert isinstance(again, WorkbookData)
+
+
+def test_intake_many_survives_bad_files_and_keeps_order(tmp_path: Path) -> None:
+    files = [
+        F.make_xlsx(tmp_path / "01-good.xlsx", F.Book([F.Sheet("S", F.row(1, "A", F.num(1)))])),
+        F.make_xlsx(tmp_path / "02-crash.xlsx"),
+        F.make_xlsx(tmp_path / "03-good.xlsx", F.Book([F.Sheet("S", F.row(1, "A", F.num(3)))])),
+        F.make_xlsx(tmp_path / "04-oom.xlsx"),
+        F.make_xlsx(tmp_path / "05-hang.xlsx"),
+        tmp_path / "06-empty.xlsx",
+        F.far_corner_xlsx(tmp_path / "07-far.xlsx"),
+        F.make_xlsx(tmp_path / "08-good.xlsx", F.Book([F.Sheet("S", F.row(1, "A", F.num(8)))])),
+    ]
+    files[5].write_bytes(b"")
+    out = list(intake_many(files, Limits(timeout_s=3, memory_mb=400), workers=2, hook=HOOK))
+    assert [Path(p).name for p, _ins, _r in out] == [f.name for f in files]
+    results = {Path(p).name[:2]: r for p, _ins, r in out}
+    outcome = {k: (r.sheets[0].rows[0][0] if isinstance(r, WorkbookData) else r.code) for k, r in results.items()}
+    assert outcome == {"01": 1, "02": "parser-crashed", "03": 3, "04": "parser-oom", "05": "parser-timeout",
+                       "06": "empty-file", "07": "cells-beyond-limit", "08": 8}
+    inspections = [ins for _p, ins, _r in out]
+    assert inspections[5].codes == ["empty-file"] and inspections[0].ok
+
+
+def test_no_core_file_left_behind(tmp_path: Path) -> None:
+    work = tmp_path / "w"
+    work.mkdir()
+    r = read_workbook(F.make_xlsx(work / "crash.xlsx"), Limits(), hook=HOOK)
+    assert isinstance(r, Rejection)
+    assert sorted(os.listdir(work)) == ["crash.xlsx"]
