@@ -184,6 +184,19 @@ class Ledger:
         self.db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
                         (_now(), period, sha256, unit, kind, detail))
 
+    def replace_rejected(self, return_id: int, reason: str) -> None:
+        """Drop a rejected return so the same file can be judged again (the decision is kept)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT sha256, period, unit FROM returns WHERE id=? AND outcome='rejected'",
+                             (return_id,)).fetchone()
+            if row is None:
+                return
+            db.execute("DELETE FROM missing_rows WHERE return_id=?", (return_id,))
+            db.execute("DELETE FROM rows WHERE return_id=?", (return_id,))
+            db.execute("DELETE FROM returns WHERE id=?", (return_id,))
+            db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
+                       (_now(), row["period"], row["sha256"], row["unit"], "re-evaluate-rejected", reason))
+
     def returns(self, period: str) -> list[ReturnRecord]:
         rows = self.db.execute(
             "SELECT r.*, f.archived_path, f.original_name FROM returns r JOIN files f USING (sha256) "

@@ -93,6 +93,10 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         for it in items:
             ledger.archive_file(it.sha256, it.path, it.name)
             known = ledger.known(it.sha256, period)
+            if known is not None and known.outcome == "rejected" and (accept_stale or password):
+                # options that can change a refusal: look at the file again, and say so
+                ledger.replace_rejected(known.id, reason="accept-stale" if accept_stale else "password")
+                known = None
             if known is not None or it.sha256 in seen_now:
                 outcomes.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256, it.sender,
                                             it.received_at))

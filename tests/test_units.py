@@ -1,0 +1,46 @@
+"""The unit registry never guesses: aliases, prefixes and groups resolve; the rest are findings."""
+
+from __future__ import annotations
+
+from sheetsync import demo_data
+from sheetsync.model import Task, Unit
+from sheetsync.units import UnitRegistry, assignments, split_unit_list
+
+REG = UnitRegistry(demo_data.units(), demo_data.REGION)
+
+
+def test_aliases_prefixes_and_short_forms() -> None:
+    assert REG.resolve("县委统战部").via == "exact"
+    assert REG.resolve("统战部").units[0].name == "县委统战部"
+    assert REG.resolve("示例县教育局").units[0].name == "县教育局"
+    assert REG.resolve("教育局").units[0].name == "县教育局"
+    assert REG.resolve("县教委").units[0].name == "县教育局"
+    assert REG.resolve("县委党校（县行政学校）").units[0].name == "县委党校(县行政学校)"
+
+
+def test_unknown_and_ambiguous_give_candidates() -> None:
+    r = REG.resolve("县大数据中心")
+    assert r.kind == "unknown" and r.candidates and len(r.candidates) <= 3
+    r = REG.resolve("办公室")
+    assert r.kind == "ambiguous" and set(r.candidates) == {"县委办公室", "县政府办公室"}
+
+
+def test_groups_by_listed_membership() -> None:
+    towns = REG.resolve("各乡镇(街道)")
+    assert towns.kind == "group" and len(towns.units) == 12
+    assert REG.resolve("各乡镇（街道）").units == towns.units
+    assert {u.category for u in REG.resolve("政府各部门").units} == {"government"}
+
+
+def test_group_words_containing_the_separator_stay_whole() -> None:
+    assert split_unit_list("县委组织部、统战部、各乡镇场、街道") == ["县委组织部", "统战部", "各乡镇场、街道"]
+    assert split_unit_list("县委党校(县行政学校、研究室)，县教育局") == ["县委党校(县行政学校、研究室)", "县教育局"]
+
+
+def test_lead_wins_over_co_and_groups_expand() -> None:
+    units = [Unit("甲局", category="government", groups=["政府各部门"]), Unit("乙局", category="government", groups=["政府各部门"])]
+    reg = UnitRegistry(units)
+    tasks = [Task("1", "t", lead="甲局", co_units=["政府各部门"])]
+    got = assignments(tasks, reg)
+    assert [(a.task.id, a.role) for a in got["甲局"]] == [("1", "lead")]
+    assert [(a.task.id, a.role) for a in got["乙局"]] == [("1", "co")]
