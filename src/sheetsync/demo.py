@@ -46,7 +46,22 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
     folder.mkdir(parents=True, exist_ok=True)
     res = DemoResult(folder)
 
-    # 1. master, and a copy with the mistakes staff make
+    # 0. the plan as published (.docx), imported into a master using the county's unit list
+    from sheetsync.model import Master
+    from sheetsync.plan_import import import_plan
+
+    plan = demo_data.write_plan_docx(folder / t("demo.file.plan", lang=lang))
+    imported = import_plan(plan, existing=Master(units=demo_data.units(), settings=demo_data.settings()))
+    imported_path = folder / t("demo.file.imported", lang=lang)
+    write_master(imported.master, imported_path, lang=lang)
+    res.add("demo.artefact.plan", plan)
+    res.add("demo.artefact.imported", imported_path)
+    res.summary.append(t("demo.step.import", lang=lang, tasks=len(imported.master.tasks),
+                         phases=len(imported.master.phases)))
+    say(res.summary[-1])
+
+    # 1. the master staff keep (the imported tasks plus indicators and targets filled in), and a
+    #    copy with the mistakes staff make
     master_path = folder / t("demo.file.master", lang=lang)
     write_master(demo_data.master(), master_path, lang=lang)
     res.add("demo.artefact.master", master_path)
@@ -95,19 +110,32 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
                          overdue=h["overdue"], lagging=h["lagging"], gaps=len(result.rollup.gaps)))
     say(res.summary[-1])
 
-    # 5. mail, to an outbox (no server configured in the demo)
-    try:
-        from sheetsync.mail import demo_outbox
-    except ImportError:
-        demo_outbox = None
-    if demo_outbox is not None:
-        outbox = folder / t("demo.dir.outbox", lang=lang)
-        n = demo_outbox(master_path, outdir, rollup_path, outbox, period=result.period, db_path=ledger,
-                        as_of=demo_data.AS_OF)
-        res.add("demo.artefact.outbox", outbox)
-        res.summary.append(t("demo.step.mail", lang=lang, n=n))
-        say(res.summary[-1])
+    # 5. mail, to an outbox (the demo configures no server, so every message is a dry run)
+    outbox = folder / t("demo.dir.outbox", lang=lang)
+    n = demo_mail(master, split, rollup_path, outbox, ledger=ledger, period=result.period)
+    res.add("demo.artefact.outbox", outbox)
+    res.summary.append(t("demo.step.mail", lang=lang, n=n))
+    say(res.summary[-1])
     return res
+
+
+def demo_mail(master: Any, split: Any, rollup_path: Path, outbox: Path, *, ledger: Path, period: str) -> int:
+    """Distribute, remind and report upward — written as .eml files to ``outbox``."""
+    import shutil
+
+    from sheetsync.mail import distribute, remind, send_rollup
+    from sheetsync.merge import build_rollup
+    from sheetsync.ledger import Ledger
+
+    shutil.rmtree(outbox, ignore_errors=True)
+    common = {"dry_run": True, "outbox": outbox, "db_path": ledger}
+    n = len(distribute(split.outdir, master, **common).results)
+    with Ledger(ledger) as led:
+        gaps = build_rollup(master, led, period=period, as_of=demo_data.AS_OF).gaps_by_unit()
+    workbooks = {w.unit: w.file for w in split.workbooks}
+    n += len(remind(master, gaps, workbooks, period=period, due=split.due, **common).results)
+    n += len(send_rollup(rollup_path, master=master, period=period, **common).results)
+    return n
 
 
 # ---------------------------------------------------------------- simulated returns

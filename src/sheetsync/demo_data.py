@@ -7,6 +7,7 @@ Every name, task and number here is invented for sheetsync, in the style of real
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sheetsync.model import Master, Phase, Task, Unit
 
@@ -179,3 +180,46 @@ def master_with_mistakes() -> Master:
         if u.name == "县信访局":
             u.email = ""  # missing-email
     return m
+
+
+SECTIONS = {
+    "一": "强化基层组织建设", "一.(一)": "健全工作机制", "一.(二)": "建强干部队伍",
+    "二": "提升平安建设水平", "二.(一)": "完善基层治理网络", "二.(二)": "推进基层法治建设",
+    "三": "提升为民服务能力", "三.(一)": "优化基层政务服务", "三.(二)": "完善基本公共服务", "三.(三)": "改善农村人居环境",
+    "四": "提升文明乡风水平", "四.(一)": "培育文明新风", "四.(二)": "凝聚社会共识",
+    "五": "强化保障落实", "五.(一)": "守牢安全底线", "五.(二)": "加强督查考核",
+}
+
+
+def plan_paragraphs() -> list[str]:
+    """The demo plan as a county office would publish it: one paragraph per line."""
+    out = [f"{REGION}{PLAN}",
+           "为深入推进基层治理体系和治理能力现代化，结合我县实际，制定本方案。"]
+    done: set[str] = set()
+    n = 0
+    for i, ti, c, lead, co, d, _ind, _tv, _tu in _TASKS:
+        sec, sub, _num = i.split(".")
+        if sec not in done:
+            done.add(sec)
+            out.append(f"{sec}、{SECTIONS[sec]}")
+        if f"{sec}.{sub}" not in done:
+            done.add(f"{sec}.{sub}")
+            out.append(f"（{sub[1:-1]}）{SECTIONS[f'{sec}.{sub}']}")
+            n = 0
+        n += 1
+        units = f"牵头单位：{lead}" + (f"；配合单位：{co}" if co else "")
+        out.append(f"{n}.{ti}。{c}（{units}；完成时限：{d}）")
+    out.append("六、实施步骤")
+    for k, ph in enumerate(PHASES, start=1):
+        out.append(f"（{'一二三'[k - 1]}）{ph.name}（{ph.start.year}年{ph.start.month}月—{ph.end.year}年{ph.end.month}月）。{ph.note}")
+    return out
+
+
+def write_plan_docx(path: Path) -> Path:
+    import docx
+
+    doc = docx.Document()
+    for para in plan_paragraphs():
+        doc.add_paragraph(para)
+    doc.save(path)
+    return path

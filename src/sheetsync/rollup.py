@@ -155,10 +155,20 @@ class Rollup:
             out[g.type] = out.get(g.type, 0) + 1
         return out
 
-    def gaps_by_unit(self) -> dict[str, list[Gap]]:
+    def gaps_by_unit(self, *, per_task: bool = True) -> dict[str, list[Gap]]:
+        """Unit → its gaps. With ``per_task`` a unit that sent nothing gets one line per task it
+        owes (what a 催报 reminder must list), instead of the single 未报送 line of the roll-up."""
+        from sheetsync.i18n import t
+
         out: dict[str, list[Gap]] = {}
         for g in self.gaps:
-            if g.unit:
+            if not g.unit:
+                continue
+            if per_task and g.type == "not_reported":
+                out.setdefault(g.unit, []).extend(
+                    Gap("not_reported", task.id, task.title, unit, t(f"merge.gap_detail.owed_{role}"))
+                    for task, unit, role, _row, _file in self.details if unit == g.unit)
+            else:
                 out.setdefault(g.unit, []).append(g)
         return out
 

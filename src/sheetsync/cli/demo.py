@@ -20,4 +20,4 @@ def demo(folder: Path) -> None:
     click.echo(t("demo.artefacts"))
     for key, path in res.artefacts:
         click.echo(f"  {t(key)}: {path}")
-    click.echo(t("demo.next", master=res.artefacts[0][1]))
+    click.echo(t("demo.next", master=dict(res.artefacts)["demo.artefact.master"]))

@@ -15,6 +15,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.mail": ("邮件：分发、催报、报送汇总", "Email: distribute, remind, send upward"),
     "cli.help.addin": ("Excel 加载项：生成与安装", "Excel add-in: build and install"),
     # demo
+    "demo.file.plan": ("示例县_实施方案.docx", "demo-county_plan.docx"),
+    "demo.file.imported": ("示例县_从方案导入的任务分解表.xlsx", "demo-county_master_imported-from-plan.xlsx"),
+    "demo.artefact.plan": ("实施方案（Word）", "Implementation plan (Word)"),
+    "demo.artefact.imported": ("从方案导入的主表", "Master imported from the plan"),
+    "demo.step.import": ("从实施方案导入 {tasks} 项任务、{phases} 个实施阶段，责任单位按单位名录识别。",
+                         "Imported {tasks} tasks and {phases} phases from the plan, units matched against the unit list."),
     "demo.file.master": ("示例县_任务分解表.xlsx", "demo-county_master.xlsx"),
     "demo.file.flawed": ("示例县_任务分解表_含常见错误.xlsx", "demo-county_master_with-mistakes.xlsx"),
     "demo.file.annotated": ("示例县_任务分解表_含常见错误_校验标注.xlsx", "demo-county_master_with-mistakes_annotated.xlsx"),

@@ -1,0 +1,45 @@
+"""``sheetsync demo`` — the README's main command — on a fresh process, every stage."""
+
+from __future__ import annotations
+
+from conftest import sheet_rows
+
+from sheetsync import demo_data
+from sheetsync.master import read_master
+
+
+def test_demo_runs_every_stage(demo) -> None:
+    folder, stdout = demo
+    for word in ("从实施方案导入 30 项任务", "校验含错误的主表", "已为 55 个单位生成填报表", "模拟回收", "应报 55 个单位",
+                 "待发邮件"):
+        assert word in stdout, word
+    for name in ("示例县_实施方案.docx", "示例县_从方案导入的任务分解表.xlsx", "示例县_任务分解表.xlsx",
+                 "示例县_任务分解表_含常见错误_校验标注.xlsx", "示例县_2026年第4季度_汇总表.xlsx", "sheetsync.db"):
+        assert (folder / name).exists(), name
+
+
+def test_plan_import_reproduces_the_demo_tasks(demo) -> None:
+    folder, _ = demo
+    imported = read_master(folder / "示例县_从方案导入的任务分解表.xlsx")
+    assert [(t.id, t.title, t.lead, t.co_units, t.deadline) for t in imported.tasks] == [
+        (t.id, t.title, t.lead, t.co_units, t.deadline) for t in demo_data.tasks()]
+    assert [p.name for p in imported.phases] == [p.name for p in demo_data.PHASES]
+
+
+def test_outbox_holds_distribute_remind_and_send(demo) -> None:
+    import email
+    import email.policy
+
+    folder, _ = demo
+    outbox = folder / "待发邮件"
+    kinds = {p.name.split("-")[0]: list(p.glob("*.eml")) for p in outbox.iterdir()}
+    assert len(kinds["distribute"]) == 55
+    assert kinds["remind"] and len(kinds["send"]) == 1
+    # a reminder to a unit that sent nothing lists each task it owes
+    missing = {r[0] for r in sheet_rows(folder / "示例县_2026年第4季度_汇总表.xlsx", "单位报送")[1:] if r[1] == "未报"}
+    texts = []
+    for p in kinds["remind"]:
+        msg = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        texts.append(msg.get_body(("plain",)).get_content())
+    owed = [t for t in texts if "本期未报送" in t]
+    assert len(owed) >= len(missing)
