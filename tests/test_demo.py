@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import sheet_rows
-
 from sheetsync import demo_data
 from sheetsync.master import read_master
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import sheet_rows
 
+from conftest import sheet_rows
 from sheetsync import demo_data
 from sheetsync.master import read_master, write_master
 from sheetsync.merge import merge_returns
@@ -236,7 +236,7 @@ def test_email_attachment_is_ingested(county) -> None:
     f = res.files[0]
     assert f.unit == "县委编办" and f.outcome == "accepted" and "bb@shilixian.example" in f.sender
     assert f.received_at.startswith("2026-12-18")
-    assert "reply.eml ▸ 2026年第4季度_县委编办_任务进展填报表.xlsx" == f.path
+    assert f.path == "reply.eml ▸ 2026年第4季度_县委编办_任务进展填报表.xlsx"
     archived = list((tmp / "sheetsync-archive").rglob("*.xlsx"))
     assert len(archived) == 1 and archived[0].read_bytes() == data
 

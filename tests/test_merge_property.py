@@ -9,10 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-from conftest import sheet_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import sheet_rows
 from sheetsync.master import write_master
 from sheetsync.merge import merge_returns
 from sheetsync.model import Master, Task, Unit

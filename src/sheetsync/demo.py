@@ -123,9 +123,9 @@ def demo_mail(master: Any, split: Any, rollup_path: Path, outbox: Path, *, ledge
     """Distribute, remind and report upward — written as .eml files to ``outbox``."""
     import shutil
 
+    from sheetsync.ledger import Ledger
     from sheetsync.mail import distribute, remind, send_rollup
     from sheetsync.merge import build_rollup
-    from sheetsync.ledger import Ledger
 
     shutil.rmtree(outbox, ignore_errors=True)
     common = {"dry_run": True, "outbox": outbox, "db_path": ledger}

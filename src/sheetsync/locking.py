@@ -6,6 +6,7 @@ the lock when a process dies, so a killed merge never leaves a stale lock behind
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -43,10 +44,8 @@ class FileLock:
         while not self._try(fd):
             if time.monotonic() >= deadline:
                 holder = ""
-                try:
+                with contextlib.suppress(OSError):
                     holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") else ""
-                except OSError:
-                    pass
                 os.close(fd)
                 raise LockedError(t("merge.locked", file=str(self.path), pid=holder or "?"), file=str(self.path))
             time.sleep(self.poll)

@@ -264,7 +264,7 @@ def _find_table(data: Any, out: ParsedReturn):
     # duplicate headers: two columns with the same known label
     header = sheet.rows[match.row - 1] if match.row <= len(sheet.rows) else []
     labels = [norm_key(_text(v)) for v in header]
-    for key, col in match.columns.items():
+    for col in match.columns.values():
         label = labels[col - 1] if col <= len(labels) else ""
         dups = [i + 1 for i, lab in enumerate(labels) if lab and lab == label and i + 1 != col]
         if dups:

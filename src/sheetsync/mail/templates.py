@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
-from sheetsync.schema import Label, key_for
+from sheetsync.schema import SETTING_KEYS, Label, key_for
 
 KINDS = ("distribute", "remind", "send")
 
@@ -47,14 +47,8 @@ PLACEHOLDERS: dict[str, str] = {
 _NAMES = set(PLACEHOLDERS) | set(PLACEHOLDERS.values())
 
 # settings keys (and their 设置-sheet labels) that override the defaults
-TEMPLATE_SETTINGS: tuple[Label, ...] = (
-    Label("mail_distribute_subject", "分发邮件主题", "Distribution subject"),
-    Label("mail_distribute_body", "分发邮件正文", "Distribution body"),
-    Label("mail_remind_subject", "催报邮件主题", "Reminder subject"),
-    Label("mail_remind_body", "催报邮件正文", "Reminder body"),
-    Label("mail_send_subject", "上报邮件主题", "Roll-up subject"),
-    Label("mail_send_body", "上报邮件正文", "Roll-up body"),
-)
+TEMPLATE_SETTINGS: tuple[Label, ...] = tuple(
+    lab for lab in SETTING_KEYS if lab.key.startswith("mail_") and lab.key.endswith(("_subject", "_body")))
 
 # full-width braces typed with a Chinese input method: ｛单位｝ means {单位}
 _FULLWIDTH = re.compile(r"｛([^｛｝{}\s]{1,12})｝")
