@@ -144,7 +144,7 @@ def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, st
     ws.write_string(top, 0, t("rollup.col.status", lang=lang), b.header)
     ws.write_string(top, 1, t("rollup.col.tasks", lang=lang), b.header)
     for i, k in enumerate(status_keys, start=1):
-        b.put(ws, top + i, 0, _status_label(k, lang), b.text)
+        b.put(ws, top + i, 0, t(f"rollup.head.{k}", lang=lang), b.text)
         ws.write_number(top + i, 1, h[k], b.num)
     sheet = titles["overview"]
     pie = b.wb.add_chart({"type": "pie"})
@@ -165,10 +165,13 @@ def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, st
                         "fill": {"color": "#5B9BD5"}, "data_labels": {"value": True, "num_format": "0\"%\""}})
         bar.set_title({"name": t("rollup.chart.completion", lang=lang)})
         bar.set_x_axis({"min": 0, "max": 100, "num_format": "0\"%\""})
-        bar.set_y_axis({"reverse": True})
+        bar.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
         bar.set_legend({"none": True})
-        bar.set_size({"width": 720, "height": max(320, 18 * n + 80)})
+        bar.set_size({"width": 720, "height": max(320, 20 * n + 100)})
         ws.insert_chart(20, 3, bar)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.activate()
 
 
