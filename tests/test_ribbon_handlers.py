@@ -298,3 +298,38 @@ def test_make_returns_writes_one_workbook_per_unit(tmp_path: Path) -> None:
     made = sorted(p.name for p in out.glob("*.xlsx"))
     assert len([n for n in made if "县教育局" in n]) == 1 and len([n for n in made if "县财政局" in n]) == 1
     assert "2 个单位" in text
+
+
+def test_every_button_has_its_handler() -> None:
+    """The 'handler missing' message is for a mismatched install only: every registered button resolves."""
+    from sheetsync.ribbon.buttons import BUTTONS
+
+    for b in BUTTONS:
+        assert callable(handlers.resolve_handler(b)), b.id
+
+
+def test_a_failure_inside_a_new_handler_is_shown_with_a_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sheetsync.merge
+
+    def disk_full(*a: Any, **k: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sheetsync.merge, "merge_returns", disk_full)
+    path = _master(tmp_path / "master.xlsx")
+    (tmp_path / "回收").mkdir()
+    book = _book(load_grids(path), name=str(path))
+    handlers.dispatch("mergeReturns", _hex(tmp_path / "回收"))
+    text, _, _, mode, _ = _actions(book, "alert")[-1]["args"]
+    assert mode == "critical" and "报送周期" in text and "--period" not in text  # no CLI words in Excel
+
+    s = openpyxl.load_workbook(path)
+    s["设置"].append(["报送周期", "2026年第一季度"])
+    s.save(path)
+    book = _book(load_grids(path), name=str(path))
+    handlers.dispatch("mergeReturns", _hex(tmp_path / "回收"))
+    text, _, _, mode, _ = _actions(book, "alert")[-1]["args"]
+    assert mode == "critical" and "合并回收表" in text and "No space left on device" in text
+    assert "请保存工作簿后重试" in text
+    log = Path(text.split("日志文件 ")[1].split(" ")[0])
+    assert "OSError" in log.read_text("utf-8")
+    log.unlink()

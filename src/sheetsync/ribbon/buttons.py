@@ -72,20 +72,21 @@ class Button:
         return "|".join((self.needs, self.file_filter, t(self.dialog_key, lang=lang)))
 
 
-_H = "sheetsync.ribbon.handlers"
+_P = "sheetsync.ribbon"
+_H = f"{_P}.handlers"
 
 BUTTONS: tuple[Button, ...] = (
-    Button("importPlan", "ribbon.importPlan", "ImportTextFile", "master", f"{_H}:import_plan",
+    Button("importPlan", "ribbon.importPlan", "ImportTextFile", "master", f"{_P}.import_plan:import_plan",
            needs="file", file_filter="*.docx;*.txt;*.md"),
     Button("checkMaster", "ribbon.checkMaster", "DataValidation", "master", f"{_H}:check_master"),
     Button("makeReturns", "ribbon.makeReturns", "FileNew", "distribute", f"{_H}:make_returns", needs="folder"),
-    Button("sendReturns", "ribbon.sendReturns", "FileSendAsAttachment", "distribute", f"{_H}:send_returns",
+    Button("sendReturns", "ribbon.sendReturns", "FileSendAsAttachment", "distribute", f"{_P}.mail_buttons:send_returns",
            needs="folder"),
-    Button("mergeReturns", "ribbon.mergeReturns", "Consolidate", "rollup", f"{_H}:merge_returns", needs="folder"),
-    Button("markGaps", "ribbon.markGaps", "ConditionalFormattingMenu", "rollup", f"{_H}:mark_gaps"),
-    Button("refreshOverview", "ribbon.refreshOverview", "RefreshAll", "rollup", f"{_H}:refresh_overview"),
-    Button("remind", "ribbon.remind", "NewMailMessage", "mail", f"{_H}:remind"),
-    Button("reportUp", "ribbon.reportUp", "FileSendAsAttachment", "mail", f"{_H}:report_up"),
+    Button("mergeReturns", "ribbon.mergeReturns", "Consolidate", "rollup", f"{_P}.rollup_buttons:merge_returns", needs="folder"),
+    Button("markGaps", "ribbon.markGaps", "ConditionalFormattingMenu", "rollup", f"{_P}.rollup_buttons:mark_gaps"),
+    Button("refreshOverview", "ribbon.refreshOverview", "RefreshAll", "rollup", f"{_P}.rollup_buttons:refresh_overview"),
+    Button("remind", "ribbon.remind", "NewMailMessage", "mail", f"{_P}.mail_buttons:remind"),
+    Button("reportUp", "ribbon.reportUp", "FileSendAsAttachment", "mail", f"{_P}.mail_buttons:report_up"),
     Button("help", "ribbon.help", "Help", "help", f"{_H}:show_help"),
     Button("settings", "ribbon.settings", "PropertySheet", "help", f"{_H}:show_settings"),
 )

@@ -27,21 +27,25 @@ from sheetsync.headers import Grid
 from sheetsync.i18n import both, t
 from sheetsync.model import Finding, Master
 from sheetsync.ribbon.buttons import Button, button
+from sheetsync.ribbon.sheets import (
+    AMBER,
+    BLUE,
+    RED,
+    clear_note,
+    find_own,
+    fresh_sheet,
+    own_sheet_names,
+    set_note,
+)
 
 Handler = Callable[..., str]
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _rgb(hex6: str) -> tuple[int, int, int]:
-    return int(hex6[0:2], 16), int(hex6[2:4], 16), int(hex6[4:6], 16)
-
-
 def _colours() -> dict[str, tuple[int, int, int]]:
     """Fill per severity: the same colours as ``sheetsync check --annotate`` uses."""
-    from sheetsync import xlsxio
-
-    return {"error": _rgb(xlsxio.RED), "warning": _rgb(xlsxio.AMBER), "info": _rgb(xlsxio.BLUE)}
+    return {"error": RED, "warning": AMBER, "info": BLUE}
 
 
 # ---------------------------------------------------------------- entry point
@@ -93,12 +97,16 @@ def run_button(book: Any, button_id: str, path: str = "") -> str:
 
 
 def resolve_handler(b: Button) -> Handler:
-    """The function behind ``b.handler``; a missing one is a user-facing error, not a crash."""
+    """The function behind ``b.handler``.
+
+    Every registered button has its handler (a test resolves them all), so a failure here means
+    the add-in and the installed sheetsync do not match — said so, with the fix.
+    """
     module, _, attr = b.handler.partition(":")
     try:
         return getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError):
-        raise SheetsyncError(t("ribbon.error.not_ready", button=b.label(), module=b.handler)) from None
+        raise SheetsyncError(t("ribbon.error.handler_missing", button=b.label(), module=b.handler)) from None
 
 
 def _label(button_id: str) -> str:
@@ -132,10 +140,6 @@ def _show(book: Any, text: str, title: str, mode: str) -> None:
 
 
 # ---------------------------------------------------------------- reading the live workbook
-def _own_sheet_names() -> set[str]:
-    return set(both("check.results_sheet"))
-
-
 def live_grids(book: Any) -> dict[str, Grid]:
     """Every sheet of the open workbook as a 2-D list anchored at A1, as the file reader gives.
 
@@ -144,7 +148,7 @@ def live_grids(book: Any) -> dict[str, Grid]:
     can say which cells are merged. Our own results sheet is left out.
     """
     grids: dict[str, Grid] = {}
-    own = _own_sheet_names()
+    own = own_sheet_names()
     for sheet in book.sheets:
         if sheet.name in own:
             continue
@@ -203,9 +207,15 @@ def merged_areas(sheet: Any, nrows: int, ncols: int) -> list[tuple[int, int, int
 
 def live_master(book: Any) -> Master:
     """The open workbook as a :class:`Master`, read the way ``sheetsync check`` reads the file."""
+    return live_read(book)[1]
+
+
+def live_read(book: Any) -> tuple[dict[str, Grid], Master]:
+    """The grids and the master read from them: writers into the master need both (free rows)."""
     from sheetsync.master import master_from_grids
 
-    return master_from_grids(live_grids(book), path=Path(book.fullname))
+    grids = live_grids(book)
+    return grids, master_from_grids(grids, path=Path(book.fullname))
 
 
 # ---------------------------------------------------------------- 校验主表
@@ -213,39 +223,14 @@ def _note_marker() -> str:
     return t("ribbon.note_prefix")
 
 
-def _set_note(cell: Any, text: str) -> None:
-    """Put ``text`` on the cell's note, keeping what the user wrote there before our marker."""
-    note = cell.note
-    if note is None:
-        cell.add_note(text)
-        return
-    try:
-        old = note.text or ""
-    except NotImplementedError:  # remote engine: note text is not readable synchronously
-        old = ""
-    keep = old.split(_note_marker())[0].rstrip()
-    note.text = f"{keep}\n{text}" if keep else text
-
-
 def _clear_mark(cell: Any) -> None:
     """Undo a previous run's mark: no fill, and our part of the note removed."""
     cell.color = None
-    note = cell.note
-    if note is None:
-        return
-    try:
-        old = note.text or ""
-    except NotImplementedError:
-        old = _note_marker()
-    keep = old.split(_note_marker())[0].rstrip()
-    if keep:
-        note.text = keep
-    else:
-        note.delete()
+    clear_note(cell, _note_marker())
 
 
-def _previous_marks(sheet: Any) -> list[tuple[str, str]]:
-    """(sheet, cell) listed in the 位置 column of an earlier results sheet."""
+def previous_marks(sheet: Any) -> list[tuple[str, str]]:
+    """(sheet, cell) listed in the 位置 column (C) of an earlier results sheet of ours."""
     values = sheet.used_range.options(ndim=2).value or []
     if not values or len(values[0]) < 3 or values[0][2] not in both("check.col.location"):
         return []
@@ -276,17 +261,12 @@ def check_master(book: Any) -> str:
 def show_findings(book: Any, findings: list[Finding]) -> None:
     """Mark finding cells (fill + note) and (re)write the 校验结果 sheet."""
     names = [s.name for s in book.sheets]
-    title = t("check.results_sheet")
-    results = next((book.sheets[n] for n in names if n in _own_sheet_names()), None)
+    results = find_own(book, "check.results_sheet")
     if results is not None:
-        for sheet_name, cell in _previous_marks(results):
+        for sheet_name, cell in previous_marks(results):
             if sheet_name in names:
                 _clear_mark(book.sheets[sheet_name][cell])
-        results.clear()
-        if results.name != title:
-            results.name = title
-    else:
-        results = book.sheets.add(title, after=book.sheets[len(names) - 1])
+    results = fresh_sheet(book, "check.results_sheet", results)
 
     colours = _colours()
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -298,7 +278,7 @@ def show_findings(book: Any, findings: list[Finding]) -> None:
         worst = min((f.severity for f in fs), key=lambda s: SEVERITY_ORDER.get(s, 3))
         rng = book.sheets[sheet_name][cell]
         rng.color = colours.get(worst, colours["info"])
-        _set_note(rng, marker + "\n".join(f"[{t('check.severity.' + f.severity)}] {f.message}" for f in fs)[:2000])
+        set_note(rng, "\n".join(f"[{t('check.severity.' + f.severity)}] {f.message}" for f in fs)[:2000], marker)
 
     ordered = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     header = [t("check.col.severity"), t("check.col.code"), t("check.col.location"), t("check.col.message"),
