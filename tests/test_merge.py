@@ -273,3 +273,17 @@ def test_merge_json_cli(county) -> None:
     proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "status", "--master", str(master), "--json"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and json.loads(proc.stdout)["units_reported"] == 1
+
+
+def test_split_carry_forward_prefills_last_values(county) -> None:
+    tmp, master, files = county
+    fill(files["县委编办"], tmp / "in" / "a.xlsx", {"一.(一).2": ("推进中", 50, 6, "上期进展", "上期问题")})
+    out = tmp / "rollup.xlsx"
+    merge_returns(master, [tmp / "in"], out, as_of=AS_OF)
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "split", str(master), "-o", str(tmp / "next"),
+                           "--period", "2027年第1季度", "--carry-forward", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    wb = openpyxl.load_workbook(tmp / "next" / "2027年第1季度_县委编办_任务进展填报表.xlsx")
+    row = next(r for r in wb["填报"].iter_rows(min_row=4, values_only=True) if r[0] == "一.(一).2")
+    assert row[6:11] == ("推进中", 50, 6, "上期进展", "上期问题")
+    assert wb["_sheetsync"]["B4"].value == "2027年第1季度"
