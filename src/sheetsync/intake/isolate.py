@@ -16,8 +16,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetsync.i18n import get_lang
 from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
@@ -25,6 +26,9 @@ from sheetsync.intake.data import Rejection, WorkbookData
 from sheetsync.intake.inspect import Inspection, inspect_file
 from sheetsync.intake.limits import Limits
 from sheetsync.intake.notes import note
+
+if TYPE_CHECKING:
+    from sheetsync.intake.pool import WorkerPool
 
 _BOOT = "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); from sheetsync.intake._child import main; main()"
 _STDERR_KEEP = 16 * 1024
@@ -44,13 +48,17 @@ def read_workbook(path: str | Path, limits: Limits | None = None, password: str 
 
 
 def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None, *,
-                    hook: str | None = None) -> WorkbookData | Rejection:
-    """Parse a file whose :class:`Inspection` is already known (refusing it if it says so)."""
+                    hook: str | None = None, pool: WorkerPool | None = None) -> WorkbookData | Rejection:
+    """Parse a file whose :class:`Inspection` is already known (refusing it if it says so).
+
+    ``pool`` (a :class:`~sheetsync.intake.pool.WorkerPool` built with the same limits and hook)
+    parses in one of its long-lived children instead of a fresh one.
+    """
     if not ins.readable:
         return Rejection(ins.path, list(ins.findings))
     if ins.kind == "encrypted" and not password:
         return Rejection(ins.path, list(ins.findings))
-    result = _run_child(ins, limits, password, hook)
+    result = pool.parse(ins, password) if pool is not None else _run_child(ins, limits, password, hook)
     # what inspection noted comes first; "encrypted" is no longer news once decrypted
     carried = [f for f in ins.findings if not (f.code == "encrypted" and password)]
     if isinstance(result, WorkbookData):
@@ -63,16 +71,36 @@ def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None
 def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, workers: int = 2,
                 password: str | None = None, *, hook: str | None = None,
                 ) -> Iterator[tuple[str, Inspection, WorkbookData | Rejection]]:
-    """Inspect and parse many files, ``workers`` child processes at a time, in input order."""
+    """Inspect and parse many files, ``workers`` child processes at a time, in input order.
+
+    The children are long-lived (:class:`~sheetsync.intake.pool.WorkerPool`): isolation per
+    file stays, the interpreter start is paid once per child instead of once per file. At most
+    a few results wait for the caller, so memory does not grow with the number of files.
+    """
+    from collections import deque
+
+    from sheetsync.intake.pool import WorkerPool
+
     limits = limits or Limits()
     items = [str(p) for p in paths]
+    n = max(1, workers)
 
-    def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
-        ins = inspect_file(p, limits)
-        return p, ins, parse_inspected(ins, limits, password, hook=hook)
+    with WorkerPool(limits, n, hook=hook) as children, ThreadPoolExecutor(max_workers=n) as threads:
+        def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
+            ins = inspect_file(p, limits)
+            return p, ins, parse_inspected(ins, limits, password, hook=hook, pool=children)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        yield from pool.map(one, items)
+        pending: deque[Future[tuple[str, Inspection, WorkbookData | Rejection]]] = deque()
+        it = iter(items)
+        for p in it:
+            pending.append(threads.submit(one, p))
+            if len(pending) >= 2 * n:
+                break
+        while pending:
+            yield pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(threads.submit(one, nxt))
 
 
 def _child_sys_path(hook: str | None) -> list[str]:

@@ -1,0 +1,288 @@
+"""Long-lived parser children: the isolation of :mod:`sheetsync.intake.isolate`, paid for once.
+
+A fresh ``python`` per file costs an interpreter start and the imports (~0.1–0.2 s) — for a
+3,000-file roll-up that was most of the merge. A :class:`WorkerPool` keeps ``workers`` children
+alive and sends them one file at a time, keeping every defence of the one-shot child:
+
+- each child runs under the same RLIMIT_AS (and no core files) for its whole life, and a CPU
+  rlimit re-armed before every file as a backstop;
+- the parent enforces the per-file wall-clock timeout: a child that overruns is killed (its
+  whole process group) and replaced; the file is a ``parser-timeout``;
+- a crash, an abort or an OOM kills only that child: the file becomes a Rejection with the
+  same codes as before and the next file gets a new child;
+- a child is also replaced after ``recycle`` files or a MemoryError, so one large file cannot
+  leave a fragmented heap behind for the next;
+- results still come back as JSON in a file (data, never code), bounded as before.
+
+Protocol: the first stdin line is the boot message (limits, language); then one JSON request
+line per file; the child answers one status word per line (``ok``/``error``/``oom``) on a
+private copy of stdout (fd 1 itself is pointed at stderr, so a stray print cannot forge an answer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from sheetsync.intake.data import Rejection, WorkbookData
+from sheetsync.intake.inspect import Inspection
+from sheetsync.intake.limits import Limits
+from sheetsync.intake.notes import note
+
+_BOOT = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
+         "from sheetsync.intake.pool import worker_main; worker_main()")
+RECYCLE = 500  # files per child before it is replaced
+_STDERR_KEEP = 16 * 1024
+
+
+class _Worker:
+    """One parser child and the parent's end of its pipes."""
+
+    def __init__(self, pool: WorkerPool, n: int) -> None:
+        from sheetsync.i18n import get_lang
+        from sheetsync.intake.isolate import _child_sys_path
+
+        self.pool = pool
+        self.err: IO[bytes] = open(Path(pool.tmp) / f"stderr-{n}.txt", "w+b")  # noqa: SIM115 - lives with the child
+        env = dict(os.environ, RUST_BACKTRACE="0")
+        env.pop("PYTHONFAULTHANDLER", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, json.dumps(_child_sys_path(pool.hook))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, cwd=pool.tmp, env=env,
+            start_new_session=True,
+        )
+        self.files = 0
+        self.buf = b""
+        boot = {"limits": pool.limits.to_json(), "lang": get_lang(), "hook": pool.hook}
+        self._send(boot)
+
+    def _send(self, msg: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(msg).encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+
+    def _readline(self, deadline: float) -> bytes | None:
+        """The child's next answer; None at end of file; raises TimeoutError past ``deadline``."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.strip()
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def parse(self, ins: Inspection, password: str | None) -> WorkbookData | Rejection:
+        from sheetsync.intake._child import EXIT_OOM
+        from sheetsync.intake.isolate import _error_detail, _load_result, _num, _repoint
+
+        limits, path = self.pool.limits, ins.path
+        out = Path(self.pool.tmp) / f"result-{os.getpid()}-{threading.get_ident()}-{self.files}.json"
+        err_start = os.fstat(self.err.fileno()).st_size
+        self.files += 1
+        try:
+            self._send({"path": str(Path(path).resolve()), "kind": ins.kind, "password": password, "out": str(out)})
+            answer = self._readline(time.monotonic() + limits.timeout_s)
+        except TimeoutError:
+            self.kill()
+            return Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))])
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            answer = None
+        try:
+            if answer == b"ok" and out.exists():
+                return _repoint(_load_result(out, path, limits), path)
+            if answer == b"error":
+                return Rejection(path, [note("parser-error", path, detail=_error_detail(out) or "?")])
+            if answer == b"oom":
+                self.kill()
+                return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+            # no answer: the child died on this file
+            rc = self._reap()
+            stderr = self._stderr_since(err_start)
+            if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
+                return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+            if rc is not None and rc < 0:
+                try:
+                    detail = signal.Signals(-rc).name
+                except ValueError:
+                    detail = f"signal {-rc}"
+            else:
+                detail = f"exit code {rc}"
+            return Rejection(path, [note("parser-crashed", path, detail=detail)])
+        finally:
+            out.unlink(missing_ok=True)
+
+    def _reap(self) -> int | None:
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return self.proc.returncode
+
+    def _stderr_since(self, start: int) -> bytes:
+        size = os.fstat(self.err.fileno()).st_size
+        with open(self.err.name, "rb") as fh:
+            fh.seek(max(start, size - _STDERR_KEEP))
+            return fh.read()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.proc.kill()
+        self.proc.wait()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()  # end of requests: the child exits on its own
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+        for fh in (self.proc.stdout, self.proc.stdin):
+            if fh is not None:
+                with contextlib.suppress(OSError):
+                    fh.close()
+        self.err.close()
+
+
+class WorkerPool:
+    """``workers`` long-lived parser children, handed out one caller thread at a time."""
+
+    def __init__(self, limits: Limits, workers: int = 2, *, hook: str | None = None,
+                 recycle: int = RECYCLE) -> None:
+        self.limits, self.hook, self.recycle = limits, hook, recycle
+        self.tmp = tempfile.mkdtemp(prefix="sheetsync-pool-")
+        self.size = max(1, workers)
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(self.size):
+            self._idle.put(None)  # started on first use
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _new(self) -> _Worker:
+        with self._lock:
+            self._n += 1
+            n = self._n
+        w = _Worker(self, n)
+        with self._lock:
+            self._all.append(w)
+        return w
+
+    def parse(self, ins: Inspection, password: str | None) -> WorkbookData | Rejection:
+        w = self._idle.get()
+        try:
+            if w is None or not w.alive or w.files >= self.recycle:
+                if w is not None:
+                    w.close()
+                try:
+                    w = self._new()
+                except OSError as exc:
+                    w = None
+                    return Rejection(ins.path, [note("parser-error", ins.path, detail=str(exc))])
+            return w.parse(ins, password)
+        finally:
+            self._idle.put(w if w is not None and w.alive else None)
+
+    def close(self) -> None:
+        import shutil
+
+        for w in self._all:
+            w.close()
+        self._all.clear()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- inside the child
+def worker_main() -> None:
+    """Serve parse requests until stdin closes (runs in the child; see the module docstring)."""
+    import resource
+    import traceback
+
+    from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
+
+    answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="ascii")
+    os.dup2(2, 1)  # prints from any library go to stderr, never into the answers
+    boot = json.loads(sys.stdin.readline())
+    from sheetsync.i18n import set_lang
+
+    limits = Limits.from_json(boot["limits"])
+    set_lang(boot.get("lang"))
+    hook = boot.get("hook")
+    # Import the parsers before the memory cap so their mapping is not counted against a file.
+    import python_calamine  # noqa: F401
+
+    from sheetsync.intake.reader import parse_file
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    _soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        out_path = req["out"]
+        try:
+            # CPU backstop for this file: what was used so far plus the file's allowance
+            use = resource.getrusage(resource.RUSAGE_SELF)
+            soft = int(use.ru_utime + use.ru_stime) + int(limits.timeout_s) + 5
+            if cpu_hard == resource.RLIM_INFINITY or soft <= cpu_hard:
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, cpu_hard))
+            if hook:
+                import importlib
+
+                mod, _, fn = hook.partition(":")
+                getattr(importlib.import_module(mod), fn)(req["path"])
+            result = parse_file(req["path"], req["kind"], limits, req.get("password"))
+            payload = {"type": type(result).__name__, "value": result.to_json()}
+            with open(out_path, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False)
+            del result, payload
+            answers.write("ok\n")
+        except MemoryError:
+            try:
+                answers.write("oom\n")
+            finally:
+                os._exit(EXIT_OOM)
+        except BaseException as exc:  # anything else: report what, the parent words it; keep serving
+            try:
+                traceback.print_exc(file=sys.stderr)
+                with open(out_path, "w", encoding="utf-8") as fh:
+                    json.dump({"type": "error", "value": f"{type(exc).__name__}: {exc}"[:300]}, fh)
+                answers.write("error\n")
+            except BaseException:
+                os._exit(EXIT_ERROR)
+    os._exit(0)
