@@ -354,6 +354,8 @@ def _assemble(raw: list[_Raw], registry: UnitRegistry | None, warnings: list[str
             shown = "、".join(no_units[:10]) + ("…" if len(no_units) > 10 else "")
             warnings.append(t("plan.some_without_units", n=len(no_units), ids=shown))
     groups = _unique([g for it in tasks for g in it.groups])
+    if registry is not None:  # groups the existing unit list already fills need no action
+        groups = [g for g in groups if not (registry.resolve(g).kind == "group" and registry.resolve(g).units)]
     if groups:
         warnings.append(t("plan.groups_kept", groups="、".join(groups)))
     inferred = [u for u in new_units.values() if u.inferred]
