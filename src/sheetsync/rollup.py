@@ -175,23 +175,14 @@ class Rollup:
     def gaps_by_task(self) -> dict[str, list[Gap]]:
         """Task id → its gaps, in task order, for marking the master's task rows.
 
-        A unit that has not reported is one unit-level gap in :attr:`gaps`; here it also counts
-        against each task assigned to it (type ``not_reported``), because from a task's row the
-        missing return is the first thing to chase.
+        Built from :meth:`gaps_by_unit` (per task), so a unit that sent nothing counts against
+        each task it owes — from a task's row the missing return is the first thing to chase.
         """
-        missing = set(self.missing_units)
         own: dict[str, list[Gap]] = {}
-        for g in self.gaps:
+        for g in [*(g for gs in self.gaps_by_unit().values() for g in gs), *(g for g in self.gaps if not g.unit)]:
             if g.task_id:
                 own.setdefault(g.task_id, []).append(g)
-        out: dict[str, list[Gap]] = {}
-        for tl in self.tasks:
-            gaps = [Gap("not_reported", tl.task.id, tl.task.title, unit) for unit, _role in tl.assignments
-                    if unit in missing]
-            gaps += own.get(tl.task.id, [])
-            if gaps:
-                out[tl.task.id] = gaps
-        return out
+        return {tl.task.id: own[tl.task.id] for tl in self.tasks if tl.task.id in own}
 
 
 def task_due(task: Task, master: Master, year: int) -> tuple[Deadline, date | None]:
