@@ -287,3 +287,18 @@ def test_split_carry_forward_prefills_last_values(county) -> None:
     row = next(r for r in wb["填报"].iter_rows(min_row=4, values_only=True) if r[0] == "一.(一).2")
     assert row[6:11] == ("推进中", 50, 6, "上期进展", "上期问题")
     assert wb["_sheetsync"]["B4"].value == "2027年第1季度"
+
+
+def test_retyped_sheet_of_another_period_is_refused(county) -> None:
+    tmp, master, files = county
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["示例县2026年第三季度任务进展填报表 — 县委编办"])
+    ws.append(["任务编号", "完成状态", "完成进度", "进展情况"])
+    ws.append(["一.(一).2", "已完成", 100, "上季度的表"])
+    p = tmp / "in" / "old.xlsx"
+    p.parent.mkdir()
+    wb.save(p)
+    res = merge_returns(master, [p], tmp / "r.xlsx", as_of=AS_OF)
+    assert res.files[0].outcome == "rejected" and res.files[0].findings[-1].code == "wrong-period"
+    assert "2026年第三季度" in res.files[0].findings[-1].message

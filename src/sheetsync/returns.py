@@ -40,11 +40,12 @@ class ReturnRow:
     next_steps: str = ""
     evidence: str = ""
     row: int | None = None  # sheet row it came from
+    unread: str = ""  # editable cells holding a formula without a saved result ("G7 H7"): not blank
 
     @property
     def blank(self) -> bool:
         return self.status is None and self.progress is None and self.value is None and not (
-            self.progress_text or self.problems or self.next_steps or self.evidence)
+            self.progress_text or self.problems or self.next_steps or self.evidence or self.unread)
 
     @property
     def has_problem(self) -> bool:
@@ -138,7 +139,9 @@ def parse_return(data: Any, master: Master, registry: UnitRegistry, by_unit: dic
 
 
 def _finding(out: ParsedReturn, code: str, severity: str, sheet: str = "", cell: str = "", **fields: Any) -> None:
-    out.findings.append(Finding(code, severity, t(f"merge.finding.{code}", file=_basename(out.file), **fields),
+    # the sheet is also a field of some messages (table-on-hidden-sheet, several-tables)
+    out.findings.append(Finding(code, severity, t(f"merge.finding.{code}", file=_basename(out.file), sheet=sheet,
+                                                  **fields),
                                 sheet=sheet, cell=cell, file=out.file))
 
 
@@ -172,10 +175,11 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
         if not unit_name:
             _reject(out, "unit-unknown")
         out.identified_by = how
-        out.period = period if _mentions(data, grid, match.row, period) else ""
+        found = _period_in(data, grid, match.row)
+        out.period = period if _mentions(data, grid, match.row, period) else (found or "")
         _finding(out, "identified-by-fallback", "warning", unit=unit_name, how=t(f"merge.how.{how}"))
     out.unit = unit_name
-    if out.period and norm_key(out.period) != norm_key(period):
+    if out.period and period_key(out.period) != period_key(period):
         if not accept_stale:
             _reject(out, "wrong-period", found=out.period, period=period)
         _finding(out, "wrong-period-accepted", "warning", found=out.period, period=period)
@@ -317,9 +321,10 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
         return f"{_col(cols[key])}{r}" if key in cols else ""
 
     rr = ReturnRow(task_id=tid, unit=unit, role=role, row=r)
-    for key in schema.RETURN_EDITABLE:
-        if addr(key) and addr(key) in formula_cells:
-            _finding(out, "formula-no-value", "warning", sheet=sname, cell=addr(key), id=tid)
+    unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) and addr(key) in formula_cells]
+    for cell in unread:
+        _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
+    rr.unread = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
 
     # status
     v = raw("status")
@@ -369,7 +374,9 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
         elif isinstance(v, float) and not v.is_integer():
             text = repr(v)
         else:
-            text = _text(v) if not isinstance(v, str) else v.strip()
+            # as typed, less surrounding spaces and line breaks; a leading tab or CR is kept, so
+            # "\t=1+1" reaches the roll-up (as text) exactly as the unit sent it
+            text = _text(v) if not isinstance(v, str) else v.rstrip().lstrip(" \u3000\n")
         if has_control_chars(text):
             text = strip_control_chars(text)
             _finding(out, "control-chars", "warning", sheet=sname, cell=addr(key), id=tid)
@@ -468,7 +475,26 @@ def _identify_without_metadata(data: Any, grid: list[list[Any]], header_row: int
     return "", ""
 
 
-def _mentions(data: Any, grid: list[list[Any]], header_row: int, period: str) -> bool:
-    key = norm_key(period)
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:第\s*[一二三四1-4]\s*季度|[上下]半年|\d{1,2}\s*月份?)")
+_CN_Q = str.maketrans("一二三四", "1234")
+
+
+def period_key(text: str) -> str:
+    """2026年第四季度 and 2026年第4季度 compare equal."""
+    return norm_key(text).translate(_CN_Q).replace("份", "")
+
+
+def _period_in(data: Any, grid: list[list[Any]], header_row: int) -> str:
+    """A reporting period named in the title rows or the file name (2026年第3季度, 2026年11月)."""
     texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
-    return any(key in norm_key(x) for x in texts)
+    for x in texts:
+        m = _PERIOD.search(nfkc(x))
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _mentions(data: Any, grid: list[list[Any]], header_row: int, period: str) -> bool:
+    key = period_key(period)
+    texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
+    return any(key in period_key(x) for x in texts)
