@@ -250,7 +250,8 @@ def _fill(ws: Any, rng: random.Random, *, messy: bool, late_lagging: bool) -> No
         if status is None:
             continue
         value = None
-        if isinstance(target, (int, float)):
+        is_lead = ws.cell(row=r, column=4).value in ("牵头", "Lead")
+        if isinstance(target, (int, float)) and is_lead:  # the lead reports the county figure
             share = 1.0 if status == "已完成" and rng.random() < 0.8 else rng.uniform(0.3, 0.9)
             value = round(target * share)
         if messy:
