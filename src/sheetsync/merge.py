@@ -8,7 +8,9 @@ written atomically under a lock. The master is only read.
 
 from __future__ import annotations
 
+import errno
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +22,7 @@ from sheetsync.i18n import t
 from sheetsync.ledger import Ledger, default_path
 from sheetsync.locking import FileLock
 from sheetsync.model import Finding, Master
-from sheetsync.returns import ReturnRow, parse_return
+from sheetsync.returns import ParsedReturn, ReturnRow, parse_return
 from sheetsync.rollup import FileLine, Rollup, UnitReturn, compute_rollup
 from sheetsync.units import UnitRegistry, assignments
 
@@ -112,7 +114,12 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                      fields={}, findings=findings, rows=[], missing=[])
                 outcomes.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
                 continue
-            parsed = parse_return(data, master, registry, by_unit, period=period, accept_stale=accept_stale)
+            try:
+                parsed = parse_return(data, master, registry, by_unit, period=period, accept_stale=accept_stale)
+            except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the other 69 their merge
+                parsed = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
+                    "internal-error", "error", t("merge.finding.internal-error", file=it.name,
+                                                 detail=f"{type(exc).__name__}: {exc}"[:300]), file=it.source)])
             findings = [_renamed(f, it) for f in parsed.findings]
             outcome = parsed.outcome
             ledger.record_return(sha256=it.sha256, period=period, unit=parsed.unit, source=it.source, sender=it.sender,
@@ -152,7 +159,7 @@ def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | N
         rec = by_id[r["return_id"]]
         returns[rec.unit].rows.append(ReturnRow(
             r["task_id"], r["unit"], r["role"], r["status"], r["progress"], r["value"], r["progress_text"],
-            r["problems"], r["next_steps"], r["evidence"], r["sheet_row"]))
+            r["problems"], r["next_steps"], r["evidence"], r["sheet_row"], r["unread"]))
     files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
                       [_finding_from_json(f) for f in rec.findings], rec.received_at)
              for rec in ledger.returns(period)]
@@ -190,13 +197,23 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
     if output.resolve() == Path(master_path).resolve():
         raise SheetsyncError(t("merge.output_is_master", file=str(output)), file=str(output))
     ledger_path = Path(ledger_path) if ledger_path else default_path(master_path)
-    with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
-        clean_stale_temps(output.parent, output.stem)
-        with Ledger(ledger_path) as ledger:
-            files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
-                           password=password, workers=workers)
-            rollup = build_rollup(master, ledger, period=period, as_of=as_of)
-        write_rollup(rollup, output, lang=lang)
+    try:
+        with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
+            clean_stale_temps(output.parent, output.stem)
+            with Ledger(ledger_path) as ledger:
+                files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
+                               password=password, workers=workers)
+                rollup = build_rollup(master, ledger, period=period, as_of=as_of)
+            write_rollup(rollup, output, lang=lang)
+    except (OSError, sqlite3.OperationalError) as exc:
+        # a full disk while archiving or recording: each file's record is one transaction, so the
+        # ledger holds what was done; the previous roll-up is untouched (it is replaced last)
+        full = getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or (
+            isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
+        if not full:
+            raise
+        where = getattr(exc, "filename", None) or str(ledger_path)
+        raise SheetsyncError(t("merge.disk_full", file=str(where)), file=str(where)) from exc
     return MergeResult(period, output, ledger_path, rollup, files)
 
 

@@ -12,6 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "No header found in the first {rows} rows of sheet '{sheet}'. The header must contain columns such as {columns}."),
     "core.file_locked": ("{file} 正被其他程序（如 Excel、WPS）占用，无法写入。请关闭该文件后重试。",
                          "{file} is open in another program (Excel, WPS?) and cannot be written. Close it and try again."),
+    "core.disk_full": ("磁盘空间不足，无法保存 {file}。原有文件未改动。请清理磁盘（或换一个有空间的文件夹）后重试。",
+                       "The disk is full; {file} could not be saved. The previous file is unchanged. Free some space (or choose another folder) and try again."),
     "core.refuse_overwrite": ("{file} 已存在。如需覆盖请加 --force。", "{file} exists. Use --force to overwrite."),
     "core.example_marker": ("【示例】", "[Example] "),
     "core.written": ("已生成：{file}", "Written: {file}"),

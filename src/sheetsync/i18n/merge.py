@@ -46,6 +46,8 @@ _F = {
     "control-chars": ("{file}：任务 {id} 的文字中有不可见的控制字符，已删除。", "{file}: task {id}: invisible control characters removed."),
     "text-too-long": ("{file}：任务 {id} 的文字长达 {n} 字，超过 Excel 单元格上限 32767 字，汇总表中只保留前 32767 字。请精简。",
                       "{file}: task {id}: text of {n} characters exceeds Excel's 32,767 limit; the roll-up keeps the first 32,767."),
+    "internal-error": ("{file}：读取该文件时程序出错（{detail}）。该文件已拒收，其他文件照常汇总。请将此文件和本提示发给技术支持。",
+                       "{file}: the program failed while reading this file ({detail}). It was rejected; the other files were merged. Please send this file and this message to support."),
     "eml-no-attachment": ("{file}：邮件中没有 Excel 附件。", "{file}: the email has no Excel attachment."),
 }
 
@@ -55,6 +57,8 @@ MESSAGES.update({
     "merge.how.filename": ("文件名", "file name"),
     "merge.locked": ("另一个合并正在进行（锁文件 {file}，进程 {pid}）。请等待其完成后再试。",
                      "Another merge is running (lock {file}, process {pid}). Wait for it to finish and try again."),
+    "merge.disk_full": ("磁盘空间不足，合并中止（写入 {file} 时）。已处理的文件已记入台账，原汇总表未改动。请清理磁盘后重新合并。",
+                        "The disk is full; the merge stopped (writing {file}). Files already processed are in the ledger; the previous roll-up is unchanged. Free some space and merge again."),
     "merge.output_is_master": ("汇总表不能写到主表文件 {file} 上。请另选输出文件。", "The roll-up cannot be written over the master {file}."),
     "merge.gap.not_reported": ("未报送", "Not reported"),
     "merge.gap.blank": ("未填报", "Left blank"),
