@@ -72,9 +72,9 @@ def write_config(path: Path, interpreter: str) -> None:
 def install(source: Path | None) -> None:
     import xlwings
 
-    from sheetsync.ribbon.addin import DEFAULT_OUT, runtime_xlwings_version
+    from sheetsync.ribbon.addin import installed_addin, runtime_xlwings_version
 
-    source = source or DEFAULT_OUT
+    source = source or installed_addin()
     if not source.exists():
         raise SheetsyncError(t("ribbon.addin.missing", file=str(source)))
     vba_version = runtime_xlwings_version()

@@ -35,6 +35,20 @@ _VB_BASE = re.compile(rb'^Attribute VB_Base = "0\{[0-9A-F-]+\}"\r$', re.M)
 _XLWINGS_VERSION = re.compile(r"^'Version: (\S+)\r?$", re.M)
 
 
+def installed_addin() -> Path:
+    """The add-in to install: the repository's ``xlsx/`` in a checkout, else the copy a wheel
+    installs under ``<prefix>/share/sheetsync/`` (``pip install .`` has no repository beside it)."""
+    import sys
+
+    if DEFAULT_OUT.exists():
+        return DEFAULT_OUT
+    for prefix in (sys.prefix, sys.base_prefix):
+        candidate = Path(prefix) / "share" / "sheetsync" / DEFAULT_OUT.name
+        if candidate.exists():
+            return candidate
+    return DEFAULT_OUT
+
+
 def read_modules(macros_dir: Path = MACROS_DIR) -> list[Module]:
     """The VBA modules in ``macros/``: ThisWorkbook, then sheet modules, then standard modules.
 

@@ -1,0 +1,28 @@
+"""What a wheel install needs outside a clone: the add-in and templates under share/sheetsync/."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+from sheetsync.ribbon import addin
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_carries_the_addin_and_templates() -> None:
+    conf = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = conf["tool"]["setuptools"]["data-files"]["share/sheetsync"]
+    assert "xlsx/sheetsync.xlam" in shipped
+    for f in shipped:
+        assert (REPO / f).exists(), f
+
+
+def test_install_finds_the_addin_outside_a_checkout(tmp_path: Path, monkeypatch) -> None:
+    share = tmp_path / "share" / "sheetsync"
+    share.mkdir(parents=True)
+    (share / "sheetsync.xlam").write_bytes(b"PK")
+    monkeypatch.setattr(addin, "DEFAULT_OUT", tmp_path / "no-repo" / "xlsx" / "sheetsync.xlam")
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert addin.installed_addin() == share / "sheetsync.xlam"
