@@ -21,7 +21,7 @@ from sheetsync.errors import FileUnusable, SheetsyncError
 from sheetsync.headers import Grid, HeaderMatch, cell_text, find_header
 from sheetsync.i18n import get_lang, t
 from sheetsync.model import Finding, Master, Phase, Task, Unit
-from sheetsync.textnorm import clean, nfkc, norm_key
+from sheetsync.textnorm import nfkc, norm_key, value_text
 from sheetsync.units import split_unit_list
 
 EXAMPLE_MARKERS = ("【示例】", "[示例]", "[Example]", "示例")
@@ -96,16 +96,7 @@ def _col_letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    return clean(v)
+_text = value_text
 
 
 def _rows(grid: Grid, match: HeaderMatch):
@@ -292,16 +283,9 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
     _write_instructions(ws, master, lang)
 
     # 任务
-    spec = schema.TASKS
-    ws = wb.create_sheet(spec.name.text(lang))
-    widths = [c.width for c in spec.columns]
-    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
     rows = [[t_.id, t_.title, t_.content, t_.lead, "、".join(t_.co_units), t_.deadline, t_.indicator,
              _fmt_number(t_.target), t_.target_unit, t_.note] for t_ in master.tasks]
-    if examples:
-        rows = _example_tasks(lang) + rows
-    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
-    xlsxio.finish_table(ws, 1, last, len(spec.columns), freeze_col=3)
+    ws, last = _table_sheet(wb, schema.TASKS, (_example_tasks(lang) if examples else []) + rows, lang, freeze_col=3)
     n_units = max(len(master.units) + 50, 200)
     unit_list = f"='{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
     dv = DataValidation(type="list", formula1=unit_list, allow_blank=True, showErrorMessage=False,
@@ -316,50 +300,42 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
     ws.add_data_validation(dvn)
 
     # 单位
-    spec = schema.UNITS
-    ws = wb.create_sheet(spec.name.text(lang))
-    widths = [c.width for c in spec.columns]
-    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
     rows = [[u.name, "、".join(u.aliases), _category_text(u, lang), "；".join(u.groups), u.contact, u.phone, u.email]
             for u in master.units]
-    if examples:
-        rows = _example_units(lang) + rows
-    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
-    xlsxio.finish_table(ws, 1, last, len(spec.columns), freeze_col=2)
+    ws, last = _table_sheet(wb, schema.UNITS, (_example_units(lang) if examples else []) + rows, lang, freeze_col=2)
     cats = ",".join(c.text(lang) for c in schema.UNIT_CATEGORIES)
     dv = DataValidation(type="list", formula1=f'"{cats}"', allow_blank=True, showErrorMessage=False)
     dv.add(f"C2:C{max(last, 2) + 500}")
     ws.add_data_validation(dv)
 
     # 阶段
-    spec = schema.PHASES
-    ws = wb.create_sheet(spec.name.text(lang))
-    widths = [c.width for c in spec.columns]
-    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
-    rows = [[p.name, p.start, p.end, p.note] for p in master.phases]
-    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
+    ws, last = _table_sheet(wb, schema.PHASES, [[p.name, p.start, p.end, p.note] for p in master.phases], lang)
     for r in range(2, last + 1):
         for c in (2, 3):
             ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
-    xlsxio.finish_table(ws, 1, last, len(spec.columns))
 
     # 设置
-    spec = schema.SETTINGS
-    ws = wb.create_sheet(spec.name.text(lang))
-    widths = [c.width for c in spec.columns]
-    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
-    rows = []
     known = {lab.key for lab in schema.SETTING_KEYS}
-    for lab in schema.SETTING_KEYS:
-        rows.append([lab.text(lang), master.settings.get(lab.key, ""), t(f"setting.help.{lab.key}", lang=lang)])
-    for key, value in master.settings.items():
-        if key not in known:
-            rows.append([key, value, ""])
-    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
-    xlsxio.finish_table(ws, 1, last, len(spec.columns), freeze_col=2)
+    rows = [[lab.text(lang), master.settings.get(lab.key, ""), t(f"setting.help.{lab.key}", lang=lang)]
+            for lab in schema.SETTING_KEYS]
+    rows += [[key, value, ""] for key, value in master.settings.items() if key not in known]
+    _table_sheet(wb, schema.SETTINGS, rows, lang, freeze_col=2)
 
     wb.active = 1
     return xlsxio.save_atomic(wb, Path(path))
+
+
+def _table_sheet(wb: Any, spec: schema.SheetSpec, rows: list[list[Any]], lang: str,
+                 freeze_col: int = 1) -> tuple[Any, int]:
+    """A sheet of ``spec``'s columns: header, body, freeze panes, filter; returns (sheet, last row)."""
+    from sheetsync import xlsxio
+
+    ws = wb.create_sheet(spec.name.text(lang))
+    widths = [c.width for c in spec.columns]
+    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
+    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
+    xlsxio.finish_table(ws, 1, last, len(spec.columns), freeze_col=freeze_col)
+    return ws, last
 
 
 def spec_title(spec: schema.SheetSpec, lang: str) -> str:

@@ -21,7 +21,7 @@ from sheetsync.dates import excel_serial_to_date, parse_date
 from sheetsync.headers import find_header
 from sheetsync.i18n import t
 from sheetsync.model import Finding, Master
-from sheetsync.textnorm import clean, has_control_chars, nfkc, norm_key, strip_control_chars
+from sheetsync.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
 from sheetsync.units import Assignment, UnitRegistry
 
 NO_PROBLEM_WORDS = {"无", "暂无", "没有", "无问题", "暂无问题", "/", "-", "—", "无。", "none", "n/a", "na"}
@@ -77,16 +77,7 @@ class _Rejected(Exception):
     pass
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    return clean(v)
+_text = value_text
 
 
 def _col(n: int) -> str:

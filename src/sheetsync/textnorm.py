@@ -28,6 +28,21 @@ def clean(text: object) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
+def value_text(value: object) -> str:
+    """A cell value as the text a person reads: 2.0 → "2", a midnight datetime → its date."""
+    from datetime import date, datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean(value)
+
+
 def nfkc(text: object) -> str:
     """Full-width letters, digits and punctuation to their ASCII forms (NFKC)."""
     return unicodedata.normalize("NFKC", "" if text is None else str(text))
