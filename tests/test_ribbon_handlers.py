@@ -19,26 +19,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.master import load_grids
 from sheetsync.ribbon import handlers
-
-
-@pytest.fixture(autouse=True)
-def _remote_engine(monkeypatch: pytest.MonkeyPatch):
-    """Enable xlwings' remote engine for this test only (xlwings registers it at import time
-    when the key is set; here it is set afterwards, so the engine is registered by hand)."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    monkeypatch.delenv("SHEETSYNC_LANG", raising=False)
-    added = None
-    if "remote" not in [e.name for e in xw.engines]:
-        from xlwings.pro import _xlremote
-
-        added = xw.Engine(impl=_xlremote.engine)
-        xw.engines.add(added)
-    yield
-    if hasattr(xw.Book, "_mock_caller"):
-        del xw.Book._mock_caller
-    if added is not None:
-        xw.engines.engines.remove(added)
-        del xw.engines.engines_by_name["remote"]
+from test_ribbon_helpers import remote_engine  # noqa: F401  (autouse fixture: xlwings remote engine)
 
 
 def _master(path: Path) -> Path:
