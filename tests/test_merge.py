@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import sheet_rows
+from robustness_county import fill  # fill a return the way a unit does
 from sheetsync import demo_data
 from sheetsync.master import read_master, write_master
 from sheetsync.merge import merge_returns
@@ -99,25 +99,6 @@ def county(tmp_path: Path):
     master = write_master(m, tmp_path / "master.xlsx")
     res = split_master(read_master(master), tmp_path / "out", issued_at=datetime(2026, 12, 1))
     return tmp_path, master, {w.unit: w.file for w in res.workbooks}
-
-
-def fill(src: Path, dest: Path, values: dict[str, tuple], when: datetime | None = None) -> Path:
-    """Fill the return ``src`` with task id → (status, progress, value, text, problem)."""
-    wb = openpyxl.load_workbook(src)
-    ws = wb["填报"]
-    for r in range(4, ws.max_row + 1):
-        tid = ws.cell(row=r, column=1).value
-        if tid in values:
-            for col, v in zip((7, 8, 9, 10, 11), values[tid]):
-                c = ws.cell(row=r, column=col)
-                c.value = v
-                if isinstance(v, str) and v.startswith("="):
-                    c.data_type = "s"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
-    if when:
-        os.utime(dest, (when.timestamp(), when.timestamp()))
-    return dest
 
 
 def dump(db: Path) -> dict[str, list[tuple]]:
