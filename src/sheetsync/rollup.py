@@ -222,9 +222,14 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
 
     tasks: list[TaskLine] = []
     details: list[tuple[Task, str, str, ReturnRow | None, str]] = []
+    # looked up once: a city roll-up is tasks × units, and a linear search per pair was quadratic
+    unit_pos = {}
+    for i, u in enumerate(master.units):
+        unit_pos.setdefault(u.name, i)
+    due_of: dict[int, tuple[Deadline, date | None]] = {}
     for task in master.tasks:
-        dl, due = task_due(task, master, year)
-        units = sorted(task_units.get(task.id, []), key=lambda ur: (ur[1] != "lead", _unit_order(master, ur[0])))
+        dl, due = due_of.setdefault(id(task), task_due(task, master, year))
+        units = sorted(task_units.get(task.id, []), key=lambda ur: (ur[1] != "lead", unit_pos.get(ur[0], 10**6)))
         reported = {u: rows_by[(task.id, u)] for u, _ in units if (task.id, u) in rows_by}
         statuses = [r.status for r in reported.values() if r.status]
         status = min(statuses, key=lambda s: STATUS_RANK[s]) if statuses else (
@@ -295,7 +300,7 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
                     continue
                 if r.status == "done":
                     ul.done += 1
-                _dl, due = task_due(a.task, master, year)
+                _dl, due = due_of[id(a.task)] if id(a.task) in due_of else task_due(a.task, master, year)
                 if due and due < as_of and r.status not in ("done", "ongoing"):
                     ul.overdue += 1
                 if r.has_problem:
@@ -307,8 +312,9 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
     unit_order = {u.name: i for i, u in enumerate(master.units)}
     gaps.sort(key=lambda g: (0 if g.severity == "high" else 1, order[g.type], task_order.get(g.task_id, -1),
                              unit_order.get(g.unit, 10**6)))
+    used_files = {ur.file for ur in returns.values()}
     for f in files:
-        f.used = any(ur.file == f.file for ur in returns.values())
+        f.used = f.file in used_files
     return Rollup(period, as_of, generated or datetime.now().replace(microsecond=0), master.region, master.plan_name,
                   tasks, unit_lines, gaps, files, details)
 

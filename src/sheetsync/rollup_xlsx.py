@@ -79,11 +79,28 @@ class _Book:
         for c, (h, w) in enumerate(zip(headers, widths)):
             ws.write_string(first_row, c, h, self.header)
             ws.set_column(c, c, w)
+        # lines a text needs at a width, computed once per distinct (text, width): a city roll-up
+        # repeats each task title and unit name hundreds of times
+        lines: dict[tuple[str, float], float] = {}
+
+        def height(values: list[Any]) -> float:
+            most = 20.0
+            for c, v in enumerate(values):
+                if v is None or v == "":
+                    continue
+                key = (str(v), widths[c])
+                h = lines.get(key)
+                if h is None:
+                    h = lines[key] = xlsxio.row_height([key])
+                most = max(most, h)
+            return most
+
         for i, values in enumerate(rows):
             r = first_row + 1 + i
+            row_fmts = fmts[i] if fmts else None
             for c, v in enumerate(values):
-                self.put(ws, r, c, v, fmts[i][c] if fmts and fmts[i][c] is not None else None)
-            ws.set_row(r, xlsxio.row_height((str(v) if v is not None else "", widths[c]) for c, v in enumerate(values)))
+                self.put(ws, r, c, v, row_fmts[c] if row_fmts and row_fmts[c] is not None else None)
+            ws.set_row(r, height(values))
         last = first_row + len(rows)
         ws.freeze_panes(first_row + 1, freeze_col)
         ws.autofilter(first_row, 0, max(last, first_row), len(headers) - 1)
