@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sheetsync import schema
@@ -80,6 +81,7 @@ class _Rejected(Exception):
 _text = value_text
 
 
+@lru_cache(maxsize=1024)
 def _col(n: int) -> str:
     s = ""
     while n:
@@ -277,7 +279,7 @@ def _find_table(data: Any, out: ParsedReturn):
 
 
 def _row_has_content(row: list[Any]) -> bool:
-    return any(_text(v) for v in row)
+    return any(v.strip() if isinstance(v, str) else v is not None for v in row)
 
 
 def _row_values_blank(row: list[Any], cols: dict[str, int]) -> bool:
@@ -312,7 +314,7 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
         return f"{_col(cols[key])}{r}" if key in cols else ""
 
     rr = ReturnRow(task_id=tid, unit=unit, role=role, row=r)
-    unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) and addr(key) in formula_cells]
+    unread = [addr(key) for key in schema.RETURN_EDITABLE if formula_cells and addr(key) in formula_cells]
     for cell in unread:
         _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
     rr.unread = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"

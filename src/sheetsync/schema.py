@@ -9,6 +9,7 @@ docs/formats.md describes the same tables for users.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sheetsync.i18n import get_lang
 
@@ -166,12 +167,20 @@ def key_for(labels: tuple[Label, ...], text: str) -> str | None:
     from sheetsync.textnorm import norm_key
 
     want = norm_key(text)
-    if not want:
-        return None
+    return _spelling_index(labels).get(want) if want else None
+
+
+@lru_cache(maxsize=64)
+def _spelling_index(labels: tuple[Label, ...]) -> dict[str, str]:
+    """Normalised spelling → key, built once per vocabulary (key_for runs for every returned cell)."""
+    from sheetsync.textnorm import norm_key
+
+    index: dict[str, str] = {}
     for lab in labels:
-        if any(norm_key(s) == want for s in lab.spellings()):
-            return lab.key
-    return None
+        for s in lab.spellings():
+            index.setdefault(norm_key(s), lab.key)
+    return index
+
 
 
 # ---------------------------------------------------------------- return workbook (split → merge)

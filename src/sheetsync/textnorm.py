@@ -16,6 +16,8 @@ _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "［": "(", "］": ")", "[": 
                            "﹝": "(", "﹞": ")", "〖": "(", "〗": ")", "｛": "(", "｝": ")"})
 # separators between names in a list of units
 NAME_SEPARATORS = "、，,；;/／\n"
+# anything clean() would change besides plain spaces at the ends
+_NEEDS_CLEAN = re.compile(r"[^\S ]|  |[\u200b\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -23,7 +25,10 @@ def clean(text: object) -> str:
     """Display form: str, trimmed, inner runs of white space collapsed to one space."""
     if text is None:
         return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = str(text)
+    if not _NEEDS_CLEAN.search(s):  # the common case: nothing to fold but the ends
+        return s.strip(" ")
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_WS.sub(" ", line).strip() for line in s.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
@@ -34,6 +39,8 @@ def value_text(value: object) -> str:
 
     if value is None:
         return ""
+    if isinstance(value, str):
+        return clean(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
