@@ -7,8 +7,12 @@ begins with "=" is shown, never evaluated.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from sheetsync import schema, xlsxio
 from sheetsync.i18n import get_lang, t
@@ -62,46 +66,55 @@ class _Book:
         return self.text
 
     def put(self, ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
+        """One cell of the overview (free layout); tables go through :meth:`table` instead."""
+        kind, v, fmt = self.cell(value, fmt)
+        if kind == "s":
+            ws.write_string(r, c, v, fmt)
+        elif kind == "n":
+            ws.write_number(r, c, v, fmt)
+        elif kind == "b":
+            ws.write_boolean(r, c, v, fmt)
+        else:
+            ws.write_blank(r, c, None, fmt)
+
+    def cell(self, value: Any, fmt: Any = None) -> tuple[str, Any, Any]:
+        """How a value is written, the one rule for every cell: (kind, value, format).
+
+        kind is "blank", "b" (boolean), "n" (number; default format 0.## instead of wrapped
+        text) or "s": anything else becomes text, cleaned by :func:`xlsxio.safe_text` and
+        written as a string, so a reply beginning with "=" is shown, never evaluated.
+        """
         fmt = fmt or self.text
         if value is None or value == "":
-            ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, bool):
-            ws.write_boolean(r, c, value, fmt)
-        elif isinstance(value, (int, float)):
-            ws.write_number(r, c, value, fmt if fmt is not self.text else self.num)
-        else:
-            text, _ = xlsxio.safe_text(str(value))
-            ws.write_string(r, c, text, fmt)
+            return "blank", None, fmt
+        if isinstance(value, bool):
+            return "b", value, fmt
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            return "n", value, fmt if fmt is not self.text else self.num
+        text, _ = xlsxio.safe_text(str(value))
+        return "s", text, fmt
 
-    def table(self, ws: Any, headers: list[str], widths: list[float], rows: list[list[Any]],
+    def table(self, ws: _TableSheet, headers: list[str], widths: list[float], rows: list[list[Any]],
               fmts: list[list[Any]] | None = None, first_row: int = 0, freeze_col: int = 1) -> int:
+        """Header, body rows (tall enough for their wrapped text), frozen header, filter, print setup.
+
+        Why the body is rendered here and not cell by cell through XlsxWriter: a county
+        roll-up has ~2.2 million table cells, and XlsxWriter's per-cell Python (store a
+        tuple, then format its XML at close) cost 8-10 us each — most of the time of a large
+        merge. Each body row is rendered once to its ``<row>`` XML, with XlsxWriter's own
+        shared-string table and format indices, and :class:`_TableSheet` writes those rows
+        where XlsxWriter writes its cells. Values follow :meth:`cell`, the same rule as the
+        overview; the sheet XML is the same as XlsxWriter's own.
+        """
         ws.set_row(first_row, 30)
         for c, (h, w) in enumerate(zip(headers, widths)):
             ws.write_string(first_row, c, h, self.header)
             ws.set_column(c, c, w)
-        # lines a text needs at a width, computed once per distinct (text, width): a city roll-up
-        # repeats each task title and unit name hundreds of times
-        lines: dict[tuple[str, float], float] = {}
-
-        def height(values: list[Any]) -> float:
-            most = 20.0
-            for c, v in enumerate(values):
-                if v is None or v == "":
-                    continue
-                key = (str(v), widths[c])
-                h = lines.get(key)
-                if h is None:
-                    h = lines[key] = xlsxio.row_height([key])
-                most = max(most, h)
-            return most
-
-        for i, values in enumerate(rows):
-            r = first_row + 1 + i
-            row_fmts = fmts[i] if fmts else None
-            for c, v in enumerate(values):
-                self.put(ws, r, c, v, row_fmts[c] if row_fmts and row_fmts[c] is not None else None)
-            ws.set_row(r, height(values))
+        ws.body_xml = self._render(rows, fmts, widths, first_row + 1)
         last = first_row + len(rows)
+        if rows:
+            ws.body_first, ws.body_rows, ws.cell = first_row + 1, rows, self.cell
+            ws._check_dimensions(last, len(headers) - 1)  # the used range XlsxWriter reports
         ws.freeze_panes(first_row + 1, freeze_col)
         ws.autofilter(first_row, 0, max(last, first_row), len(headers) - 1)
         ws.set_landscape()
@@ -109,6 +122,131 @@ class _Book:
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(first_row)
         return last
+
+    def _render(self, rows: list[list[Any]], fmts: list[list[Any]] | None, widths: list[float],
+                first: int) -> list[str]:
+        """``<row>`` XML of each body row (0-based sheet row ``first`` onwards).
+
+        Hot loop (millions of cells): per distinct text the cleaned text and the lines it
+        needs at its column's width are computed once; format indices once per format.
+        """
+        sst = self.wb.str_table._get_shared_string_index
+        letters = [xl_col_to_name(c) for c in range(len(widths))]
+        xf: dict[Any, int] = {}
+        clean: dict[str, str] = {}
+        # per column: text -> row height its wrapped lines need (a county repeats each task
+        # title and unit name hundreds of times)
+        tall: list[dict[str, float]] = [{} for _ in widths]
+        row_ht: dict[float, str] = {}
+        spans = f"1:{len(widths)}"  # what XlsxWriter writes: every row fills every column
+        text_fmt = self.text
+        out: list[str] = []
+        for i, values in enumerate(rows):
+            r = first + 1 + i  # 1-based in XML
+            row_fmts = fmts[i] if fmts else None
+            most = 20.0
+            cells: list[str] = []
+            for c, v in enumerate(values):
+                fmt = row_fmts[c] if row_fmts is not None else None
+                if fmt is None:
+                    fmt = text_fmt
+                if v is None or v == "":
+                    kind = "blank"
+                elif type(v) is str:  # the common case, inlined: same rule as cell()
+                    kind = "s"
+                    text = clean.get(v)
+                    if text is None:
+                        text = clean[v] = xlsxio.safe_text(v)[0]
+                    v = text
+                else:
+                    kind, v, fmt = self.cell(v, fmt)
+                s = xf.get(fmt)
+                if s is None:
+                    s = xf[fmt] = fmt._get_xf_index()
+                ref = letters[c]
+                if kind == "s":
+                    cells.append(f'<c r="{ref}{r}" s="{s}" t="s"><v>{sst(v)}</v></c>')
+                    key = v
+                elif kind == "n":
+                    cells.append(f'<c r="{ref}{r}" s="{s}"><v>{v:.16G}</v></c>')
+                    key = str(v)
+                elif kind == "b":
+                    cells.append(f'<c r="{ref}{r}" s="{s}" t="b"><v>{int(v)}</v></c>')
+                    key = str(v)
+                else:
+                    cells.append(f'<c r="{ref}{r}" s="{s}"/>')
+                    continue
+                h = tall[c].get(key)
+                if h is None:
+                    h = tall[c][key] = xlsxio.row_height([(key, widths[c])])
+                if h > most:
+                    most = h
+            ht = row_ht.get(most)
+            if ht is None:  # XlsxWriter's set_row: points -> whole pixels -> points
+                ht = row_ht[most] = f"{int(most * 4.0 / 3.0 + 0.5) * 0.75:.16g}"
+            out.append(f'<row r="{r}" spans="{spans}" ht="{ht}" customHeight="1">{"".join(cells)}</row>')
+        return out
+
+
+class _TableSheet(Worksheet):
+    """An XlsxWriter worksheet whose table body arrives as rendered ``<row>`` XML.
+
+    XlsxWriter keeps writing everything else (header row, columns, freeze panes, filter,
+    print setup); only the rows from ``body_first`` on come from :meth:`_Book.table`.
+    Relies on ``Worksheet._write_rows`` (XlsxWriter 3.x) — tests read every roll-up back
+    with openpyxl and LibreOffice.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body_xml: list[str] = []
+        self.body_first: int | None = None
+        self.body_rows: list[list[Any]] = []
+        self.cell: Any = None
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> list[Any]:
+        """Cell values for a chart's cached data, as XlsxWriter gives them from its own table.
+
+        Why: charts carry a copy of the values they plot (the bar chart on 总览 plots 单位报送);
+        viewers that do not recalculate show that copy.
+        """
+        first = self.body_first
+        if first is None or row_end < first:
+            return super()._get_range_data(row_start, col_start, row_end, col_end)
+        data = super()._get_range_data(row_start, col_start, first - 1, col_end) if row_start < first else []
+        for r in range(max(row_start, first), row_end + 1):
+            if r - first >= len(self.body_rows):
+                data.append(None)
+                continue
+            values = self.body_rows[r - first]
+            for c in range(col_start, col_end + 1):
+                if c >= len(values):
+                    data.append(None)
+                    continue
+                kind, v, _ = self.cell(values[c])
+                if kind == "n":
+                    data.append(f"{v:.16g}")
+                elif kind == "s":
+                    data.append(v)
+                elif kind == "blank":
+                    data.append("")
+        return data
+
+    def _write_rows(self) -> None:
+        if self.body_first is None:
+            super()._write_rows()
+            return
+        last = self.dim_rowmax
+        if any(r >= self.body_first for r in self.table) or any(r >= self.body_first for r in self.row_info):
+            raise RuntimeError("cells written into a rendered table body")
+        self.dim_rowmax = self.body_first - 1
+        try:
+            super()._write_rows()
+        finally:
+            self.dim_rowmax = last
+        write = self.fh.write
+        for chunk in range(0, len(self.body_xml), 4096):
+            write("".join(self.body_xml[chunk:chunk + 4096]))
 
 
 def _write(rollup: Rollup, path: str, lang: str) -> None:
@@ -118,7 +256,7 @@ def _write(rollup: Rollup, path: str, lang: str) -> None:
                                     "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
     b = _Book(wb)
     titles = {k: sheet_title(k, lang) for k in SHEETS}
-    sheets = {k: wb.add_worksheet(titles[k]) for k in SHEETS}
+    sheets = {k: wb.add_worksheet(titles[k], worksheet_class=None if k == "overview" else _TableSheet) for k in SHEETS}
     _units(b, sheets["units"], rollup, lang)
     _overview(b, sheets["overview"], rollup, lang, titles)
     _tasks(b, sheets["tasks"], rollup, lang)
@@ -239,15 +377,28 @@ def _details(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
             "evidence", "file", "row"]
     widths = [11, 26, 20, 7, 10, 9, 9, 40, 28, 28, 18, 30, 6]
     rows, fmts = [], []
+    # one row per task x unit (120k in a city): labels, file names and each status's row of
+    # formats are looked up once, not per row
+    roles: dict[str, str] = {}
+    names: dict[str, str] = {}
+    statuses: dict[str, tuple[str, list[Any]]] = {}
     for task, unit, role, row, file in rollup.details:
         if row is None:
             continue
-        rows.append([task.id, task.title, unit, t("rollup.role." + role, lang=lang), _status_label(row.status, lang) if row.status else "",
-                     row.progress, row.value, row.progress_text, row.problems, row.next_steps, row.evidence,
-                     Path(file).name if file else "", row.row])
-        f: list[Any] = [None] * len(keys)
-        f[4] = b.status_fmt(row.status) if row.status else None
-        fmts.append(f)
+        role_label = roles.get(role)
+        if role_label is None:
+            role_label = roles[role] = t("rollup.role." + role, lang=lang)
+        name = names.get(file)
+        if name is None:
+            name = names[file] = Path(file).name if file else ""
+        status = statuses.get(row.status)
+        if status is None:
+            f: list[Any] = [None] * len(keys)
+            f[4] = b.status_fmt(row.status) if row.status else None
+            status = statuses[row.status] = (_status_label(row.status, lang) if row.status else "", f)
+        rows.append([task.id, task.title, unit, role_label, status[0], row.progress, row.value, row.progress_text,
+                     row.problems, row.next_steps, row.evidence, name, row.row])
+        fmts.append(status[1])
     b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=3)
 
 
@@ -255,11 +406,15 @@ def _gaps(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     keys = ["gap_type", "id", "title", "gap_unit", "detail", "severity"]
     widths = [14, 11, 30, 22, 56, 8]
     rows, fmts = [], []
+    kinds: dict[str, tuple[str, str, list[Any]]] = {}  # gap type -> labels and row formats, once
     for g in rollup.gaps:
-        rows.append([t(f"merge.gap.{g.type}", lang=lang), g.task_id, g.task_title, g.unit, g.detail,
-                     t(f"rollup.severity.{GAP_TYPES[g.type]}", lang=lang)])
-        fmt = b.red if g.severity == "high" else b.amber
-        fmts.append([fmt, None, None, None, None, fmt])
+        kind = kinds.get(g.type)
+        if kind is None:
+            fmt = b.red if g.severity == "high" else b.amber
+            kind = kinds[g.type] = (t(f"merge.gap.{g.type}", lang=lang), t(f"rollup.severity.{GAP_TYPES[g.type]}", lang=lang),
+                                    [fmt, None, None, None, None, fmt])
+        rows.append([kind[0], g.task_id, g.task_title, g.unit, g.detail, kind[1]])
+        fmts.append(kind[2])
     b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=2)
 
 
