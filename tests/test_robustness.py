@@ -736,8 +736,24 @@ def test_a_parse_bug_on_one_return_rejects_only_that_file(issued: Issued, tmp_pa
         return real(data, *args, **kw)
 
     monkeypatch.setattr(merge, "parse_return", buggy)
+    monkeypatch.setattr(merge, "_post_step", lambda *a: None)  # read returns in this process, where the bug is
     master_before = county.master.read_bytes()
     res = county.merge()
     assert county.master.read_bytes() == master_before
     f = assert_decided(ctx, res, hostile, hostile.read_bytes(), REJ, ("internal-error",))
     assert "KeyError" in f.findings[0].message and "技术支持" in f.findings[0].message
+
+
+def test_a_parse_bug_in_the_worker_rejects_only_that_file(issued: Issued, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same defence where returns are normally read: inside the parser child (here called
+    # in-process so the bug can be injected; the child runs exactly this function)
+    from sheetsync import returns
+    from sheetsync.intake import read_workbook
+
+    data = read_workbook(issued.hostile_base)
+    monkeypatch.setattr(returns, "parse_return", lambda *a, **k: (_ for _ in ()).throw(KeyError("sheet")))
+    returns._CONTEXT.clear()
+    out = returns.parse_in_worker(data, master=str(issued.master), period="2026年第4季度")
+    assert out.rejected and out.outcome == "rejected"
+    assert out.findings[-1].code == "internal-error" and "KeyError" in out.findings[-1].message
+    assert returns.ParsedReturn.from_json(out.to_json()) == out

@@ -74,8 +74,12 @@ def _limits(master: Master) -> Any:
 
 
 def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: str, accept_stale: bool = False,
-           password: str | None = None, workers: int = 2) -> list[FileOutcome]:
-    """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml)."""
+           password: str | None = None, workers: int = 2, master_path: str | Path | None = None) -> list[FileOutcome]:
+    """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml).
+
+    With ``master_path`` (the file ``master`` was read from) each return is read against the
+    master inside the parser children, in parallel; without it, here in this process.
+    """
     from sheetsync.inbox import collect
     from sheetsync.intake import Rejection, intake_many
 
@@ -105,7 +109,9 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 continue
             seen_now.add(it.sha256)
             todo.append(it)
-        results = intake_many([it.path for it in todo], limits, workers=workers, password=password)
+        fingerprint = master.fingerprint()
+        post = _post_step(master_path, period, accept_stale)
+        results = intake_many([it.path for it in todo], limits, workers=workers, password=password, post=post)
         for it, (_path, _ins, data) in zip(todo, results):
             if isinstance(data, Rejection):
                 findings = [_renamed(f, it) for f in data.findings]
@@ -115,7 +121,8 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 outcomes.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
                 continue
             try:
-                parsed = parse_return(data, master, registry, by_unit, period=period, accept_stale=accept_stale)
+                parsed = data if isinstance(data, ParsedReturn) else parse_return(
+                    data, master, registry, by_unit, period=period, accept_stale=accept_stale, fingerprint=fingerprint)
             except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the other 69 their merge
                 parsed = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
                     "internal-error", "error", t("merge.finding.internal-error", file=it.name,
@@ -131,6 +138,14 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
+
+
+def _post_step(master_path: str | Path | None, period: str, accept_stale: bool) -> dict[str, Any] | None:
+    """Read each return against the master inside the parser children (None: in this process)."""
+    if master_path is None:
+        return None
+    return {"fn": "sheetsync.returns:parse_in_worker",
+            "args": {"master": str(Path(master_path).resolve()), "period": period, "accept_stale": accept_stale}}
 
 
 def _renamed(f: Finding, it: Any) -> Finding:
@@ -202,7 +217,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
             clean_stale_temps(output.parent, output.stem)
             with Ledger(ledger_path) as ledger:
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
-                               password=password, workers=workers)
+                               password=password, workers=workers, master_path=master_path)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
             write_rollup(rollup, output, lang=lang)
     except (OSError, sqlite3.OperationalError) as exc:

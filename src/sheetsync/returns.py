@@ -67,11 +67,31 @@ class ParsedReturn:
     findings: list[Finding] = field(default_factory=list)
     rejected: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "unit": self.unit, "period": self.period, "identified_by": self.identified_by,
+                "fingerprint": self.fingerprint, "sheet": self.sheet, "missing_tasks": self.missing_tasks,
+                "fields": self.fields, "rejected": self.rejected,
+                "findings": [f.to_json() for f in self.findings],
+                "rows": [[getattr(r, k) for k in _ROW_FIELDS] for r in self.rows]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ParsedReturn:
+        from sheetsync.intake.data import finding_from_json
+
+        return cls(file=d["file"], unit=d["unit"], period=d["period"], identified_by=d["identified_by"],
+                   fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
+                   fields=dict(d["fields"]), rejected=bool(d["rejected"]),
+                   findings=[finding_from_json(f) for f in d["findings"]],
+                   rows=[ReturnRow(**dict(zip(_ROW_FIELDS, r, strict=True))) for r in d["rows"]])
+
     @property
     def outcome(self) -> str:
         if self.rejected:
             return "rejected"
         return "warnings" if any(f.severity in ("error", "warning") for f in self.findings) else "accepted"
+
+
+_ROW_FIELDS = tuple(ReturnRow.__dataclass_fields__)
 
 
 class _Rejected(Exception):
@@ -120,12 +140,14 @@ def read_metadata(data: Any) -> tuple[dict[str, str], list[str], dict[str, str],
 
 
 def parse_return(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str, list[Assignment]], *,
-                 period: str, accept_stale: bool = False) -> ParsedReturn:
-    """Read one returned workbook (already safely parsed) against the master and the period."""
+                 period: str, accept_stale: bool = False, fingerprint: str | None = None) -> ParsedReturn:
+    """Read one returned workbook (already safely parsed) against the master and the period.
+
+    ``fingerprint``: the master's, when the caller reads many returns (computed once)."""
     out = ParsedReturn(file=data.file)
     out.findings.extend(data.notes)
     try:
-        _parse(data, master, registry, by_unit, period, accept_stale, out)
+        _parse(data, master, registry, by_unit, period, accept_stale, out, fingerprint or master.fingerprint())
     except _Rejected:
         out.rejected = True
     return out
@@ -147,8 +169,33 @@ def _basename(path: str) -> str:
     return re.split(r"[\\/]", path)[-1]
 
 
+_CONTEXT: dict[str, tuple[Master, UnitRegistry, dict[str, list[Assignment]], str]] = {}
+
+
+def parse_in_worker(data: Any, *, master: str, period: str, accept_stale: bool = False) -> ParsedReturn:
+    """:func:`parse_return` as the intake pool's post step: runs in the parser child beside the
+    parse, reading the master once per child, so returns are read in parallel and only their
+    normalised rows travel back to the merge."""
+    ctx = _CONTEXT.get(master)
+    if ctx is None:
+        from sheetsync.master import read_master
+        from sheetsync.units import assignments
+
+        m = read_master(master)
+        reg = UnitRegistry(m.units, m.region)
+        ctx = _CONTEXT[master] = (m, reg, assignments(m.tasks, reg), m.fingerprint())
+    m, reg, by_unit, fp = ctx
+    try:
+        return parse_return(data, m, reg, by_unit, period=period, accept_stale=accept_stale, fingerprint=fp)
+    except Exception as exc:  # a bug on one file rejects that file, as in the parent (merge.ingest)
+        out = ParsedReturn(file=data.file, rejected=True, findings=list(data.notes))
+        out.findings.append(Finding("internal-error", "error", t("merge.finding.internal-error", file=_basename(data.file),
+                                    detail=f"{type(exc).__name__}: {exc}"[:200]), file=data.file))
+        return out
+
+
 def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str, list[Assignment]],
-           period: str, accept_stale: bool, out: ParsedReturn) -> None:
+           period: str, accept_stale: bool, out: ParsedReturn, master_fp: str) -> None:
     meta, issued_ids, field_cells, source = read_metadata(data)
     sheet, match = _find_table(data, out)
     grid = sheet.rows
@@ -176,7 +223,7 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
         if not accept_stale:
             _reject(out, "wrong-period", found=out.period, period=period)
         _finding(out, "wrong-period-accepted", "warning", found=out.period, period=period)
-    if out.fingerprint and out.fingerprint != master.fingerprint():
+    if out.fingerprint and out.fingerprint != master_fp:
         if not accept_stale:
             _reject(out, "stale-master")
         _finding(out, "stale-master-accepted", "warning")

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sheetsync.i18n import get_lang
 from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
@@ -63,19 +63,25 @@ def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None
     carried = [f for f in ins.findings if not (f.code == "encrypted" and password)]
     if isinstance(result, WorkbookData):
         result.notes[:0] = carried
+    elif not isinstance(result, Rejection):  # a post step's result (ParsedReturn) carries them too
+        result.findings[:0] = carried
     else:
         result.findings[:0] = [f for f in carried if f.code not in {r.code for r in result.findings}]
     return result
 
 
 def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, workers: int = 2,
-                password: str | None = None, *, hook: str | None = None,
+                password: str | None = None, *, hook: str | None = None, post: dict[str, Any] | None = None,
                 ) -> Iterator[tuple[str, Inspection, WorkbookData | Rejection]]:
     """Inspect and parse many files, ``workers`` child processes at a time, in input order.
 
     The children are long-lived (:class:`~sheetsync.intake.pool.WorkerPool`): isolation per
     file stays, the interpreter start is paid once per child instead of once per file. At most
     a few results wait for the caller, so memory does not grow with the number of files.
+
+    ``post`` = ``{"fn": "module:function", "args": {...}}`` runs ``function(data, **args)`` on
+    each parsed workbook inside the child and returns its result instead (it must have
+    ``to_json``/``from_json``, ``file`` and ``findings``): the isolation becomes the parallelism.
     """
     from collections import deque
 
@@ -85,7 +91,7 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
     items = [str(p) for p in paths]
     n = max(1, workers)
 
-    with WorkerPool(limits, n, hook=hook) as children, ThreadPoolExecutor(max_workers=n) as threads:
+    with WorkerPool(limits, n, hook=hook, post=post) as children, ThreadPoolExecutor(max_workers=n) as threads:
         def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
             ins = inspect_file(p, limits)
             return p, ins, parse_inspected(ins, limits, password, hook=hook, pool=children)
@@ -161,7 +167,7 @@ def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str 
 def _repoint(result: WorkbookData | Rejection, path: str) -> WorkbookData | Rejection:
     """The child saw an absolute path; report the path the caller gave."""
     result.file = path
-    for f in result.notes if isinstance(result, WorkbookData) else result.findings:
+    for f in result.notes if isinstance(result, WorkbookData) else result.findings:  # Rejection, ParsedReturn
         f.file = path
     return result
 
@@ -203,6 +209,10 @@ def _load_result(out: Path, path: str, limits: Limits) -> WorkbookData | Rejecti
             return WorkbookData.from_json(data["value"])
         if data["type"] == "Rejection":
             return Rejection.from_json(data["value"])
+        if data["type"] == "ParsedReturn":  # the merge's post step ran in the child
+            from sheetsync.returns import ParsedReturn
+
+            return ParsedReturn.from_json(data["value"])  # type: ignore[return-value]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return Rejection(path, [note("parser-crashed", path, detail="unreadable result")])

@@ -64,7 +64,7 @@ class _Worker:
         )
         self.files = 0
         self.buf = b""
-        boot = {"limits": pool.limits.to_json(), "lang": get_lang(), "hook": pool.hook}
+        boot = {"limits": pool.limits.to_json(), "lang": get_lang(), "hook": pool.hook, "post": pool.post}
         self._send(boot)
 
     def _send(self, msg: dict[str, Any]) -> None:
@@ -175,8 +175,8 @@ class WorkerPool:
     """``workers`` long-lived parser children, handed out one caller thread at a time."""
 
     def __init__(self, limits: Limits, workers: int = 2, *, hook: str | None = None,
-                 recycle: int = RECYCLE) -> None:
-        self.limits, self.hook, self.recycle = limits, hook, recycle
+                 recycle: int = RECYCLE, post: dict[str, Any] | None = None) -> None:
+        self.limits, self.hook, self.recycle, self.post = limits, hook, recycle, post
         self.tmp = tempfile.mkdtemp(prefix="sheetsync-pool-")
         self.size = max(1, workers)
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -246,6 +246,16 @@ def worker_main() -> None:
 
     from sheetsync.intake.reader import parse_file
 
+    # optional second step run on the parsed data in this same child (e.g. reading a return
+    # against the master), so only its compact result crosses back to the parent
+    post = boot.get("post")
+    post_fn = None
+    if post:
+        import importlib
+
+        mod, _, fn = post["fn"].partition(":")
+        post_fn = getattr(importlib.import_module(mod), fn)
+
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if limits.memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -267,6 +277,8 @@ def worker_main() -> None:
                 mod, _, fn = hook.partition(":")
                 getattr(importlib.import_module(mod), fn)(req["path"])
             result = parse_file(req["path"], req["kind"], limits, req.get("password"))
+            if post_fn is not None and isinstance(result, WorkbookData):
+                result = post_fn(result, **post["args"])
             payload = {"type": type(result).__name__, "value": result.to_json()}
             with open(out_path, "w", encoding="utf-8") as fh:
                 json.dump(payload, fh, ensure_ascii=False)
