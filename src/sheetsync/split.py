@@ -3,7 +3,9 @@
 Why this shape: units retype, reorder and rename things, so each workbook carries hidden
 metadata (unit, period, master fingerprint, task ids in order) that lets the merge identify a
 returned file without trusting its name, and detect rows that were moved, inserted or deleted.
-Validation is applied to whole ranges (openpyxl per-cell validation is quadratic).
+Validation is applied to whole ranges, one rule per column. The workbooks are written with
+XlsxWriter: a county splits to 300 units, and openpyxl's object model and serialiser made that
+~25 s (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
         write_return_workbook(path, master, unit.name, tasks, meta, prefill=prefill, lang=lang)
         result.workbooks.append(UnitWorkbook(unit.name, path, unit.email,
                                              sum(a.role == "lead" for a in tasks), sum(a.role == "co" for a in tasks)))
-    result.distribution_list = _write_distribution_list(result, lang)
+    result.distribution_list = _write_distribution_list(result, lang, issued)
     result.manifest = outdir / "manifest.json"
     manifest = {"period": period, "due": due_iso, "region": master.region, "plan": master.plan_name,
                 "master_fingerprint": fingerprint, "issued_at": issued.isoformat(),
@@ -135,186 +137,261 @@ def _fmt(x: float | None) -> Any:
 
 def write_return_workbook(path: Path, master: Master, unit: str, tasks: list[Assignment], meta: dict[str, str],
                           *, prefill: dict[str, dict[str, Any]] | None = None, lang: str | None = None) -> Path:
-    import openpyxl
-    from openpyxl.styles import Alignment, Font, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+    """One unit's return workbook, written with XlsxWriter (see :class:`_ReturnBook` for why)."""
     from sheetsync import xlsxio
 
-    lang = lang or get_lang()
-    st = xlsxio.styles()
-    cols = schema.RETURN.columns
-    ncol = len(cols)
-    last_col = get_column_letter(ncol)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = schema.RETURN.name.text(lang)
-
-    # row 1: title; row 2: reporter fields; row 3: header; rows 4..: tasks
-    title = t("split.title", lang=lang, region=master.region, plan=master.plan_name, period=meta["period"], unit=unit)
-    ws.merge_cells(f"A1:{last_col}1")
-    c = xlsxio.set_value(ws["A1"], title)
-    c.font = Font(name=xlsxio.HEADER_FONT, size=15, bold=True)
-    c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[1].height = 36
-
-    field_cells: dict[str, str] = {}
-    positions = [(1, 2), (4, 6), (7, 9)]  # (label col, value col)
-    for (lc, vc), lab in zip(positions, schema.RETURN_FIELDS):
-        lcell = xlsxio.set_value(ws.cell(row=2, column=lc), lab.text(lang))
-        lcell.font = st["header_font"]
-        lcell.alignment = Alignment(horizontal="right", vertical="center")
-        if vc - lc > 1:
-            ws.merge_cells(start_row=2, start_column=lc + 1, end_row=2, end_column=vc - 1)
-        vcell = ws.cell(row=2, column=lc + 1)
-        vcell.protection = Protection(locked=False)
-        vcell.border = st["border"]
-        vcell.font = st["body_font"]
-        field_cells[lab.key] = vcell.coordinate
-    unit_label = ws.cell(row=2, column=10)
-    xlsxio.set_value(unit_label, t("split.unit_label", lang=lang, unit=unit)).font = st["header_font"]
-    ws.merge_cells(start_row=2, start_column=10, end_row=2, end_column=ncol)
-    ws.row_dimensions[2].height = 24
-
-    widths = [c.width for c in cols]
-    xlsxio.write_header(ws, 3, [c.text(lang) for c in cols], widths)
-    role_text = {r.key: r.text(lang) for r in schema.ROLES}
-    prefill = prefill or {}
-    rows = []
-    for a in tasks:
-        tk = a.task
-        prev = prefill.get(tk.id, {})
-        rows.append([tk.id, tk.title, tk.content, role_text[a.role], tk.deadline, _fmt(tk.target)]
-                    + [prev.get(k) for k in schema.RETURN_EDITABLE])
-    first, last = 4, 3 + len(rows)
-    xlsxio.write_rows(ws, first, rows, widths, [c.wrap for c in cols])
-    editable_idx = [i for i, c in enumerate(cols, start=1) if c.key in schema.RETURN_EDITABLE]
-    # style ids looked up once per workbook (see xlsxio.style_ids): same file, a fraction of the time
-    unlocked = xlsxio.style_ids(ws, protection=Protection(locked=False))
-    locked = xlsxio.style_ids(ws, fill=st["locked_fill"])
-    progress_col = cols.index(schema.RETURN.column("progress")) + 1
-    id_col = cols.index(schema.RETURN.column("id")) + 1
-    for r in range(first, last + 1):
-        for i in range(1, ncol + 1):
-            xlsxio.apply_style(ws.cell(row=r, column=i), unlocked if i in editable_idx else locked)
-        ws.cell(row=r, column=progress_col).number_format = "0"
-        ws.cell(row=r, column=id_col).number_format = "@"
-
-    def col_of(key: str) -> str:
-        return get_column_letter([c.key for c in cols].index(key) + 1)
-
-    # validation on whole ranges, with Chinese prompts and alerts
-    statuses = ",".join(s.text(lang) for s in schema.STATUSES)
-    dv_status = DataValidation(type="list", formula1=f'"{statuses}"', allow_blank=True, showDropDown=False,
-                               showInputMessage=True, showErrorMessage=True,
-                               promptTitle=t("split.dv.status_title", lang=lang), prompt=t("split.dv.status_prompt", lang=lang),
-                               errorTitle=t("split.dv.status_title", lang=lang), error=t("split.dv.status_error", lang=lang))
-    dv_progress = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-                                 showInputMessage=True, showErrorMessage=True,
-                                 promptTitle=t("split.dv.progress_title", lang=lang), prompt=t("split.dv.progress_prompt", lang=lang),
-                                 errorTitle=t("split.dv.progress_title", lang=lang), error=t("split.dv.progress_error", lang=lang))
-    dv_value = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                              showInputMessage=True, showErrorMessage=True,
-                              promptTitle=t("split.dv.value_title", lang=lang), prompt=t("split.dv.value_prompt", lang=lang),
-                              errorTitle=t("split.dv.value_title", lang=lang), error=t("split.dv.value_error", lang=lang))
-    dv_date = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
-                             showErrorMessage=True, errorTitle=t("split.dv.date_title", lang=lang),
-                             error=t("split.dv.date_error", lang=lang))
-    end = max(last, first)
-    dv_status.add(f"{col_of('status')}{first}:{col_of('status')}{end}")
-    dv_progress.add(f"{col_of('progress')}{first}:{col_of('progress')}{end}")
-    dv_value.add(f"{col_of('value')}{first}:{col_of('value')}{end}")
-    dv_date.add(field_cells["report_date"])
-    for dv in (dv_status, dv_progress, dv_value, dv_date):
-        ws.add_data_validation(dv)
-    ws[field_cells["report_date"]].number_format = "yyyy-mm-dd"
-
-    ws.freeze_panes = ws.cell(row=first, column=3)
-    xlsxio.print_setup(ws, 3)
-    ws.print_title_rows = "1:3"
-    password = master.setting("sheet_password")
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False  # widths may be changed
-    ws.protection.formatRows = False
-    ws.protection.autoFilter = False
-    ws.protection.sort = True  # sorting would detach rows from their ids; merge still copes
-    if password:
-        ws.protection.password = password
-
-    _write_guide(wb.create_sheet(schema.RETURN_GUIDE.text(lang)), master, meta, lang)
-    _write_meta(wb, meta, [a.task.id for a in tasks], field_cells, first)
-    wb.active = 0
-    return xlsxio.save_atomic(wb, path)
+    book = _ReturnBook(master, unit, tasks, meta, prefill or {}, lang or get_lang())
+    return xlsxio.save_atomic(book.write, path)
 
 
-def _write_guide(ws: Any, master: Master, meta: dict[str, str], lang: str) -> None:
+def _created(meta: dict[str, str]) -> datetime | None:
+    """The workbook's creation time: ``issued_at``, so the same split writes the same file."""
+    try:
+        return datetime.fromisoformat(meta.get("issued_at", ""))
+    except ValueError:
+        return None
+
+
+class _Look:
+    """The shared look (xlsxio's fonts, fills, borders) as XlsxWriter formats of one workbook.
+
+    Why XlsxWriter: openpyxl's object model and serialiser cost ~30 ms per return workbook
+    (300 units: ~9 s of CPU); XlsxWriter writes the same sheets, validations, protection and
+    properties in a fraction of that. Each distinct cell look is one format, made once.
+    """
+
+    def __init__(self, wb: Any) -> None:
+        from sheetsync import xlsxio
+
+        self.wb = wb
+        self.font = {"font_name": xlsxio.BODY_FONT, "font_size": 11}
+        self.bold = {"font_name": xlsxio.HEADER_FONT, "font_size": 11, "bold": True}
+        self.border = {"border": 1, "border_color": "#808080"}
+        self.wrap = {"valign": "top", "text_wrap": True}
+        self.top = {"valign": "top"}
+        self.header = wb.add_format({**self.bold, **self.border, "bg_color": "#" + xlsxio.GREY, "pattern": 1,
+                                     "align": "center", "valign": "vcenter", "text_wrap": True})
+
+    def fmt(self, *parts: dict[str, Any]) -> Any:
+        props: dict[str, Any] = {}
+        for p in parts:
+            props.update(p)
+        return self.wb.add_format(props)
+
+    def header_row(self, ws: Any, row: int, labels: list[str], widths: list[float] | None = None) -> None:
+        """As :func:`sheetsync.xlsxio.write_header`: grey bold centred labels, widths, height 30."""
+        from sheetsync import xlsxio
+
+        for c, label in enumerate(labels):
+            xlsxio.write_cell(ws, row, c, label, self.header)
+            if widths:
+                ws.set_column(c, c, widths[c])
+        ws.set_row(row, 30)
+
+    def body_rows(self, ws: Any, first: int, rows: list[list[Any]], widths: list[float], fmts: list[Any],
+                  override: dict[tuple[int, int], Any] | None = None) -> int:
+        """As :func:`sheetsync.xlsxio.write_rows`: one format per column, heights that show the text."""
+        from sheetsync import xlsxio
+
+        override = override or {}
+        r = first
+        for values in rows:
+            for c, v in enumerate(values):
+                xlsxio.write_cell(ws, r, c, v, override.get((r, c), fmts[c]))
+            ws.set_row(r, xlsxio.row_height(
+                (str(v) if v is not None else "", widths[i]) for i, v in enumerate(values) if i < len(widths)))
+            r += 1
+        return r
+
+    def print_setup(self, ws: Any, header_row: int) -> None:
+        """As :func:`sheetsync.xlsxio.print_setup` (0-based header row)."""
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0, header_row)
+        ws.center_horizontally()
+
+
+# sheet protection as the openpyxl-made returns had it: only sorting, cell formats, inserting and
+# deleting are refused; column widths, row heights and filters stay free (XlsxWriter names the
+# permissions: True = allowed)
+_PROTECT_RETURN = {"objects": True, "scenarios": True, "format_columns": True, "format_rows": True, "autofilter": True}
+_PROTECT_PLAIN = {"objects": True, "scenarios": True}
+
+
+class _ReturnBook:
+    """The return workbook's content; :meth:`write` writes it to a path (for ``save_atomic``)."""
+
+    def __init__(self, master: Master, unit: str, tasks: list[Assignment], meta: dict[str, str],
+                 prefill: dict[str, dict[str, Any]], lang: str) -> None:
+        self.master, self.unit, self.tasks, self.meta, self.prefill, self.lang = master, unit, tasks, meta, prefill, lang
+
+    def write(self, target: str | Path) -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(target), {"in_memory": True})
+        try:
+            created = _created(self.meta)
+            if created is not None:
+                wb.set_properties({"created": created})
+            look = _Look(wb)
+            field_cells, first_row = self._report_sheet(wb, look)
+            self._guide_sheet(wb, look)
+            self._meta_sheet(wb, field_cells, first_row)
+        finally:
+            wb.close()
+
+    def _report_sheet(self, wb: Any, look: _Look) -> tuple[dict[str, str], int]:
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        from sheetsync import xlsxio
+
+        lang, master, meta, unit = self.lang, self.master, self.meta, self.unit
+        cols = schema.RETURN.columns
+        ncol = len(cols)
+        ws = wb.add_worksheet(schema.RETURN.name.text(lang))
+
+        # row 1: title; row 2: reporter fields; row 3: header; rows 4..: tasks (0-based below)
+        title = t("split.title", lang=lang, region=master.region, plan=master.plan_name, period=meta["period"], unit=unit)
+        title_fmt = look.fmt({"font_name": xlsxio.HEADER_FONT, "font_size": 15, "bold": True, "align": "center",
+                              "valign": "vcenter", "text_wrap": True})
+        ws.merge_range(0, 0, 0, ncol - 1, "", title_fmt)
+        xlsxio.write_cell(ws, 0, 0, title, title_fmt)  # merge_range's own write would make "=…" a formula
+        ws.set_row(0, 36)
+
+        label_fmt = look.fmt(look.bold, {"align": "right", "valign": "vcenter"})
+        input_fmt = look.fmt(look.font, look.border, {"locked": False})
+        date_fmt = look.fmt(look.font, look.border, {"locked": False, "num_format": "yyyy-mm-dd"})
+        field_cells: dict[str, str] = {}
+        positions = [(0, 1), (3, 5), (6, 8)]  # (label col, value col), 0-based; the input cell is right of the label
+        for (lc, _vc), lab in zip(positions, schema.RETURN_FIELDS):
+            xlsxio.write_cell(ws, 1, lc, lab.text(lang), label_fmt)
+            ws.write_blank(1, lc + 1, None, date_fmt if lab.key == "report_date" else input_fmt)
+            field_cells[lab.key] = xl_rowcol_to_cell(1, lc + 1)
+        unit_fmt = look.fmt(look.bold)
+        ws.merge_range(1, 9, 1, ncol - 1, "", unit_fmt)
+        xlsxio.write_cell(ws, 1, 9, t("split.unit_label", lang=lang, unit=unit), unit_fmt)
+        ws.set_row(1, 24)
+
+        widths = [c.width for c in cols]
+        look.header_row(ws, 2, [c.text(lang) for c in cols], widths)
+        role_text = {r.key: r.text(lang) for r in schema.ROLES}
+        rows = []
+        for a in self.tasks:
+            tk = a.task
+            prev = self.prefill.get(tk.id, {})
+            rows.append([tk.id, tk.title, tk.content, role_text[a.role], tk.deadline, _fmt(tk.target)]
+                        + [prev.get(k) for k in schema.RETURN_EDITABLE])
+        # one format per column: body font, border, wrapped or top-aligned; locked columns grey,
+        # editable columns unlocked; the id is text ("@"), progress a whole number ("0")
+        fmts = []
+        for c in cols:
+            parts = [look.font, look.border, look.wrap if c.wrap else look.top]
+            parts.append({"locked": False} if c.key in schema.RETURN_EDITABLE else {"bg_color": "#F2F2F2", "pattern": 1})
+            if c.key == "id":
+                parts.append({"num_format": "@"})
+            elif c.key == "progress":
+                parts.append({"num_format": "0"})
+            fmts.append(look.fmt(*parts))
+        first = 3
+        last = look.body_rows(ws, first, rows, widths, fmts) - 1
+        end = max(last, first)
+
+        def col_of(key: str) -> int:
+            return [c.key for c in cols].index(key)
+
+        # validation on whole ranges, with Chinese prompts and alerts
+        def dv(key: str, prefix: str, options: dict[str, Any]) -> None:
+            c = col_of(key)
+            ws.data_validation(first, c, end, c, {
+                **options, "ignore_blank": True,
+                "input_title": t(f"split.dv.{prefix}_title", lang=lang), "input_message": t(f"split.dv.{prefix}_prompt", lang=lang),
+                "error_title": t(f"split.dv.{prefix}_title", lang=lang), "error_message": t(f"split.dv.{prefix}_error", lang=lang)})
+
+        dv("status", "status", {"validate": "list", "source": [s.text(lang) for s in schema.STATUSES]})
+        dv("progress", "progress", {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100})
+        dv("value", "value", {"validate": "decimal", "criteria": ">=", "value": 0})
+        ws.data_validation(field_cells["report_date"], {
+            "validate": "date", "criteria": ">", "value": date(2000, 1, 1), "ignore_blank": True, "show_input": False,
+            "error_title": t("split.dv.date_title", lang=lang), "error_message": t("split.dv.date_error", lang=lang)})
+
+        ws.freeze_panes(first, 2)
+        look.print_setup(ws, 2)
+        ws.protect(master.setting("sheet_password") or "", _PROTECT_RETURN)
+        ws.activate()
+        return field_cells, first + 1
+
+    def _guide_sheet(self, wb: Any, look: _Look) -> None:
+        from sheetsync import xlsxio
+
+        lang, master, meta = self.lang, self.master, self.meta
+        ws = wb.add_worksheet(schema.RETURN_GUIDE.text(lang))
+        ws.set_column(0, 0, 100)
+        xlsxio.write_cell(ws, 0, 0, t("split.guide_title", lang=lang),
+                          look.fmt({"font_name": xlsxio.TITLE_FONT, "font_size": 16, "bold": True}))
+        body = t("split.guide_body", lang=lang, due=meta["due"] or t("split.no_due", lang=lang),
+                 office=master.setting("office"), contact=master.setting("office_contact"),
+                 phone=master.setting("office_phone"), statuses="、".join(s.text(lang) for s in schema.STATUSES))
+        line_fmt = look.fmt(look.font, look.wrap)
+        for i, line in enumerate(body.split("\n"), start=2):
+            xlsxio.write_cell(ws, i, 0, line, line_fmt)
+            ws.set_row(i, xlsxio.row_height([(line, 100)]))
+        ws.protect("", _PROTECT_PLAIN)
+
+    def _meta_sheet(self, wb: Any, field_cells: dict[str, str], first_row: int) -> None:
+        """The very hidden key/value sheet and the same keys as custom document properties."""
+        from sheetsync import xlsxio
+
+        meta = self.meta
+        ws = wb.add_worksheet(schema.META_SHEET)
+        ws.very_hidden()
+        pairs: list[tuple[str, Any]] = [(key, meta.get(key, "")) for key in schema.META_KEYS]
+        pairs.append(("first_row", first_row))
+        pairs += [(f"field:{key}", coord) for key, coord in field_cells.items()]
+        pairs += [("task", a.task.id) for a in self.tasks]
+        for r, (key, value) in enumerate(pairs):
+            xlsxio.write_cell(ws, r, 0, key)
+            xlsxio.write_cell(ws, r, 1, value)
+        ws.protect("", _PROTECT_PLAIN)
+        for key in schema.META_KEYS:
+            wb.set_custom_property(f"sheetsync_{key}", str(meta.get(key, "")) or "-", "text")
+
+
+def _write_distribution_list(result: SplitResult, lang: str, created: datetime | None = None) -> Path:
     from sheetsync import xlsxio
 
-    st = xlsxio.styles()
-    ws.column_dimensions["A"].width = 100
-    xlsxio.set_value(ws["A1"], t("split.guide_title", lang=lang)).font = st["title"]
-    body = t("split.guide_body", lang=lang, due=meta["due"] or t("split.no_due", lang=lang),
-             office=master.setting("office"), contact=master.setting("office_contact"),
-             phone=master.setting("office_phone"), statuses="、".join(s.text(lang) for s in schema.STATUSES))
-    for i, line in enumerate(body.split("\n"), start=3):
-        c = xlsxio.set_value(ws.cell(row=i, column=1), line)
-        c.font, c.alignment = st["body_font"], st["wrap"]
-        ws.row_dimensions[i].height = xlsxio.row_height([(line, 100)])
-    ws.protection.sheet = True
-
-
-def _write_meta(wb: Any, meta: dict[str, str], task_ids: list[str], field_cells: dict[str, str], first_row: int) -> None:
-    from openpyxl.packaging.custom import StringProperty
-
-    from sheetsync import xlsxio
-
-    ws = wb.create_sheet(schema.META_SHEET)
-    ws.sheet_state = "veryHidden"
-    r = 1
-    for key in schema.META_KEYS:
-        xlsxio.set_value(ws.cell(row=r, column=1), key)
-        xlsxio.set_value(ws.cell(row=r, column=2), meta.get(key, ""))
-        r += 1
-    xlsxio.set_value(ws.cell(row=r, column=1), "first_row")
-    ws.cell(row=r, column=2).value = first_row
-    r += 1
-    for key, coord in field_cells.items():
-        xlsxio.set_value(ws.cell(row=r, column=1), f"field:{key}")
-        xlsxio.set_value(ws.cell(row=r, column=2), coord)
-        r += 1
-    for tid in task_ids:
-        xlsxio.set_value(ws.cell(row=r, column=1), "task")
-        xlsxio.set_value(ws.cell(row=r, column=2), tid)
-        r += 1
-    ws.protection.sheet = True
-    for key in schema.META_KEYS:
-        wb.custom_doc_props.append(StringProperty(name=f"sheetsync_{key}", value=str(meta.get(key, "")) or "-"))
-
-
-def _write_distribution_list(result: SplitResult, lang: str) -> Path:
-    import openpyxl
-
-    from sheetsync import xlsxio
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = t("split.dist.sheet", lang=lang)
     headers = [t(f"split.dist.{k}", lang=lang) for k in ("no", "unit", "file", "email", "lead", "co")]
     widths = [6, 26, 56, 28, 12, 12]
-    xlsxio.write_header(ws, 1, headers, widths)
-    rows = [[i, w.unit, w.file.name, w.email, w.lead_tasks, w.co_tasks] for i, w in enumerate(result.workbooks, 1)]
-    last = xlsxio.write_rows(ws, 2, rows, widths) - 1
-    for r, w in enumerate(result.workbooks, start=2):
-        if not w.email:
-            ws.cell(row=r, column=4).fill = xlsxio.fill(xlsxio.AMBER)
-    xlsxio.finish_table(ws, 1, last, len(headers), freeze_col=2)
-    if result.units_without_tasks:
-        ws2 = wb.create_sheet(t("split.dist.no_tasks_sheet", lang=lang))
-        xlsxio.write_header(ws2, 1, [t("split.dist.unit", lang=lang), t("split.dist.note", lang=lang)], [30, 50])
-        xlsxio.write_rows(ws2, 2, [[u, t("split.dist.no_tasks_note", lang=lang)] for u in result.units_without_tasks], [30, 50])
+    rows: list[list[Any]] = [[i, w.unit, w.file.name, w.email, w.lead_tasks, w.co_tasks]
+                             for i, w in enumerate(result.workbooks, 1)]
+
+    def write(target: str | Path) -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(target), {"in_memory": True})
+        try:
+            if created is not None:
+                wb.set_properties({"created": created})
+            look = _Look(wb)
+            body = look.fmt(look.font, look.border, look.wrap)
+            no_email = look.fmt(look.font, look.border, look.wrap, {"bg_color": "#" + xlsxio.AMBER, "pattern": 1})
+            ws = wb.add_worksheet(t("split.dist.sheet", lang=lang))
+            look.header_row(ws, 0, headers, widths)
+            amber = {(r, 3): no_email for r, w in enumerate(result.workbooks, start=1) if not w.email}
+            last = look.body_rows(ws, 1, rows, widths, [body] * len(headers), amber) - 1
+            ws.freeze_panes(1, 1)
+            ws.autofilter(0, 0, last, len(headers) - 1)
+            look.print_setup(ws, 0)
+            if result.units_without_tasks:
+                ws2 = wb.add_worksheet(t("split.dist.no_tasks_sheet", lang=lang))
+                look.header_row(ws2, 0, [t("split.dist.unit", lang=lang), t("split.dist.note", lang=lang)], [30, 50])
+                look.body_rows(ws2, 1, [[u, t("split.dist.no_tasks_note", lang=lang)] for u in result.units_without_tasks],
+                               [30, 50], [body, body])
+        finally:
+            wb.close()
+
     path = result.outdir / (safe_filename(t("split.dist.filename", lang=lang)) + ".xlsx")
-    return xlsxio.save_atomic(wb, path)
+    return xlsxio.save_atomic(write, path)
 
 
 def due_date(meta_due: str) -> date | None:

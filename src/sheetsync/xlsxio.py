@@ -64,6 +64,25 @@ def set_value(cell: Any, value: Any) -> Any:
     return cell
 
 
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """XlsxWriter's :func:`set_value` (0-based): text always through ``write_string``.
+
+    Why: ``ws.write`` guesses from the content and makes a reply beginning with "=" a formula;
+    numbers stay numbers, and an empty value is a blank cell that still carries ``fmt`` (the
+    unlocked, bordered input cells of a return are exactly such cells).
+    """
+    value, _ = safe_text(value)
+    if value is None or value == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, value if isinstance(value, str) else str(value), fmt)
+
+
 def display_width(text: str) -> int:
     """Columns a string takes in Excel's width units: CJK characters count double."""
     if text.isascii():
