@@ -753,7 +753,9 @@ def test_a_parse_bug_in_the_worker_rejects_only_that_file(issued: Issued, monkey
     data = read_workbook(issued.hostile_base)
     monkeypatch.setattr(returns, "parse_return", lambda *a, **k: (_ for _ in ()).throw(KeyError("sheet")))
     returns._CONTEXT.clear()
-    out = returns.parse_in_worker(data, master=str(issued.master), period="2026年第4季度")
+    from sheetsync.master import read_master
+
+    out = returns.parse_in_worker(data, master=read_master(issued.master).to_json(), period="2026年第4季度")
     assert out.rejected and out.outcome == "rejected"
     assert out.findings[-1].code == "internal-error" and "KeyError" in out.findings[-1].message
     assert returns.ParsedReturn.from_json(out.to_json()) == out

@@ -74,11 +74,10 @@ def _limits(master: Master) -> Any:
 
 
 def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: str, accept_stale: bool = False,
-           password: str | None = None, workers: int = 2, master_path: str | Path | None = None) -> list[FileOutcome]:
+           password: str | None = None, workers: int = 2) -> list[FileOutcome]:
     """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml).
 
-    With ``master_path`` (the file ``master`` was read from) each return is read against the
-    master inside the parser children, in parallel; without it, here in this process.
+    Each return is read against the master inside the parser children, in parallel.
     """
     from sheetsync.inbox import collect
     from sheetsync.intake import Rejection, intake_many
@@ -110,7 +109,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
             seen_now.add(it.sha256)
             todo.append(it)
         fingerprint = master.fingerprint()
-        post = _post_step(master_path, period, accept_stale)
+        post = _post_step(master, period, accept_stale)
         results = intake_many([it.path for it in todo], limits, workers=workers, password=password, post=post)
         for it, (_path, _ins, data) in zip(todo, results):
             if isinstance(data, Rejection):
@@ -140,12 +139,10 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     return outcomes
 
 
-def _post_step(master_path: str | Path | None, period: str, accept_stale: bool) -> dict[str, Any] | None:
+def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any] | None:
     """Read each return against the master inside the parser children (None: in this process)."""
-    if master_path is None:
-        return None
     return {"fn": "sheetsync.returns:parse_in_worker",
-            "args": {"master": str(Path(master_path).resolve()), "period": period, "accept_stale": accept_stale}}
+            "args": {"master": master.to_json(), "period": period, "accept_stale": accept_stale}}
 
 
 def _renamed(f: Finding, it: Any) -> Finding:
@@ -217,7 +214,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
             clean_stale_temps(output.parent, output.stem)
             with Ledger(ledger_path) as ledger:
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
-                               password=password, workers=workers, master_path=master_path)
+                               password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
             write_rollup(rollup, output, lang=lang)
     except (OSError, sqlite3.OperationalError) as exc:

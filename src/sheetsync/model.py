@@ -145,3 +145,15 @@ class Master:
             "units": [enc(u) for u in self.units],
             "phases": [enc(p) for p in self.phases],
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Master:
+        """The inverse of :meth:`to_json` (how a master is handed to a worker process)."""
+
+        def dates(obj: dict[str, Any], *keys: str) -> dict[str, Any]:
+            return {k: (date.fromisoformat(v) if k in keys and v else v) for k, v in obj.items()}
+
+        return cls(settings=dict(d.get("settings", {})),
+                   tasks=[Task(**t) for t in d.get("tasks", [])],
+                   units=[Unit(**u) for u in d.get("units", [])],
+                   phases=[Phase(**dates(p, "start", "end")) for p in d.get("phases", [])])

@@ -169,21 +169,20 @@ def _basename(path: str) -> str:
     return re.split(r"[\\/]", path)[-1]
 
 
-_CONTEXT: dict[str, tuple[Master, UnitRegistry, dict[str, list[Assignment]], str]] = {}
+_CONTEXT: dict[int, tuple[Master, UnitRegistry, dict[str, list[Assignment]], str]] = {}
 
 
-def parse_in_worker(data: Any, *, master: str, period: str, accept_stale: bool = False) -> ParsedReturn:
+def parse_in_worker(data: Any, *, master: dict[str, Any], period: str, accept_stale: bool = False) -> ParsedReturn:
     """:func:`parse_return` as the intake pool's post step: runs in the parser child beside the
-    parse, reading the master once per child, so returns are read in parallel and only their
-    normalised rows travel back to the merge."""
-    ctx = _CONTEXT.get(master)
+    parse, with the master handed over once as JSON (``Master.to_json``), so returns are read in
+    parallel and only their normalised rows travel back to the merge."""
+    ctx = _CONTEXT.get(id(master))  # the same boot-message dict for the child's whole life
     if ctx is None:
-        from sheetsync.master import read_master
         from sheetsync.units import assignments
 
-        m = read_master(master)
+        m = Master.from_json(master)
         reg = UnitRegistry(m.units, m.region)
-        ctx = _CONTEXT[master] = (m, reg, assignments(m.tasks, reg), m.fingerprint())
+        ctx = _CONTEXT[id(master)] = (m, reg, assignments(m.tasks, reg), m.fingerprint())
     m, reg, by_unit, fp = ctx
     try:
         return parse_return(data, m, reg, by_unit, period=period, accept_stale=accept_stale, fingerprint=fp)

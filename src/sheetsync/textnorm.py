@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 # bracket styles folded to ASCII parentheses for comparison
@@ -57,7 +58,16 @@ def nfkc(text: object) -> str:
 
 def norm_key(text: object) -> str:
     """Comparison key: NFKC, one bracket style, no white space, lower case."""
+    if isinstance(text, str):
+        return _norm_key(text)
     s = nfkc(text).translate(_BRACKETS)
+    return _WS.sub("", s).lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_key(text: str) -> str:
+    # unit names, task ids and header words repeat across every return and every task
+    s = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
     return _WS.sub("", s).lower()
 
 
