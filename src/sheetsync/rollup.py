@@ -203,7 +203,12 @@ def plan_start(master: Master, year: int) -> date:
 
 def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[FileLine], *, period: str,
                    as_of: date, generated: datetime | None = None) -> Rollup:
-    from sheetsync.i18n import t
+    from functools import partial
+
+    from sheetsync.i18n import get_lang
+    from sheetsync.i18n import t as _t
+
+    t = partial(_t, lang=get_lang())  # one language for the whole roll-up, looked up once
 
     registry = UnitRegistry(master.units, master.region)
     by_unit: dict[str, list[Assignment]] = assignments(master.tasks, registry)
