@@ -346,15 +346,19 @@ def _write_instructions(ws: Any, master: Master, lang: str) -> None:
     from sheetsync import xlsxio
 
     st = xlsxio.styles()
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 60
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     title = t("core.instructions_title", lang=lang, region=master.region, plan=master.plan_name).strip()
-    xlsxio.set_value(ws.cell(row=1, column=1), title).font = st["title"]
-    ws.row_dimensions[1].height = 30
+    c = xlsxio.set_value(ws.cell(row=1, column=1), title)
+    c.font, c.alignment = st["title"], st["wrap"]
+    ws.row_dimensions[1].height = xlsxio.row_height([(title, 60 / 1.5)], line_height=24)  # 16 pt title
     lines = t("core.instructions_body", lang=lang).split("\n")
     for i, line in enumerate(lines, start=3):
         c = xlsxio.set_value(ws.cell(row=i, column=1), line)
         c.font, c.alignment = st["body_font"], st["wrap"]
-        ws.row_dimensions[i].height = xlsxio.row_height([(line, 110)])
+        ws.row_dimensions[i].height = xlsxio.row_height([(line, 60)])
 
 
 def _example_tasks(lang: str) -> list[list[Any]]:

@@ -326,7 +326,9 @@ class _ReturnBook:
 
         lang, master, meta = self.lang, self.master, self.meta
         ws = wb.add_worksheet(schema.RETURN_GUIDE.text(lang))
-        ws.set_column(0, 0, 100)
+        ws.set_column(0, 0, 60)
+        ws.set_paper(9)  # A4, one page wide: the text wraps on screen and on paper alike
+        ws.fit_to_pages(1, 0)
         xlsxio.write_cell(ws, 0, 0, t("split.guide_title", lang=lang),
                           look.fmt({"font_name": xlsxio.TITLE_FONT, "font_size": 16, "bold": True}))
         body = t("split.guide_body", lang=lang, due=meta["due"] or t("split.no_due", lang=lang),
@@ -335,7 +337,7 @@ class _ReturnBook:
         line_fmt = look.fmt(look.font, look.wrap)
         for i, line in enumerate(body.split("\n"), start=2):
             xlsxio.write_cell(ws, i, 0, line, line_fmt)
-            ws.set_row(i, xlsxio.row_height([(line, 100)]))
+            ws.set_row(i, xlsxio.row_height([(line, 60)]))
         ws.protect("", _PROTECT_PLAIN)
 
     def _meta_sheet(self, wb: Any, field_cells: dict[str, str], first_row: int) -> None:
