@@ -148,20 +148,26 @@ def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str 
         stderr = _tail(err)
         if rc == 0 and out.exists():
             return _repoint(_load_result(out, path, limits), path)
-        if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
-            return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
-        if rc == EXIT_ERROR:
+        if rc == EXIT_ERROR and not (b"memory allocation of" in stderr or b"MemoryError" in stderr):
             detail = _error_detail(out) or stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
             return Rejection(path, [note("parser-error", path, detail=detail if isinstance(detail, str) else
                                          "".join(detail) or "?")])
-        if rc is not None and rc < 0:
-            try:
-                detail = signal.Signals(-rc).name
-            except ValueError:
-                detail = f"signal {-rc}"
-        else:
-            detail = f"exit code {rc}"
-        return Rejection(path, [note("parser-crashed", path, detail=detail)])
+        return child_died(path, rc, stderr, limits)
+
+
+def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits) -> Rejection:
+    """What a parser child's death means for its file: out of memory, or a crash (signal or code)."""
+
+    if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
+        return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+    if rc is not None and rc < 0:
+        try:
+            detail = signal.Signals(-rc).name
+        except ValueError:
+            detail = f"signal {-rc}"
+    else:
+        detail = f"exit code {rc}"
+    return Rejection(path, [note("parser-crashed", path, detail=detail)])
 
 
 def _repoint(result: WorkbookData | Rejection, path: str) -> WorkbookData | Rejection:

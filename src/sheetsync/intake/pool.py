@@ -95,8 +95,7 @@ class _Worker:
         return self.proc.poll() is None
 
     def parse(self, ins: Inspection, password: str | None) -> WorkbookData | Rejection:
-        from sheetsync.intake._child import EXIT_OOM
-        from sheetsync.intake.isolate import _error_detail, _load_result, _num, _repoint
+        from sheetsync.intake.isolate import _error_detail, _load_result, _num, _repoint, child_died
 
         limits, path = self.pool.limits, ins.path
         out = Path(self.pool.tmp) / f"result-{os.getpid()}-{threading.get_ident()}-{self.files}.json"
@@ -119,18 +118,7 @@ class _Worker:
                 self.kill()
                 return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
             # no answer: the child died on this file
-            rc = self._reap()
-            stderr = self._stderr_since(err_start)
-            if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
-                return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
-            if rc is not None and rc < 0:
-                try:
-                    detail = signal.Signals(-rc).name
-                except ValueError:
-                    detail = f"signal {-rc}"
-            else:
-                detail = f"exit code {rc}"
-            return Rejection(path, [note("parser-crashed", path, detail=detail)])
+            return child_died(path, self._reap(), self._stderr_since(err_start), limits)
         finally:
             out.unlink(missing_ok=True)
 
