@@ -227,3 +227,18 @@ def test_english_reaches_the_parser_child(tmp_path: Path) -> None:
     finally:
         set_lang(None)
     assert isinstance(r, Rejection) and "outside the area read" in r.message
+
+
+def test_xlsb_is_named_and_the_fix_is_said(tmp_path: Path) -> None:
+    """An Excel binary workbook is a workbook, not garbage: say what it is and how to fix it."""
+    import zipfile
+
+    p = tmp_path / "组织部.xlsb"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        zf.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>')
+        zf.writestr("xl/workbook.bin", b"\x83\x01\x00\x80\x01\x00")
+    ins = inspect_file(p)
+    assert ins.kind == "xlsb" and ins.codes == ["xlsb-unsupported"] and not ins.readable
+    assert "组织部.xlsb" in ins.findings[0].message and "另存为" in ins.findings[0].message

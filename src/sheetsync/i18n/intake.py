@@ -41,6 +41,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{file} is named {ext} but is really {what}, not an Excel workbook. Ask the unit to open it and 'Save As' Excel Workbook (.xlsx), then resend."),
     "intake.disguised-html": ("{file} 名为 {ext} 文件，实际是 {what}（常见于从网页或系统导出的“假 Excel”）。请单位用 Excel 或 WPS 打开后“另存为”Excel 工作簿(.xlsx)再发送。",
                               "{file} is named {ext} but is really {what} (a typical 'fake Excel' exported from a web system). Ask the unit to open it and 'Save As' Excel Workbook (.xlsx), then resend."),
+    "intake.xlsb-unsupported": ("{file} 是 Excel 二进制工作簿（.xlsb），本工具不读取这种格式。请单位用 Excel 打开后“另存为”Excel 工作簿（.xlsx）再发送。",
+                                "{file} is an Excel binary workbook (.xlsb), a format not read here. Ask the unit to open it in Excel and save it as an Excel workbook (.xlsx)."),
     "intake.not-a-workbook": ("{file} 不是 Excel 工作簿，实际是 {what}。请确认附件是否发错，请单位发送填好的 .xlsx 回收表。",
                               "{file} is not an Excel workbook but {what}. Check the attachment; ask the unit to send the filled-in .xlsx return."),
     "intake.xls-renamed": ("{file} 扩展名为 {ext}，实际是旧版 .xls 格式工作簿，已按 .xls 读取。",

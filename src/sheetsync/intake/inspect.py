@@ -118,6 +118,10 @@ def _inspect_zip(p: Path, limits: Limits, head: bytes, ins: Inspection) -> None:
     if not rep.ok:
         return
     lower = {n.casefold() for n in rep.names}
+    if "xl/workbook.bin" in lower:  # Excel binary workbook: a real workbook, in a format not read here
+        ins.kind = "xlsb"
+        ins.findings.append(note("xlsb-unsupported", p))
+        return
     with zipfile.ZipFile(p) as zf:
         try:
             pkg = read_package(zf)

@@ -20,6 +20,7 @@ SEVERITY: dict[str, Severity] = {
     "disguised-csv": "error",
     "disguised-html": "error",
     "not-a-workbook": "error",
+    "xlsb-unsupported": "error",
     "xls-renamed": "warning",
     "xlsx-renamed": "info",
     "encrypted": "error",
