@@ -29,3 +29,21 @@ def test_install_finds_the_addin_outside_a_checkout(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(addin, "DEFAULT_OUT", tmp_path / "no-repo" / "xlsx" / "sheetsync.xlam")
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     assert addin.installed_addin() == share / "sheetsync.xlam"
+
+
+def test_install_outside_a_checkout_prints_the_steps(tmp_path: Path, monkeypatch) -> None:
+    """What `pip install .` users get on a non-Windows machine: the manual steps, no traceback."""
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+
+    share = tmp_path / "share" / "sheetsync"
+    share.mkdir(parents=True)
+    (share / "sheetsync.xlam").write_bytes(b"PK")
+    monkeypatch.setattr(addin, "DEFAULT_OUT", tmp_path / "no-repo" / "xlsx" / "sheetsync.xlam")
+    monkeypatch.setattr(addin, "MACROS_DIR", tmp_path / "no-repo" / "macros")
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "linux")
+    result = CliRunner().invoke(cli, ["addin", "install"])
+    assert result.exit_code == 0, result.output
+    assert "sheetsync.xlam" in result.output and "XLSTART" in result.output

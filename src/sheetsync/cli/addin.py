@@ -72,12 +72,13 @@ def write_config(path: Path, interpreter: str) -> None:
 def install(source: Path | None) -> None:
     import xlwings
 
-    from sheetsync.ribbon.addin import installed_addin, runtime_xlwings_version
+    from sheetsync.ribbon.addin import MACROS_DIR, installed_addin, runtime_xlwings_version
 
     source = source or installed_addin()
     if not source.exists():
         raise SheetsyncError(t("ribbon.addin.missing", file=str(source)))
-    vba_version = runtime_xlwings_version()
+    # in a checkout, compare with the VBA sources; a wheel pins xlwings to the built add-in's version
+    vba_version = runtime_xlwings_version() if (MACROS_DIR / "xlwings.bas").exists() else xlwings.__version__
     if vba_version != xlwings.__version__:
         click.secho(t("ribbon.addin.xlwings_mismatch", vba=vba_version, python=xlwings.__version__), fg="yellow", err=True)
     tab = t("ribbon.tab")
