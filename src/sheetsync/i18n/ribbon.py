@@ -186,13 +186,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "Warning: the add-in's xlwings runtime module is version {vba} but this Python has xlwings {python}; they must match. Install xlwings=={vba}."),
     "ribbon.addin.manual_steps": (
         "当前系统不是 Windows，无法自动安装。请在办公电脑（Windows）上按以下步骤操作：\n"
-        "1. 安装 Python 与 sheetsync（pip install sheetsync），然后运行：sheetsync addin install\n"
+        "1. 安装 Python，在 sheetsync 文件夹中运行 pip install . 安装本软件，然后运行：sheetsync addin install\n"
         "   或手动操作：\n"
         "2. 把 {file} 复制到 %APPDATA%\\Microsoft\\Excel\\XLSTART\\ 文件夹；\n"
         "3. 新建文本文件 %USERPROFILE%\\.sheetsync\\sheetsync.conf，写入一行：\"INTERPRETER_WIN\",\"<python.exe 的完整路径>\"；\n"
         "4. 重新打开 Excel，看到“{tab}”选项卡；如出现宏安全警告，点击“启用内容”。",
         "This is not Windows, so nothing was installed. On the office PC (Windows):\n"
-        "1. Install Python and sheetsync (pip install sheetsync), then run: sheetsync addin install\n"
+        "1. Install Python, run pip install . in the sheetsync folder, then run: sheetsync addin install\n"
         "   or by hand:\n"
         "2. Copy {file} into %APPDATA%\\Microsoft\\Excel\\XLSTART\\;\n"
         "3. Create the text file %USERPROFILE%\\.sheetsync\\sheetsync.conf with one line: \"INTERPRETER_WIN\",\"<full path of python.exe>\";\n"
