@@ -202,20 +202,14 @@ def fill_return(src: Path, dest: Path, rng: random.Random, *, messy: bool = Fals
 
 
 def _row_values(rng: random.Random, messy: bool) -> dict[str, object]:
-    roll = rng.random()
-    if roll < 0.45:
-        status, progress = "已完成", 100
-    elif roll < 0.75:
-        status, progress = "推进中", rng.choice([40, 60, 70, 85])
-    elif roll < 0.85:
-        status, progress = "长期坚持", rng.choice([50, 80, None])
-    elif roll < 0.95:
-        status, progress = "滞后", rng.choice([10, 20, 30])
-    else:
+    from sheetsync.demo import MESSY_STATUS, roll_status
+
+    status, progress = roll_status(rng, 0.95)
+    if status is None:
         return {}
     value: object = rng.randint(1, 300) if rng.random() < 0.5 else None
     if messy:
-        status = {"已完成": "完成 ", "推进中": "进行中", "滞后": "进度滞后", "长期坚持": "常态化"}[status]
+        status = MESSY_STATUS[status]
         progress = f"{progress}%" if progress else progress
         value = f"{value}个" if value is not None else None
     problem = rng.choice(_PROBLEMS)

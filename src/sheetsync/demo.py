@@ -228,6 +228,24 @@ def _touch(path: Path, when: datetime) -> None:
     os.utime(path, (ts, ts))
 
 
+# how a unit that types by hand writes the dropdown's words
+MESSY_STATUS = {"已完成": "完成 ", "推进中": "进行中", "滞后": "进度滞后", "长期坚持": "常态化"}
+
+
+def roll_status(rng: random.Random, lagging_below: float = 0.93) -> tuple[str | None, int | None]:
+    """A unit's status and progress for one task: mostly done or under way, some lagging, a few blank."""
+    roll = rng.random()
+    if roll < 0.45:
+        return "已完成", 100
+    if roll < 0.75:
+        return "推进中", rng.choice([40, 60, 70, 85])
+    if roll < 0.85:
+        return "长期坚持", rng.choice([50, 80, None])
+    if roll < lagging_below:
+        return "滞后", rng.choice([10, 20, 30])
+    return None, None  # left blank
+
+
 def _fill(ws: Any, rng: random.Random, *, messy: bool, late_lagging: bool) -> None:
     ws.cell(row=2, column=2).value = rng.choice(["王丽", "张强", "李娜", "赵军", "陈静"])
     ws.cell(row=2, column=5).value = f"138{rng.randint(10000000, 99999999)}"
@@ -236,17 +254,7 @@ def _fill(ws: Any, rng: random.Random, *, messy: bool, late_lagging: bool) -> No
         if not ws.cell(row=r, column=1).value:
             continue
         target = ws.cell(row=r, column=6).value
-        roll = rng.random()
-        if roll < 0.45:
-            status, progress = "已完成", 100
-        elif roll < 0.75:
-            status, progress = "推进中", rng.choice([40, 60, 70, 85])
-        elif roll < 0.85:
-            status, progress = "长期坚持", rng.choice([50, 80, None])
-        elif roll < 0.93 or late_lagging:
-            status, progress = "滞后", rng.choice([10, 20, 30])
-        else:
-            status, progress = None, None  # left blank
+        status, progress = roll_status(rng, 1.0 if late_lagging else 0.93)
         if status is None:
             continue
         value = None
@@ -255,7 +263,7 @@ def _fill(ws: Any, rng: random.Random, *, messy: bool, late_lagging: bool) -> No
             share = 1.0 if status == "已完成" and rng.random() < 0.8 else rng.uniform(0.3, 0.9)
             value = round(target * share)
         if messy:
-            status = {"已完成": "完成 ", "推进中": "进行中", "滞后": "进度滞后", "长期坚持": "常态化"}[status]
+            status = MESSY_STATUS[status]
             progress = rng.choice([f"{progress}%", f"{_fullwidth(progress)}％", (progress or 0) / 100]) if progress else progress
             value = f"{value}个" if value is not None else None
         ws.cell(row=r, column=7).value = status

@@ -71,6 +71,18 @@ def _norm_key(text: str) -> str:
     return _WS.sub("", s).lower()
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Names in order, each once by comparison key (县教育局 and 县教育局 with a stray space are one)."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        k = norm_key(n)
+        if k and k not in seen:
+            seen.add(k)
+            out.append(n)
+    return out
+
+
 def has_control_chars(text: str) -> bool:
     return bool(_CONTROL.search(text))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from sheetsync.model import Task, Unit
-from sheetsync.textnorm import NAME_SEPARATORS, clean, norm_key, split_outside_brackets
+from sheetsync.textnorm import NAME_SEPARATORS, clean, norm_key, split_outside_brackets, unique_names
 
 Kind = Literal["unit", "group", "unknown", "ambiguous"]
 
@@ -232,11 +232,4 @@ def responsible_names(task: Task, registry: UnitRegistry) -> list[str]:
     names = registry.split(task.lead) if task.lead else []
     for co in task.co_units:
         names.extend(registry.split(co))
-    seen: set[str] = set()
-    unique = []
-    for n in names:
-        k = norm_key(n)
-        if k not in seen:
-            seen.add(k)
-            unique.append(n)
-    return unique
+    return unique_names(names)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sheetsync.textnorm import clean, norm_key
+from sheetsync.textnorm import clean, unique_names
 from sheetsync.units import is_group_word, split_unit_list
 
 RESP_LABELS = ("责任单位", "责任部门", "责任主体", "主责单位", "主责部门", "承办单位", "实施单位", "负责单位",
@@ -296,14 +296,7 @@ def combine(clauses: list[Clause]) -> Responsible:
         r.deadline = r.deadline or c.deadline
         r.open_list = r.open_list or c.open_list
         r.dropped.extend(c.dropped)
-    ordered = leads + cos
-    seen: set[str] = set()
-    unique = []
-    for n in ordered:
-        k = norm_key(n)
-        if k and k not in seen:
-            seen.add(k)
-            unique.append(n)
+    unique = unique_names(leads + cos)
     if unique:
         r.lead, r.co = unique[0], unique[1:]
     return r

@@ -26,7 +26,7 @@ from sheetsync.plan_import.structure import Part, build_parts, clause_units, pla
 from sheetsync.plan_import.table import table_rows
 from sheetsync.plan_import.unitnames import infer_category, inherit_prefix, is_group, short_form_map
 from sheetsync.targets import Target, parse_target
-from sheetsync.textnorm import clean, norm_key
+from sheetsync.textnorm import clean, norm_key, unique_names
 from sheetsync.units import UnitRegistry
 
 _NOT_TASKS_STRONG = re.compile(r"保障措施|保障机制|组织领导|组织保障|领导小组|指导思想|基本原则|工作原则|实施步骤|工作步骤|方法步骤"
@@ -370,15 +370,7 @@ def _new_unit(units: dict[str, Unit], name: str) -> None:
         units[key] = Unit(name=clean(name), category=infer_category(name), inferred=True)
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for n in names:
-        k = norm_key(n)
-        if k and k not in seen:
-            seen.add(k)
-            out.append(n)
-    return out
+_unique = unique_names
 
 
 def _merge_tasks(master: Master, tasks: list[Task], warnings: list[str]) -> None:
