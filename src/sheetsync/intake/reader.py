@@ -172,6 +172,9 @@ def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejectio
     return out
 
 
+_EXACT = 2.0**53  # floats below this magnitude that are whole convert to int exactly
+
+
 def _value(v: Any) -> Value:
     """calamine's value as one of the types the rest of sheetsync handles."""
     if v == "" or v is None:
@@ -191,9 +194,24 @@ def _value(v: Any) -> Value:
     return str(v)
 
 
+def _values(cells: list[Any]) -> list[Value]:
+    """:func:`_value` of each cell, with the two kinds nearly every cell is (text, number) inline."""
+    out: list[Value] = []
+    add = out.append
+    for v in cells:
+        kind = type(v)
+        if kind is str:
+            add(v or None)
+        elif kind is float:
+            add(int(v) if v.is_integer() and -_EXACT < v < _EXACT else v)
+        else:
+            add(_value(v))
+    return out
+
+
 def _clean(raw: list[list[Any]], last_row: int, last_col: int) -> list[list[Value]]:
     """Values converted, cut to the content extent, trailing empty rows and columns trimmed."""
-    rows = [[_value(v) for v in r[:last_col]] for r in raw[:last_row]]
+    rows = [_values(r[:last_col]) for r in raw[:last_row]]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     width = 0

@@ -3,8 +3,9 @@
 calamine gives fast cell values but hides: formulas whose result was never saved (it returns
 an empty string), error cells, and the real extent of a sheet's content (it allocates a dense
 grid up to the farthest cell, which is how a 4.7 KB file with a cell at XFD1048576 asks for
-half a terabyte and aborts the process). One expat pass per sheet, with no cell grid kept,
-answers all three before calamine is allowed near the file.
+half a terabyte and aborts the process). One pass per sheet, with no cell grid kept,
+answers all three before calamine is allowed near the file: byte searches for the plain
+sheets real writers produce, regular expressions for most others, expat events for the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import html
 import re
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sheetsync.intake.cells import address, split_address
@@ -150,23 +152,7 @@ def _nothing_per_cell(data: bytes, max_chars: int) -> bool:
 
 def _scan_addresses(data: bytes, max_rows: int, max_cols: int) -> SheetScan:
     """Extent and the first cell beyond the limits, for a sheet with nothing to report per cell."""
-    from sheetsync.intake.cells import col_number
-
-    res = SheetScan()
-    cols: dict[bytes, int] = {}
-    last_row = last_col = 0
-    for letters, digits in _CONTENT_REF.findall(data):
-        c = cols.get(letters) or cols.setdefault(letters, col_number(letters.decode("ascii")))
-        r = int(digits)
-        if r > max_rows or c > max_cols:
-            res.beyond = address(r, c)
-            break
-        if r > last_row:
-            last_row = r
-        if c > last_col:
-            last_col = c
-    res.last_row, res.last_col = last_row, last_col
-    return res
+    return _extent(_CONTENT_REF.findall(data), max_rows, max_cols)
 
 
 def _scan_simple(data: bytes, max_rows: int, max_cols: int, max_chars: int,
@@ -229,9 +215,85 @@ def _scan_simple(data: bytes, max_rows: int, max_cols: int, max_chars: int,
     return res
 
 
+# ---- plain path: the sheets Excel, WPS, LibreOffice and sheetsync itself write (the main
+# namespace as the one default namespace, every cell addressed as ``<c r="…"``, no formula,
+# error or "str" cell, no inline rich text, no empty value, nothing to judge in any text).
+# Each condition is one C-speed byte search, so an ordinary 400-row return costs ~5 ms here
+# instead of ~30 ms through the regular expressions above; any doubt falls back to them.
+_MAIN_NS = b"spreadsheetml/2006/main\""
+_DEFAULT_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+# Each pattern starts with a literal, which the regex engine finds at memchr speed.
+_PLAIN_ODD = (
+    # no DTD (so no entity can be declared), comment or CDATA; no formula, phonetic run, rich
+    # inline text or empty value; no cell tag followed by anything but a space and its address
+    re.compile(rb"<(?:!|f[\s/>]|rPh|r[\s>]|v[\s/]|v></v|is[\s/]|is></is|t/>|t\s[^<>]*/>|c[\t\r\n>/]|c (?!r=\"))"),
+    re.compile(rb"></t"),  # an empty <t …></t>
+    re.compile(rb""" t=(?:"(?:e|str)"|')"""),  # error / formula-string cells, or unusual quoting
+    re.compile(rb":c[\s>/]"),  # an element named c in another namespace
+    re.compile(rb"<v>[^<]*(?:[0-9]{16}|[eE])"),  # a long number, or one in exponent form
+    re.compile(rb"_x[0-9A-Fa-f]{4}_"),  # an escaped character (how Excel stores control characters)
+    re.compile(rb"&#(?:0*(?:[0-9]|[12][0-9]|3[01]|127)|[xX]0*(?:1?[0-9A-Fa-f]|7[fF]));"),  # same, as a reference
+)
+_CTRL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_LONG_TEXT: dict[int, re.Pattern[bytes]] = {}
+
+
+def _scan_plain(data: bytes, max_rows: int, max_cols: int, max_chars: int) -> SheetScan | None:
+    """Extent and the first cell beyond the limits of a plain sheet, or None (not plain)."""
+    if data.count(_MAIN_NS) != 1 or _DEFAULT_MAIN_NS not in data or data.count(b'xmlns="') != 1:
+        return None
+    if any(p.search(data) for p in _PLAIN_ODD):
+        return None
+    if len(data.translate(None, _CTRL_BYTES)) != len(data):
+        return None
+    if len(data) > max_chars:  # a text that may be too long (bytes ≥ characters)
+        long_text = _LONG_TEXT.get(max_chars)
+        if long_text is None:
+            long_text = _LONG_TEXT.setdefault(max_chars, re.compile(rb">[^<]{%d}" % (max_chars + 1)))
+        if long_text.search(data):
+            return None
+    # The extent of every cell, empty ones included: an upper bound of the content's (calamine
+    # is told to read that far, then empty rows and columns are trimmed). Beyond the limits,
+    # the exact pass decides whether content is there (a sheet formatted to the bottom is fine).
+    refs = _PLAIN_REF.findall(data)
+    if len(refs) != data.count(b'<c r="'):
+        return None
+    if not refs:
+        return SheetScan()
+    from sheetsync.intake.cells import col_number
+
+    last_row = max(map(int, map(itemgetter(1), refs)))
+    last_col = max(map(col_number, map(bytes.decode, set(map(itemgetter(0), refs)))))
+    if last_row > max_rows or last_col > max_cols:
+        return None
+    return SheetScan(last_row=last_row, last_col=last_col)
+
+
+def _extent(refs: list[tuple[bytes, bytes]], max_rows: int, max_cols: int) -> SheetScan:
+    """SheetScan of content cells given as (column letters, row digits) in document order."""
+    from sheetsync.intake.cells import col_number
+
+    res = SheetScan()
+    cols: dict[bytes, int] = {}
+    last_row = last_col = 0
+    for letters, digits in refs:
+        c = cols.get(letters) or cols.setdefault(letters, col_number(letters.decode("ascii")))
+        r = int(digits)
+        if r > max_rows or c > max_cols:
+            res.beyond = address(r, c)
+            break
+        if r > last_row:
+            last_row = r
+        if c > last_col:
+            last_col = c
+    res.last_row, res.last_col = last_row, last_col
+    return res
+
+
 def _scan_fast(zf: zipfile.ZipFile, entry: str, max_rows: int, max_cols: int, max_chars: int,
                bad_strings: dict[int, tuple[str, int]]) -> SheetScan | None:
-    from sheetsync.intake.xmlsafe import parse_entry as _parse
+    from sheetsync.intake.xmlsafe import judge
 
     if zf.getinfo(entry).file_size > FAST_MAX_BYTES:
         return None
@@ -240,9 +302,11 @@ def _scan_fast(zf: zipfile.ZipFile, entry: str, max_rows: int, max_cols: int, ma
     if len(data) > FAST_MAX_BYTES or not data.startswith((b"<?xml", b"<")) or b"encoding" in data[:100] and not \
             re.match(rb'<\?xml[^>]*encoding="(?:UTF-8|utf-8)"', data):
         return None
-    res = _scan_simple(data, max_rows, max_cols, max_chars, bad_strings)
+    res = _scan_plain(data, max_rows, max_cols, max_chars) if not bad_strings else None
+    if res is None:
+        res = _scan_simple(data, max_rows, max_cols, max_chars, bad_strings)
     if res is not None:
-        _parse(zf, entry, lambda p: None)  # expat judges the XML (DTD refused, well-formed), in C
+        judge(data)  # expat judges the XML (DTD refused, well-formed), in C
     return res
 
 

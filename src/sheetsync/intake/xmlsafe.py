@@ -97,6 +97,17 @@ def parse_entry(zf: zipfile.ZipFile, entry: str, setup: Callable[[Any], None],
                 break
 
 
+def judge(data: bytes) -> None:
+    """Raise UnsafeXML / BadXML unless ``data`` (a whole part, already read) is safe, well-formed XML."""
+    enc = declared_encoding(data[:200])
+    if enc is not None and enc not in SAFE_ENCODINGS:
+        raise BadXML(f"encoding {enc}")
+    try:
+        new_parser().Parse(data, True)
+    except expat.ExpatError as exc:
+        raise BadXML(expat.errors.messages.get(exc.code, str(exc)) if hasattr(exc, "code") else str(exc)) from None
+
+
 def attr(attrs: dict[str, str], name: str) -> str | None:
     """Attribute by local name, whatever its namespace (OOXML transitional and strict differ)."""
     if name in attrs:
