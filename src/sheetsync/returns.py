@@ -369,35 +369,36 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
     v = raw("status")
     s = _text(v)
     if s:
-        key = schema.key_for(schema.STATUSES, s)
+        key, canonical = _status_of(s)
         if key is None:
             _finding(out, "bad-status", "warning", sheet=sname, cell=addr("status"), value=s, id=tid,
                      choices="、".join(x.zh for x in schema.STATUSES))
         else:
             rr.status = key
-            canonical = schema.label_for(schema.STATUSES, key, "zh")
-            if s != canonical and s != schema.label_for(schema.STATUSES, key, "en"):
+            if canonical:
                 _finding(out, "normalised", "info", sheet=sname, cell=addr("status"), value=s, new=canonical)
 
     # progress
     v = raw("progress")
-    if _text(v):
+    typed = _text(v)
+    if typed:
         p, note = _percent(v)
         if p is None or not 0 <= p <= 100:
-            _finding(out, "bad-progress", "warning", sheet=sname, cell=addr("progress"), value=_text(v), id=tid)
+            _finding(out, "bad-progress", "warning", sheet=sname, cell=addr("progress"), value=typed, id=tid)
         else:
             rr.progress = p
             if note:
-                _finding(out, "normalised", "info", sheet=sname, cell=addr("progress"), value=_text(v), new=_fmt(p))
+                _finding(out, "normalised", "info", sheet=sname, cell=addr("progress"), value=typed, new=_fmt(p))
     if rr.status == "done" and rr.progress is None:
         rr.progress = 100.0
 
     # achieved value
     v = raw("value")
-    if _text(v):
+    typed = _text(v)
+    if typed:
         n = _number(v)
         if n is None:
-            _finding(out, "bad-value", "warning", sheet=sname, cell=addr("value"), value=_text(v), id=tid)
+            _finding(out, "bad-value", "warning", sheet=sname, cell=addr("value"), value=typed, id=tid)
         else:
             rr.value = n
             if not isinstance(v, (int, float)):
@@ -423,6 +424,16 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
             _finding(out, "text-too-long", "warning", sheet=sname, cell=addr(key), id=tid, n=len(text))
         setattr(rr, key, text)
     return rr
+
+
+@lru_cache(maxsize=256)
+def _status_of(typed: str) -> tuple[str | None, str]:
+    """(status key, canonical label when ``typed`` is spelled otherwise) — once per distinct spelling."""
+    key = schema.key_for(schema.STATUSES, typed)
+    if key is None:
+        return None, ""
+    canonical = schema.label_for(schema.STATUSES, key, "zh")
+    return key, "" if typed in (canonical, schema.label_for(schema.STATUSES, key, "en")) else canonical
 
 
 def _fmt(x: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from functools import lru_cache
 
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -36,11 +37,9 @@ def clean(text: object) -> str:
 
 def value_text(value: object) -> str:
     """A cell value as the text a person reads: 2.0 → "2", a midnight datetime → its date."""
-    from datetime import date, datetime
-
     if value is None:
         return ""
-    if isinstance(value, str):
+    if type(value) is str:
         return clean(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -91,7 +91,7 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
     items = [str(p) for p in paths]
     n = max(1, workers)
 
-    with WorkerPool(limits, n, hook=hook, post=post) as children, ThreadPoolExecutor(max_workers=n) as threads:
+    with WorkerPool(limits, n, hook=hook, post=post) as children, ThreadPoolExecutor(max_workers=2 * n) as threads:
         def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
             ins = inspect_file(p, limits)
             return p, ins, parse_inspected(ins, limits, password, hook=hook, pool=children)
@@ -100,7 +100,7 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
         it = iter(items)
         for p in it:
             pending.append(threads.submit(one, p))
-            if len(pending) >= 2 * n:
+            if len(pending) >= 3 * n:
                 break
         while pending:
             yield pending.popleft().result()
