@@ -113,3 +113,19 @@ def test_plain_path_equals_exact_pass_on_mixed_sheets(tmp_path: Path, monkeypatc
     book = F.Book([F.Sheet("Sheet1", "".join(pieces))], shared_strings=["甲", "乙\x02"], date_style=True)
     fast, exact, _answered = _both(F.make_xlsx(tmp_path / "m.xlsx", book), monkeypatch)
     assert fast == exact
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.98])
+def test_truncated_plain_sheet_is_refused_as_bad_xml(tmp_path: Path, cut: float) -> None:
+    """The plain path leaves well-formedness to calamine's parse; a sheet cut short is still
+    refused with expat's reason, naming the part."""
+    from sheetsync.intake import Rejection
+
+    body = "".join(F.row(r, "A", F.num(r), "B", F.text(f"第{r}行")) for r in range(1, 60))
+    book = F.Book([F.Sheet("Sheet1", body)])
+    entries = F.book_entries(book)
+    entries = [(n, d[: int(len(d) * cut)] if n == "xl/worksheets/sheet1.xml" else d) for n, d in entries]
+    res = parse_file(str(F.write_zip(tmp_path / "cut.xlsx", entries)), "xlsx", LIMITS, None)
+    assert isinstance(res, Rejection)
+    assert res.reason.code == "bad-xml"
+    assert "xl/worksheets/sheet1.xml" in res.message

@@ -125,7 +125,13 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
             if scan is None or scan.last_row == 0:
                 rows: list[list[Value]] = []
             else:
-                raw = wb.get_sheet_by_name(sh.name).to_python(skip_empty_area=False, nrows=scan.last_row)
+                try:
+                    raw = wb.get_sheet_by_name(sh.name).to_python(skip_empty_area=False, nrows=scan.last_row)
+                except Exception:
+                    why = None if scan.xml_judged else _why_not_xml(real, sh.part)
+                    if why is None:
+                        raise
+                    return Rejection(shown, [note("bad-xml", shown, entry=sh.part, detail=why)])
                 for (r, c), err in scan.errors.items():  # calamine reads error cells as blank
                     if r <= len(raw) and c <= len(raw[r - 1]):
                         raw[r - 1][c - 1] = err
@@ -138,6 +144,18 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
         wb.close()
         fh.close()
     return out
+
+
+def _why_not_xml(real: str, entry: str) -> str | None:
+    """What is wrong with the XML of ``entry`` (expat's words), or None if it is well-formed."""
+    from sheetsync.intake.xmlsafe import judge
+
+    with zipfile.ZipFile(real) as zf:
+        try:
+            judge(zf.read(entry))
+        except (BadXML, UnsafeXML) as exc:
+            return str(exc) or "DTD"
+    return None
 
 
 def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejection:

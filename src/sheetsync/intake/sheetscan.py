@@ -105,6 +105,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#DIV/0!"
     text_problems: list[tuple[str, str, int]] = field(default_factory=list)  # (code, cell, length)
     long_numbers: list[tuple[str, str]] = field(default_factory=list)  # (cell, raw value)
+    xml_judged: bool = True  # False: well-formedness is left to calamine's parse (plain sheets)
 
 
 class _Stop(Exception):
@@ -303,8 +304,12 @@ def _scan_fast(zf: zipfile.ZipFile, entry: str, max_rows: int, max_cols: int, ma
             re.match(rb'<\?xml[^>]*encoding="(?:UTF-8|utf-8)"', data):
         return None
     res = _scan_plain(data, max_rows, max_cols, max_chars) if not bad_strings else None
-    if res is None:
-        res = _scan_simple(data, max_rows, max_cols, max_chars, bad_strings)
+    if res is not None:
+        # No DTD can be there (no "<!"); whether the XML is well-formed, calamine's own parse
+        # tells (it fails on truncated or unclosed markup, and the reader then asks expat why)
+        res.xml_judged = False
+        return res
+    res = _scan_simple(data, max_rows, max_cols, max_chars, bad_strings)
     if res is not None:
         judge(data)  # expat judges the XML (DTD refused, well-formed), in C
     return res
