@@ -81,9 +81,11 @@ class _DtdScan:
                 self.found = True
             self._stail = text[-16:]
             return
-        buf = (self._tail + data).lower()
-        if any(m in buf for m in _DTD_MARKS):
-            self.found = True
+        buf = self._tail + data
+        if b"<!" in buf:  # rare (comments, CDATA, DTDs): only then is the case folded and looked at
+            low = buf.lower()
+            if any(m in low for m in _DTD_MARKS):
+                self.found = True
         self._tail = buf[-16:]
 
 
