@@ -79,6 +79,12 @@ CREATE TABLE IF NOT EXISTS decisions (
 """
 
 
+# the columns of a row as :meth:`Ledger.rows` gives them after return_id: the fields of
+# sheetsync.returns.ReturnRow in order (its ``row`` is ``sheet_row`` here)
+ROW_COLUMNS = ("task_id", "unit", "role", "status", "progress", "value", "progress_text", "problems", "next_steps",
+               "evidence", "sheet_row", "unread")
+
+
 @dataclass
 class ReturnRecord:
     id: int
@@ -211,10 +217,14 @@ class Ledger:
             "WHERE r.period=? ORDER BY r.received_at, r.id", (period,)).fetchall()
         return [_record(r) for r in rows]
 
-    def current(self, period: str) -> dict[str, ReturnRecord]:
-        """Unit → the return the roll-up uses: the latest received accepted one (ties: latest ingested)."""
+    def current(self, period: str, records: list[ReturnRecord] | None = None) -> dict[str, ReturnRecord]:
+        """Unit → the return the roll-up uses: the latest received accepted one (ties: latest ingested).
+
+        ``records``: :meth:`returns` of ``period`` when the caller already has them (each read
+        parses every file's findings).
+        """
         out: dict[str, ReturnRecord] = {}
-        for rec in self.returns(period):
+        for rec in self.returns(period) if records is None else records:
             if rec.outcome == "rejected" or not rec.unit:
                 continue
             prev = out.get(rec.unit)
@@ -222,22 +232,28 @@ class Ledger:
                 out[rec.unit] = rec
         return out
 
-    def superseded_counts(self, period: str) -> dict[str, int]:
+    def superseded_counts(self, period: str, records: list[ReturnRecord] | None = None) -> dict[str, int]:
+        """Unit → how many of its accepted returns a newer one replaced (``records`` as in :meth:`current`)."""
         counts: dict[str, int] = {}
-        for rec in self.returns(period):
+        for rec in self.returns(period) if records is None else records:
             if rec.outcome != "rejected" and rec.unit:
                 counts[rec.unit] = counts.get(rec.unit, 0) + 1
         return {u: n - 1 for u, n in counts.items()}
 
     def rows(self, return_ids: list[int]) -> list[sqlite3.Row]:
+        """The rows of these returns: ``return_id``, then :data:`ROW_COLUMNS` in that order.
+
+        Also by position, because a roll-up reads 120,000 of them and a lookup by name per
+        field cost more than the query.
+        """
         if not return_ids:
             return []
         out: list[sqlite3.Row] = []
         for i in range(0, len(return_ids), 500):
             chunk = return_ids[i:i + 500]
             out.extend(self.db.execute(
-                f"SELECT * FROM rows WHERE return_id IN ({','.join('?' * len(chunk))}) ORDER BY return_id, rowid",
-                chunk).fetchall())
+                f"SELECT return_id, {', '.join(ROW_COLUMNS)} FROM rows "
+                f"WHERE return_id IN ({','.join('?' * len(chunk))}) ORDER BY return_id, rowid", chunk).fetchall())
         return out
 
     def missing_rows(self, return_ids: list[int]) -> dict[int, list[str]]:

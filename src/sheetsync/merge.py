@@ -156,26 +156,28 @@ def _renamed(f: Finding, it: Any) -> Finding:
 
 def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | None = None) -> Rollup:
     """The roll-up of ``period`` from what the ledger holds (no files read)."""
-    current = ledger.current(period)
-    rows = ledger.rows([r.id for r in current.values()])
-    missing = ledger.missing_rows([r.id for r in current.values()])
-    superseded = ledger.superseded_counts(period)
-    by_id = {r.id: r for r in current.values()}
-    returns: dict[str, UnitReturn] = {}
-    for rec in current.values():
-        returns[rec.unit] = UnitReturn(rec.unit, rec.source or rec.original_name, rec.received_at, [],
-                                       missing.get(rec.id, []), superseded.get(rec.unit, 0),
-                                       sum(1 for f in rec.findings if f.get("severity") in ("error", "warning")),
-                                       rec.reporter, rec.phone, rec.sender)
-    for r in rows:
-        rec = by_id[r["return_id"]]
-        returns[rec.unit].rows.append(ReturnRow(
-            r["task_id"], r["unit"], r["role"], r["status"], r["progress"], r["value"], r["progress_text"],
-            r["problems"], r["next_steps"], r["evidence"], r["sheet_row"], r["unread"]))
-    files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
-                      [_finding_from_json(f) for f in rec.findings], rec.received_at)
-             for rec in ledger.returns(period)]
-    return compute_rollup(master, returns, files, period=period, as_of=as_of or date.today())
+    from sheetsync.rollup import gc_paused
+
+    with gc_paused():  # ~a million objects that all live on: see gc_paused
+        records = ledger.returns(period)  # read once: each read parses every file's findings
+        current = ledger.current(period, records)
+        superseded = ledger.superseded_counts(period, records)
+        ids = [rec.id for rec in current.values()]
+        missing = ledger.missing_rows(ids)
+        returns: dict[str, UnitReturn] = {}
+        rows_of: dict[int, list[ReturnRow]] = {}
+        for rec in current.values():
+            ur = returns[rec.unit] = UnitReturn(
+                rec.unit, rec.source or rec.original_name, rec.received_at, [], missing.get(rec.id, []),
+                superseded.get(rec.unit, 0), sum(1 for f in rec.findings if f.get("severity") in ("error", "warning")),
+                rec.reporter, rec.phone, rec.sender)
+            rows_of[rec.id] = ur.rows
+        for r in ledger.rows(ids):  # return_id, then ReturnRow's fields in order (ledger.ROW_COLUMNS)
+            rows_of[r[0]].append(ReturnRow(*r[1:]))
+        files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
+                          [_finding_from_json(f) for f in rec.findings], rec.received_at)
+                 for rec in records]
+        return compute_rollup(master, returns, files, period=period, as_of=as_of or date.today())
 
 
 def _finding_from_json(d: dict[str, Any]) -> Finding:
