@@ -82,8 +82,6 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     from sheetsync.inbox import collect
     from sheetsync.intake import Rejection, intake_many
 
-    registry = UnitRegistry(master.units, master.region)
-    by_unit = assignments(master.tasks, registry)
     limits = _limits(master)
     password = password or master.setting("return_password") or None
     workdir = Path(tempfile.mkdtemp(prefix="sheetsync-inbox-"))
@@ -108,25 +106,23 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 continue
             seen_now.add(it.sha256)
             todo.append(it)
-        fingerprint = master.fingerprint()
         post = _post_step(master, period, accept_stale)
         results = intake_many([it.path for it in todo], limits, workers=workers, password=password, post=post)
         for it, (_path, _ins, data) in zip(todo, results):
             if isinstance(data, Rejection):
-                findings = [_renamed(f, it) for f in data.findings]
+                findings = _renamed(list(data.findings), it)
                 ledger.record_return(sha256=it.sha256, period=period, unit="", source=it.source, sender=it.sender,
                                      received_at=it.received_at, outcome="rejected", identified_by="",
                                      fields={}, findings=findings, rows=[], missing=[])
                 outcomes.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
                 continue
             try:
-                parsed = data if isinstance(data, ParsedReturn) else parse_return(
-                    data, master, registry, by_unit, period=period, accept_stale=accept_stale, fingerprint=fingerprint)
+                parsed = data if isinstance(data, ParsedReturn) else _parse_here(data, master, period, accept_stale)
             except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the other 69 their merge
                 parsed = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
                     "internal-error", "error", t("merge.finding.internal-error", file=it.name,
                                                  detail=f"{type(exc).__name__}: {exc}"[:300]), file=it.source)])
-            findings = [_renamed(f, it) for f in parsed.findings]
+            findings = _renamed(list(parsed.findings), it)
             outcome = parsed.outcome
             ledger.record_return(sha256=it.sha256, period=period, unit=parsed.unit, source=it.source, sender=it.sender,
                                  received_at=it.received_at, outcome=outcome, identified_by=parsed.identified_by,
@@ -145,13 +141,21 @@ def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any
             "args": {"master": master.to_json(), "period": period, "accept_stale": accept_stale}}
 
 
-def _renamed(f: Finding, it: Any) -> Finding:
+def _parse_here(data: Any, master: Master, period: str, accept_stale: bool) -> ParsedReturn:
+    """A workbook the parser child returned unread (no post step ran): read it against the master here."""
+    registry = UnitRegistry(master.units, master.region)
+    return parse_return(data, master, registry, assignments(master.tasks, registry), period=period,
+                        accept_stale=accept_stale, fingerprint=master.fingerprint())
+
+
+def _renamed(findings: list[Finding], it: Any) -> list[Finding]:
     """Findings name the file as the user knows it, not the temporary copy."""
-    f.file = it.source
     tmp_name = Path(it.path).name
-    if tmp_name != it.name:
-        f.message = f.message.replace(tmp_name, it.name)
-    return f
+    for f in findings:
+        f.file = it.source
+        if tmp_name != it.name:
+            f.message = f.message.replace(tmp_name, it.name)
+    return findings
 
 
 def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | None = None) -> Rollup:
