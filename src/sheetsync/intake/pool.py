@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,6 +45,10 @@ _BOOT = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
          "from sheetsync.intake.pool import worker_main; worker_main()")
 RECYCLE = 500  # files per child before it is replaced
 _STDERR_KEEP = 16 * 1024
+
+
+def _done(result: WorkbookData | Rejection) -> Callable[[], WorkbookData | Rejection]:
+    return lambda: result
 
 
 class _Worker:
@@ -94,7 +99,12 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def parse(self, ins: Inspection, password: str | None) -> WorkbookData | Rejection:
+    def parse(self, ins: Inspection, password: str | None) -> Callable[[], WorkbookData | Rejection]:
+        """Have the child parse ``ins``; returns how to load the answer.
+
+        The answer is loaded by calling the result *after* the worker is handed back to the
+        pool, so the child starts its next file while this one's result is being read.
+        """
         from sheetsync.intake.isolate import _error_detail, _load_result, _num, _repoint, child_died
 
         limits, path = self.pool.limits, ins.path
@@ -106,19 +116,25 @@ class _Worker:
             answer = self._readline(time.monotonic() + limits.timeout_s)
         except TimeoutError:
             self.kill()
-            return Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))])
+            out.unlink(missing_ok=True)
+            return _done(Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))]))
         except (BrokenPipeError, ConnectionResetError, OSError):
             answer = None
+        if answer == b"ok" and out.exists():
+            def load() -> WorkbookData | Rejection:
+                try:
+                    return _repoint(_load_result(out, path, limits), path)
+                finally:
+                    out.unlink(missing_ok=True)
+            return load
         try:
-            if answer == b"ok" and out.exists():
-                return _repoint(_load_result(out, path, limits), path)
             if answer == b"error":
-                return Rejection(path, [note("parser-error", path, detail=_error_detail(out) or "?")])
+                return _done(Rejection(path, [note("parser-error", path, detail=_error_detail(out) or "?")]))
             if answer == b"oom":
                 self.kill()
-                return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+                return _done(Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))]))
             # no answer: the child died on this file
-            return child_died(path, self._reap(), self._stderr_since(err_start), limits)
+            return _done(child_died(path, self._reap(), self._stderr_since(err_start), limits))
         finally:
             out.unlink(missing_ok=True)
 
@@ -200,9 +216,10 @@ class WorkerPool:
                 except OSError as exc:
                     w = None
                     return Rejection(ins.path, [note("parser-error", ins.path, detail=str(exc))])
-            return w.parse(ins, password)
+            load = w.parse(ins, password)
         finally:
             self._idle.put(w if w is not None and w.alive else None)
+        return load()
 
     def close(self) -> None:
         import shutil
