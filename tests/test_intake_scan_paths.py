@@ -4,6 +4,7 @@ plain path disabled, and the two results compared whole."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import intake_files as F
-from sheetsync.intake import Limits, sheetscan
+from sheetsync.intake import Limits, reader, sheetscan
 from sheetsync.intake.reader import parse_file
 
 _REAL_SCAN_PLAIN = sheetscan._scan_plain
@@ -32,7 +33,9 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, bool]:
     monkeypatch.setattr(sheetscan, "_scan_plain", spy)
     fast = parse_file(str(path), "xlsx", LIMITS, None)
     monkeypatch.setattr(sheetscan, "_scan_plain", lambda *a, **k: None)
+    monkeypatch.setattr(reader, "plain_shared_strings", lambda *a, **k: False)
     exact = parse_file(str(path), "xlsx", LIMITS, None)
+    monkeypatch.undo()
     return fast.to_json(), exact.to_json(), any(answered)
 
 
@@ -129,3 +132,25 @@ def test_truncated_plain_sheet_is_refused_as_bad_xml(tmp_path: Path, cut: float)
     assert isinstance(res, Rejection)
     assert res.reason.code == "bad-xml"
     assert "xl/worksheets/sheet1.xml" in res.message
+
+
+@pytest.mark.parametrize("strings", [["甲", "乙"], ["甲", "乙\x01"], ["甲", "长" * 40_000], ["a_x0007_b"]])
+def test_plain_shared_strings_read_as_the_exact_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     strings: list[str]) -> None:
+    body = F.row(1, "A", F.sst(0), "B", F.sst(len(strings) - 1))
+    book = F.Book([F.Sheet("Sheet1", body)], shared_strings=strings)
+    fast, exact, _answered = _both(F.make_xlsx(tmp_path / "s.xlsx", book), monkeypatch)
+    assert fast == exact
+    plain = sheetscan.plain_shared_strings(zipfile.ZipFile(tmp_path / "s.xlsx"), "xl/sharedStrings.xml", 32767)
+    assert plain == (strings == ["甲", "乙"])
+
+
+def test_truncated_plain_shared_strings_are_refused_as_bad_xml(tmp_path: Path) -> None:
+    from sheetsync.intake import Rejection
+
+    book = F.Book([F.Sheet("Sheet1", F.row(1, "A", F.sst(0), "B", F.sst(1)))], shared_strings=["甲", "乙"] * 50)
+    entries = [(n, d[: len(d) // 2] if n == "xl/sharedStrings.xml" else d) for n, d in F.book_entries(book)]
+    res = parse_file(str(F.write_zip(tmp_path / "cut.xlsx", entries)), "xlsx", LIMITS, None)
+    assert isinstance(res, Rejection)
+    assert res.reason.code == "bad-xml"
+    assert "xl/sharedStrings.xml" in res.message

@@ -21,7 +21,7 @@ from sheetsync.intake.limits import Limits
 from sheetsync.intake.notes import note
 from sheetsync.intake.package import read_package
 from sheetsync.intake.props import read_custom_properties
-from sheetsync.intake.sheetscan import SheetScan, scan_shared_strings, scan_sheet
+from sheetsync.intake.sheetscan import SheetScan, plain_shared_strings, scan_shared_strings, scan_sheet
 from sheetsync.intake.xmlsafe import BadXML, UnsafeXML
 from sheetsync.model import Finding
 
@@ -92,8 +92,13 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
             pkg = read_package(zf)
             if pkg is None:
                 return Rejection(shown, [note("missing-part", shown, entry="xl/workbook.xml")])
-            bad_strings = (scan_shared_strings(zf, pkg.shared_strings, limits.text_chars)
-                           if pkg.shared_strings else {})
+            unjudged: list[str] = []  # parts left for calamine's parse to judge (plain ones)
+            bad_strings: dict[int, tuple[str, int]] = {}
+            if pkg.shared_strings:
+                if plain_shared_strings(zf, pkg.shared_strings, limits.text_chars):
+                    unjudged.append(pkg.shared_strings)
+                else:
+                    bad_strings = scan_shared_strings(zf, pkg.shared_strings, limits.text_chars)
             for sh in pkg.sheets:
                 if sh.kind != "worksheet" or not sh.part:
                     continue
@@ -103,6 +108,8 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
                     return Rejection(shown, [note("cells-beyond-limit", shown, sheet=sh.name, cell=scan.beyond,
                                                   rows=limits.rows, cols=limits.cols)])
                 scans[sh.name] = scan
+                if not scan.xml_judged:
+                    unjudged.append(sh.part)
             props = read_custom_properties(zf, pkg.custom_props, limits.text_chars) if pkg.custom_props else {}
     except UnsafeXML:
         return Rejection(shown, [note("xml-dtd", shown, entry="?")])
@@ -113,7 +120,14 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
 
     # from a file object calamine sniffs the format; from a path it trusts the extension
     fh = open(real, "rb")  # noqa: SIM115 - must outlive the workbook object, closed below
-    wb = pc.CalamineWorkbook.from_filelike(fh)
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(fh)
+    except Exception:
+        fh.close()
+        bad = _bad_xml(real, shown, unjudged)
+        if bad is None:
+            raise
+        return bad
     out = WorkbookData(file=shown, kind=kind, date_system=1904 if pkg.date1904 else 1900,
                        custom_properties=props, notes=notes)
     try:
@@ -128,10 +142,10 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
                 try:
                     raw = wb.get_sheet_by_name(sh.name).to_python(skip_empty_area=False, nrows=scan.last_row)
                 except Exception:
-                    why = None if scan.xml_judged else _why_not_xml(real, sh.part)
-                    if why is None:
+                    bad = _bad_xml(real, shown, unjudged)
+                    if bad is None:
                         raise
-                    return Rejection(shown, [note("bad-xml", shown, entry=sh.part, detail=why)])
+                    return bad
                 for (r, c), err in scan.errors.items():  # calamine reads error cells as blank
                     if r <= len(raw) and c <= len(raw[r - 1]):
                         raw[r - 1][c - 1] = err
@@ -146,15 +160,17 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
     return out
 
 
-def _why_not_xml(real: str, entry: str) -> str | None:
-    """What is wrong with the XML of ``entry`` (expat's words), or None if it is well-formed."""
+def _bad_xml(real: str, shown: str, parts: list[str]) -> Rejection | None:
+    """After calamine failed: the bad-xml refusal for the first of ``parts`` (not yet judged by
+    expat) that is not well-formed, in expat's words; None when they all are (a real parser error)."""
     from sheetsync.intake.xmlsafe import judge
 
     with zipfile.ZipFile(real) as zf:
-        try:
-            judge(zf.read(entry))
-        except (BadXML, UnsafeXML) as exc:
-            return str(exc) or "DTD"
+        for part in parts:
+            try:
+                judge(zf.read(part))
+            except (BadXML, UnsafeXML) as exc:
+                return Rejection(shown, [note("bad-xml", shown, entry=part, detail=str(exc) or "DTD")])
     return None
 
 

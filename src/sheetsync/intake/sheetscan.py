@@ -93,6 +93,21 @@ def scan_shared_strings(zf: zipfile.ZipFile, entry: str, max_chars: int) -> dict
     return bad
 
 
+def plain_shared_strings(zf: zipfile.ZipFile, entry: str, max_chars: int) -> bool:
+    """True when no shared string can hold a control character or be over-long (so there is
+    nothing to find per string), judged by byte searches; False: run :func:`scan_shared_strings`.
+
+    Like plain sheets, a plain string table is not parsed by expat: no "<!" means no DTD, and
+    calamine's own parse judges well-formedness."""
+    data = _plain_utf8(zf, entry)
+    if data is None or b"<!" in data or _ESCAPED_CTRL.search(data) or _CTRL_REF.search(data):
+        return False
+    if len(data.translate(None, _CTRL_BYTES)) != len(data):
+        return False
+    # bytes ≥ characters, and markup only adds bytes: no <si> this long, no string this long
+    return len(data) <= max_chars or max(map(len, data.split(b"<si"))) <= max_chars
+
+
 @dataclass
 class SheetScan:
     """What one pass over a worksheet's XML found."""
@@ -224,6 +239,8 @@ def _scan_simple(data: bytes, max_rows: int, max_cols: int, max_chars: int,
 _MAIN_NS = b"spreadsheetml/2006/main\""
 _DEFAULT_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Each pattern starts with a literal, which the regex engine finds at memchr speed.
+_ESCAPED_CTRL = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # an escaped character (how Excel stores control characters)
+_CTRL_REF = re.compile(rb"&#(?:0*(?:[0-9]|[12][0-9]|3[01]|127)|[xX]0*(?:1?[0-9A-Fa-f]|7[fF]));")  # same, as a reference
 _PLAIN_ODD = (
     # no DTD (so no entity can be declared), comment or CDATA; no formula, phonetic run, rich
     # inline text or empty value; no cell tag followed by anything but a space and its address
@@ -232,8 +249,8 @@ _PLAIN_ODD = (
     re.compile(rb""" t=(?:"(?:e|str)"|')"""),  # error / formula-string cells, or unusual quoting
     re.compile(rb":c[\s>/]"),  # an element named c in another namespace
     re.compile(rb"<v>[^<]*(?:[0-9]{16}|[eE])"),  # a long number, or one in exponent form
-    re.compile(rb"_x[0-9A-Fa-f]{4}_"),  # an escaped character (how Excel stores control characters)
-    re.compile(rb"&#(?:0*(?:[0-9]|[12][0-9]|3[01]|127)|[xX]0*(?:1?[0-9A-Fa-f]|7[fF]));"),  # same, as a reference
+    _ESCAPED_CTRL,
+    _CTRL_REF,
 )
 _CTRL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
@@ -292,16 +309,24 @@ def _extent(refs: list[tuple[bytes, bytes]], max_rows: int, max_cols: int) -> Sh
     return res
 
 
-def _scan_fast(zf: zipfile.ZipFile, entry: str, max_rows: int, max_cols: int, max_chars: int,
-               bad_strings: dict[int, tuple[str, int]]) -> SheetScan | None:
-    from sheetsync.intake.xmlsafe import judge
-
+def _plain_utf8(zf: zipfile.ZipFile, entry: str) -> bytes | None:
+    """The part's bytes when it is UTF-8 XML of at most FAST_MAX_BYTES, else None."""
     if zf.getinfo(entry).file_size > FAST_MAX_BYTES:
         return None
     with zf.open(entry) as fh:
         data = fh.read(FAST_MAX_BYTES + 1)
     if len(data) > FAST_MAX_BYTES or not data.startswith((b"<?xml", b"<")) or b"encoding" in data[:100] and not \
             re.match(rb'<\?xml[^>]*encoding="(?:UTF-8|utf-8)"', data):
+        return None
+    return data
+
+
+def _scan_fast(zf: zipfile.ZipFile, entry: str, max_rows: int, max_cols: int, max_chars: int,
+               bad_strings: dict[int, tuple[str, int]]) -> SheetScan | None:
+    from sheetsync.intake.xmlsafe import judge
+
+    data = _plain_utf8(zf, entry)
+    if data is None:
         return None
     res = _scan_plain(data, max_rows, max_cols, max_chars) if not bad_strings else None
     if res is not None:
