@@ -352,18 +352,21 @@ def _match_id(tid: str, expected: dict[str, Any]) -> str:
 
 def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[str, int], tid: str, unit: str,
               role: str, formula_cells: set[str], date_system: int) -> ReturnRow:
+    width = len(row)
+
     def raw(key: str) -> Any:
-        c = cols.get(key)
-        return row[c - 1] if c and c <= len(row) else None
+        c = cols.get(key, 0)
+        return row[c - 1] if 0 < c <= width else None
 
     def addr(key: str) -> str:
         return f"{_col(cols[key])}{r}" if key in cols else ""
 
     rr = ReturnRow(task_id=tid, unit=unit, role=role, row=r)
-    unread = [addr(key) for key in schema.RETURN_EDITABLE if formula_cells and addr(key) in formula_cells]
-    for cell in unread:
-        _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
-    rr.unread = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
+    if formula_cells:
+        unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) in formula_cells]
+        for cell in unread:
+            _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
+        rr.unread = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
 
     # status
     v = raw("status")
@@ -409,15 +412,19 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
         v = raw(key)
         if v is None:
             continue
-        if isinstance(v, (datetime, date)):
+        if type(v) is str:
+            # as typed, less surrounding spaces and line breaks; a leading tab or CR is kept, so
+            # "\t=1+1" reaches the roll-up (as text) exactly as the unit sent it
+            text = v.rstrip().lstrip(" \u3000\n")
+        elif isinstance(v, (datetime, date)):
             text = _text(v)
         elif isinstance(v, float) and not v.is_integer():
             text = repr(v)
         else:
-            # as typed, less surrounding spaces and line breaks; a leading tab or CR is kept, so
-            # "\t=1+1" reaches the roll-up (as text) exactly as the unit sent it
             text = _text(v) if not isinstance(v, str) else v.rstrip().lstrip(" \u3000\n")
-        if has_control_chars(text):
+        if text.isprintable() or "\n" in text and text.replace("\n", "").isprintable():
+            pass  # the common case: no control character (a C-speed check)
+        elif has_control_chars(text):
             text = strip_control_chars(text)
             _finding(out, "control-chars", "warning", sheet=sname, cell=addr(key), id=tid)
         if len(text) > 32767:
