@@ -51,7 +51,7 @@ def main() -> None:
         result = parse_file(req["path"], req["kind"], limits, req.get("password"))
         payload = {"type": type(result).__name__, "value": result.to_json()}
         with open(out_path, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
+            fh.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python)
     except MemoryError:
         os._exit(EXIT_OOM)
     except BaseException as exc:  # anything else: report what, the parent words it

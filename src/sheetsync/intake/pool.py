@@ -286,7 +286,7 @@ def worker_main() -> None:
                 result = post_fn(result, **post["args"])
             payload = {"type": type(result).__name__, "value": result.to_json()}
             with open(out_path, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
+                fh.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python)
             del result, payload
             answers.write("ok\n")
         except MemoryError:
