@@ -169,9 +169,9 @@ class _Book:
                     key = v
                 elif type(v) in _NUMBERS and v and v == v:
                     key = (type(v), v)  # 1, 1.0 and True are equal keys but different cells
-                else:
-                    key = _UNCACHED  # 0.0 and -0.0 are equal keys; NaN is no key; anything else is rare
-                hit = None if key is _UNCACHED else memos[c].get(key)
+                else:  # rare: 0.0 and -0.0 are equal keys, NaN is no key; rendered each time
+                    key = _UNCACHED
+                hit = memos[c].get(key)
                 if hit is None:
                     tail, h, is_text = self._cell_xml(v, row_fmts[c], widths[c], heights[c])
                     hit = (tail + nexts[c], h, is_text)
@@ -381,8 +381,11 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     widths = [11, 30, 18, 14, 10, 10, 9, 10, 9, 10, 46]
     rows, fmts = [], []
     not_reported = _text("merge.status.not_reported", lang)
+    # a city task lists hundreds of units: labels come from caches, and each progress is
+    # formatted once (not 0, which may be -0.0, nor NaN: equal keys that read differently)
+    pcts: dict[float, str] = {}
     for tl in rollup.tasks:
-        lines = []  # a city task lists hundreds of units: the labels come from caches
+        lines = []
         for u, role in tl.assignments:
             row = tl.rows.get(u)
             if row is None:
@@ -390,7 +393,12 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
             elif row.progress is None:
                 state = _status_label(row.status, lang)
             else:
-                state = f"{_status_label(row.status, lang)} {row.progress:.0f}%"
+                pct = pcts.get(row.progress)
+                if pct is None:
+                    pct = f" {row.progress:.0f}%"
+                    if row.progress and row.progress == row.progress:
+                        pcts[row.progress] = pct
+                state = _status_label(row.status, lang) + pct
             lines.append(f"{u}（{_text('rollup.role.' + role, lang)}）：{state}")
         per_unit = "\n".join(lines)
         rows.append([tl.task.id, tl.task.title, tl.lead, tl.task.deadline, _status_label(tl.headline_status, lang),
