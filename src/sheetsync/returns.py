@@ -82,7 +82,7 @@ class ParsedReturn:
                    fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
                    fields=dict(d["fields"]), rejected=bool(d["rejected"]),
                    findings=[finding_from_json(f) for f in d["findings"]],
-                   rows=[ReturnRow(**dict(zip(_ROW_FIELDS, r, strict=True))) for r in d["rows"]])
+                   rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)])
 
     @property
     def outcome(self) -> str:
@@ -92,6 +92,10 @@ class ParsedReturn:
 
 
 _ROW_FIELDS = tuple(ReturnRow.__dataclass_fields__)
+
+
+def _bad_row(r: Any) -> bool:
+    raise ValueError(f"a returned row has {len(r)} fields, not {len(_ROW_FIELDS)}")
 
 
 class _Rejected(Exception):
