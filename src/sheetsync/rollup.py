@@ -23,7 +23,7 @@ from sheetsync.dates import Deadline, parse_deadline, plan_year
 from sheetsync.model import Finding, Master, Task
 from sheetsync.returns import ReturnRow
 from sheetsync.textnorm import norm_key
-from sheetsync.units import UnitRegistry, assignments, responsible_names
+from sheetsync.units import UnitRegistry, responsible_names, task_roles
 
 STATUS_RANK = {"lagging": 0, "not_started": 1, "in_progress": 2, "ongoing": 3, "done": 4}
 # gap type -> severity (high = red, medium = amber)
@@ -382,15 +382,18 @@ def _task_units(master: Master, registry: UnitRegistry) -> tuple[list[list[tuple
     pos: dict[str, int] = {}
     for i, u in enumerate(master.units):
         pos.setdefault(u.name, i)
-    memo: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
+    reg_pos: dict[str, int] = {}
+    for i, u in enumerate(registry.units):
+        reg_pos.setdefault(u.name, i)
+    memo: dict[int, list[tuple[str, str]]] = {}  # tasks with the same text share one pairs list
     own: list[list[tuple[str, str]]] = []
     by_id: dict[str, list[tuple[str, str]]] = {}
-    for task in master.tasks:
-        key = (task.lead, tuple(task.co_units))
-        pairs = memo.get(key)
+    for task, written in zip(master.tasks, task_roles(master.tasks, registry)):
+        pairs = memo.get(id(written))
         if pairs is None:
-            pairs = memo[key] = sorted(((unit, items[0].role) for unit, items in assignments([task], registry).items()),
-                                       key=lambda p: (p[1] != "lead", pos.get(p[0], 10**6)))
+            # in registry order (as assignments() lists them), then leads first in 单位 sheet order
+            in_registry = sorted((p for p in written if p[0] in reg_pos), key=lambda p: reg_pos[p[0]])
+            pairs = memo[id(written)] = sorted(in_registry, key=lambda p: (p[1] != "lead", pos.get(p[0], 10**6)))
         own.append(pairs)
         if task.id in by_id:
             by_id[task.id] = sorted(by_id[task.id] + pairs, key=lambda p: (p[1] != "lead", pos.get(p[0], 10**6)))

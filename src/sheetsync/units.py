@@ -207,20 +207,39 @@ def assignments(tasks: Iterable[Task], registry: UnitRegistry) -> dict[str, list
     A unit named both as lead (directly or through a group) and as co-unit is lead. Names
     that do not resolve are left out here; ``check_master`` reports them.
     """
+    tasks = list(tasks)
     out: dict[str, list[Assignment]] = {}
-    for task in tasks:
-        roles: dict[str, str] = {}
-        for i, written in enumerate(responsible_names(task, registry)):
-            role = "lead" if i == 0 else "co"
-            r = registry.resolve(written)
-            if not r.ok:
-                continue
-            for u in r.units:
-                if roles.get(u.name) != "lead":
-                    roles[u.name] = role
-        for name, role in roles.items():
+    for task, pairs in zip(tasks, task_roles(tasks, registry)):
+        for name, role in pairs:
             out.setdefault(name, []).append(Assignment(task, role))
     return {u.name: out[u.name] for u in registry.units if u.name in out}
+
+
+def task_roles(tasks: Iterable[Task], registry: UnitRegistry) -> list[list[tuple[str, str]]]:
+    """Each task's (unit, role) pairs, group words expanded, in the order the names are written.
+
+    Worked out once per distinct 牵头单位/配合单位 text (tasks with the same text share one list):
+    a county's tasks mostly name the same groups, and 各成员单位 expanded per task was most of
+    the cost of reading 300 units' returns.
+    """
+    memo: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
+    out = []
+    for task in tasks:
+        key = (task.lead, tuple(task.co_units))
+        pairs = memo.get(key)
+        if pairs is None:
+            roles: dict[str, str] = {}
+            for i, written in enumerate(responsible_names(task, registry)):
+                role = "lead" if i == 0 else "co"
+                r = registry.resolve(written)
+                if not r.ok:
+                    continue
+                for u in r.units:
+                    if roles.get(u.name) != "lead":
+                        roles[u.name] = role
+            pairs = memo[key] = list(roles.items())
+        out.append(pairs)
+    return out
 
 
 def responsible_names(task: Task, registry: UnitRegistry) -> list[str]:
