@@ -83,3 +83,27 @@ def test_no_core_file_left_behind(tmp_path: Path) -> None:
     r = read_workbook(F.make_xlsx(work / "crash.xlsx"), Limits(), hook=HOOK)
     assert isinstance(r, Rejection)
     assert sorted(os.listdir(work)) == ["crash.xlsx"]
+
+
+def test_a_started_pool_is_used_then_closed_by_its_owner(tmp_path: Path) -> None:
+    """merge starts the children before it archives the files; intake_many uses them and leaves
+    closing to the caller, which leaves no child process behind."""
+    from sheetsync.intake.pool import WorkerPool
+
+    files = [F.make_xlsx(tmp_path / f"{i}.xlsx") for i in range(3)]
+    pool = WorkerPool(Limits(timeout_s=20), 2).start()
+    try:
+        started = [w.proc.pid for w in pool._all]
+        assert len(started) == 2 and all(w.alive for w in pool._all)
+        results = list(intake_many(files, Limits(timeout_s=20), pool=pool))
+        assert [type(r[2]) for r in results] == [WorkbookData] * 3
+        assert [w.proc.pid for w in pool._all] == started  # the same children did the work
+        assert all(w.alive for w in pool._all)  # and the caller still owns them
+    finally:
+        pool.close()
+    for pid in started:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"child {pid} still running")

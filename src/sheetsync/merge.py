@@ -81,11 +81,14 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     """
     from sheetsync.inbox import collect
     from sheetsync.intake import Rejection, intake_many
+    from sheetsync.intake.pool import WorkerPool
 
     limits = _limits(master)
     password = password or master.setting("return_password") or None
     workdir = Path(tempfile.mkdtemp(prefix="sheetsync-inbox-"))
     outcomes: list[FileOutcome] = []
+    # the parser children start now, while the files are collected and archived
+    children = WorkerPool(limits, workers, post=_post_step(master, period, accept_stale)).start()
     try:
         items, skipped = collect(inputs, workdir)
         for source, code in skipped:
@@ -106,8 +109,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 continue
             seen_now.add(it.sha256)
             todo.append(it)
-        post = _post_step(master, period, accept_stale)
-        results = intake_many([it.path for it in todo], limits, workers=workers, password=password, post=post)
+        results = intake_many([it.path for it in todo], limits, password=password, pool=children)
         for it, (_path, _ins, data) in zip(todo, results):
             if isinstance(data, Rejection):
                 findings = _renamed(list(data.findings), it)
@@ -131,6 +133,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                  missing=[] if parsed.rejected else parsed.missing_tasks)
             outcomes.append(FileOutcome(it.source, parsed.unit, outcome, findings, it.sha256, it.sender, it.received_at))
     finally:
+        children.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
 

@@ -72,7 +72,7 @@ def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None
 
 def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, workers: int = 2,
                 password: str | None = None, *, hook: str | None = None, post: dict[str, Any] | None = None,
-                ) -> Iterator[tuple[str, Inspection, WorkbookData | Rejection]]:
+                pool: WorkerPool | None = None) -> Iterator[tuple[str, Inspection, WorkbookData | Rejection]]:
     """Inspect and parse many files, ``workers`` child processes at a time, in input order.
 
     The children are long-lived (:class:`~sheetsync.intake.pool.WorkerPool`): isolation per
@@ -82,16 +82,24 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
     ``post`` = ``{"fn": "module:function", "args": {...}}`` runs ``function(data, **args)`` on
     each parsed workbook inside the child and returns its result instead (it must have
     ``to_json``/``from_json``, ``file`` and ``findings``): the isolation becomes the parallelism.
+
+    ``pool``: children the caller started already (:meth:`WorkerPool.start`, with the same
+    limits, hook and post step); the caller closes it. Otherwise a pool lives for this call.
     """
     from collections import deque
+    from contextlib import nullcontext
 
     from sheetsync.intake.pool import WorkerPool
 
     limits = limits or Limits()
     items = [str(p) for p in paths]
-    n = max(1, workers)
+    if pool is not None and pool.hook != hook:  # a hook (the tests' seam) needs children of its own
+        post, workers, pool = post or pool.post, pool.size, None
+    n = pool.size if pool is not None else max(1, workers)
+    owned = pool is None
 
-    with WorkerPool(limits, n, hook=hook, post=post) as children, ThreadPoolExecutor(max_workers=2 * n) as threads:
+    with (WorkerPool(limits, n, hook=hook, post=post) if owned else nullcontext(pool)) as children, \
+            ThreadPoolExecutor(max_workers=2 * n) as threads:
         def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
             ins = inspect_file(p, limits)
             return p, ins, parse_inspected(ins, limits, password, hook=hook, pool=children)

@@ -196,6 +196,22 @@ class WorkerPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> WorkerPool:
+        """Start the children now rather than on first use, so their start (interpreter,
+        imports, the post step's set-up) overlaps whatever the caller does before parsing."""
+        idle = []
+        while not self._idle.empty():
+            w = self._idle.get()
+            if w is None:
+                try:
+                    w = self._new()
+                except OSError:
+                    w = None  # parse() tries again and words the failure
+            idle.append(w)
+        for w in idle:
+            self._idle.put(w)
+        return self
+
     def _new(self) -> _Worker:
         with self._lock:
             self._n += 1
