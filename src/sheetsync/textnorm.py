@@ -28,7 +28,9 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     s = str(text)
-    if not _NEEDS_CLEAN.search(s):  # the common case: nothing to fold but the ends
+    # the common case: nothing to fold but the ends. str.isprintable() is False for every white
+    # space but " " and for \u200b/\ufeff, so when it holds only "  " is left to look for
+    if s.isprintable() and "  " not in s or not _NEEDS_CLEAN.search(s):
         return s.strip(" ")
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_WS.sub(" ", line).strip() for line in s.split("\n")]
