@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -123,6 +124,20 @@ def test_merge_twice_is_a_no_op(county) -> None:
     assert {f.outcome for f in res.files} == {"duplicate"}
     assert dump(tmp / "sheetsync.db") == ledger_before
     assert {s: values(out, s) for s in first} == first
+
+
+def test_rollup_of_a_merge_equals_the_ledger_read_again(county) -> None:
+    """The merge builds its roll-up from the rows it kept in memory (Ledger keep_rows);
+    ``status`` reads them from the file. Same roll-up, whole numbers and all."""
+    from sheetsync.merge import status
+
+    tmp, master, files = county
+    fill(files["县委组织部"], tmp / "in" / "a.xlsx", {"一.(一).1": ("已完成", 100, None, "完成", "无")})
+    fill(files["县委编办"], tmp / "in" / "b.xlsx", {"一.(一).2": ("推进中", 50, 6, "=进行中", "")})
+    res = merge_returns(master, [tmp / "in"], tmp / "rollup.xlsx", as_of=AS_OF)
+    again = dataclasses.replace(status(master, as_of=AS_OF), generated=res.rollup.generated)
+    assert again == res.rollup
+    assert 6.0 in {row.value for _task, _unit, _role, row, _file in again.details if row}
 
 
 def test_resubmission_replaces_never_duplicates(county) -> None:

@@ -9,12 +9,14 @@ supersedes the older one (both kept; the roll-up names the file it used). Period
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +114,14 @@ def default_path(master_path: str | Path) -> Path:
 class Ledger:
     """A connection to the ledger file; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, archive: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path, archive: str | Path | None = None, *, keep_rows: bool = False) -> None:
+        """``keep_rows``: also keep in memory the rows this connection records, exactly as
+        :meth:`rows` would read them back. Why: a merge builds its roll-up right after
+        recording ~120,000 rows, and reading them back costs SQLite turning every value into a
+        new object again (0.45 s of a city merge). The rows of a return never change after it
+        is recorded, so the copy cannot go stale."""
         self.path = Path(path)
+        self._kept: dict[int, list[tuple[Any, ...]]] | None = {} if keep_rows else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.archive = Path(archive) if archive else self.path.parent / "sheetsync-archive"
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -184,14 +192,16 @@ class Ledger:
                  fields.get("reporter", ""), fields.get("phone", ""), fields.get("report_date", ""),
                  json.dumps([f.to_json() for f in findings], ensure_ascii=False)))
             rid = int(cur.lastrowid)
+            values = [(rid, r.task_id, r.unit, r.role, r.status, r.progress, r.value, r.progress_text, r.problems,
+                       r.next_steps, r.evidence, r.row, getattr(r, "unread", "")) for r in rows]
             db.executemany(
                 "INSERT INTO rows (return_id, task_id, unit, role, status, progress, value, progress_text, problems, "
-                "next_steps, evidence, sheet_row, unread) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(rid, r.task_id, r.unit, r.role, r.status, r.progress, r.value, r.progress_text, r.problems,
-                  r.next_steps, r.evidence, r.row, getattr(r, "unread", "")) for r in rows])
+                "next_steps, evidence, sheet_row, unread) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
             db.executemany("INSERT INTO missing_rows (return_id, task_id) VALUES (?, ?)", [(rid, m) for m in missing])
             db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
                        (_now(), period, sha256, unit, f"return-{outcome}", source))
+        if self._kept is not None and (not values or _read_back_unchanged(values)):
+            self._kept[rid] = values
         return rid
 
     def decide(self, kind: str, detail: str = "", *, period: str = "", sha256: str = "", unit: str = "") -> None:
@@ -240,20 +250,27 @@ class Ledger:
                 counts[rec.unit] = counts.get(rec.unit, 0) + 1
         return {u: n - 1 for u, n in counts.items()}
 
-    def rows(self, return_ids: list[int]) -> list[sqlite3.Row]:
-        """The rows of these returns: ``return_id``, then :data:`ROW_COLUMNS` in that order.
-
-        Also by position, because a roll-up reads 120,000 of them and a lookup by name per
-        field cost more than the query.
-        """
+    def rows(self, return_ids: list[int]) -> list[Sequence[Any]]:
+        """The rows of these returns, by return id then as recorded: ``return_id``, then
+        :data:`ROW_COLUMNS` in that order (by position only: a roll-up reads 120,000 of them and
+        a lookup by name per field cost more than the query). Rows kept by ``keep_rows`` come
+        from memory."""
         if not return_ids:
             return []
-        out: list[sqlite3.Row] = []
-        for i in range(0, len(return_ids), 500):
-            chunk = return_ids[i:i + 500]
+        kept = self._kept or {}
+        out: list[Sequence[Any]] = []
+        todo = sorted(set(return_ids))
+        for rid in todo:
+            out.extend(kept.get(rid, ()))
+        from_memory = len(out)
+        todo = [rid for rid in todo if rid not in kept]
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
             out.extend(self.db.execute(
                 f"SELECT return_id, {', '.join(ROW_COLUMNS)} FROM rows "
                 f"WHERE return_id IN ({','.join('?' * len(chunk))}) ORDER BY return_id, rowid", chunk).fetchall())
+        if 0 < from_memory < len(out):
+            out.sort(key=itemgetter(0))  # stable: each return's rows stay in recorded order
         return out
 
     def missing_rows(self, return_ids: list[int]) -> dict[int, list[str]]:
@@ -273,7 +290,8 @@ class Ledger:
         out: dict[str, dict[str, dict[str, Any]]] = {}
         from sheetsync import schema
 
-        for r in self.rows(list(by_id)):
+        for values in self.rows(list(by_id)):
+            r = dict(zip(("return_id", *ROW_COLUMNS), values, strict=True))
             status = schema.label_for(schema.STATUSES, r["status"]) if r["status"] else None
             out.setdefault(by_id[r["return_id"]], {})[r["task_id"]] = {
                 "status": status, "progress": r["progress"], "value": r["value"], "progress_text": r["progress_text"],
@@ -292,6 +310,37 @@ def _record(row: sqlite3.Row) -> ReturnRecord:
     d = dict(row)
     d["findings"] = json.loads(d.get("findings") or "[]")
     return ReturnRecord(**{k: d[k] for k in ReturnRecord.__dataclass_fields__})
+
+
+# how SQLite gives each column of a rows record back (return_id, then ROW_COLUMNS): a value of
+# another type is converted by the column's affinity (5 in a REAL column comes back 5.0)
+_TEXT, _TEXT_OR_NULL, _REAL, _INT_OR_NULL = range(4)
+_ROW_KINDS = (_INT_OR_NULL, _TEXT, _TEXT, _TEXT, _TEXT_OR_NULL, _REAL, _REAL, _TEXT, _TEXT, _TEXT, _TEXT,
+              _INT_OR_NULL, _TEXT)
+
+
+def _read_back_unchanged(values: list[tuple[Any, ...]]) -> bool:
+    """Whether SQLite would give ``values`` back exactly as they are (same types and values).
+
+    Only then may :meth:`Ledger.rows` serve them from memory; anything else (an int in a REAL
+    column, NaN, which SQLite stores as NULL, -0.0, which comes back 0.0, a bool) is read
+    back from the file instead, so both give the same roll-up.
+    """
+    for kind, column in zip(_ROW_KINDS, zip(*values, strict=True), strict=True):
+        if kind == _TEXT:
+            if not all(type(v) is str for v in column):
+                return False
+        elif kind == _TEXT_OR_NULL:
+            if not all(v is None or type(v) is str for v in column):
+                return False
+        elif kind == _INT_OR_NULL:
+            if not all(v is None or type(v) is int for v in column):
+                return False
+        else:
+            for v in column:
+                if v is not None and (type(v) is not float or v != v or (v == 0.0 and math.copysign(1.0, v) < 0)):
+                    return False
+    return True
 
 
 def _now() -> str:

@@ -221,7 +221,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
     try:
         with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
             clean_stale_temps(output.parent, output.stem)
-            with Ledger(ledger_path) as ledger:
+            with Ledger(ledger_path, keep_rows=True) as ledger:  # the roll-up below reads them again
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
                                password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
