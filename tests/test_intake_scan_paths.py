@@ -4,6 +4,7 @@ plain path disabled, and the two results compared whole."""
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,51 @@ _PIECES = [
     F.row(12, "A", F.num("99999999999999999")), '<row r="13"><c r="A13" s="1"/></row>',
     F.row(14, "B", F.text("=SUM(A1)")), F.row(15, "A", F.date_serial(46000)),
 ]
+
+
+_BODY = F.row(1, "A", F.num(1), "B", F.sst(0)) + F.row(3, "C", F.text("文字")) + '<row r="4"><c r="D4" s="1"/></row>'
+DIMENSIONS = {  # the plain path takes <dimension> as a candidate bound and checks every address against it
+    "truthful": ("A1:D4", _BODY),
+    "one cell": ("D4", _BODY),
+    "too large": ("A1:Z90", _BODY),
+    "a row past it": ("A1:D3", _BODY),
+    "a column past it": ("A1:C4", _BODY),
+    "a far cell past it": ("A1:D4", _BODY + '<row r="450"><c r="AC450"><v>7</v></c></row>'),
+    "content past the limits": ("A1:D4", _BODY + '<row r="9000"><c r="B9000"><v>1</v></c></row>'),
+    "beyond the limits itself": ("A1:XFD1048576", _BODY),
+    "leading zeros in an address": ("A1:D4", _BODY + '<row r="5"><c r="A0005"><v>5</v></c></row>'),
+    "leading zeros past it": ("A1:D4", _BODY + '<row r="40"><c r="A0040"><v>5</v></c></row>'),
+    "leading zero in the dimension": ("A1:D04", _BODY),
+    "lower-case address": ("A1:D4", _BODY + '<row r="5"><c r="a5"><v>5</v></c></row>'),
+    "three-letter column": ("A1:AAA4", _BODY + '<row r="5"><c r="ZZ5"><v>5</v></c></row>'),
+    "three-letter column past it": ("A1:ZZ4", _BODY + '<row r="5"><c r="AAA5"><v>5</v></c></row>'),
+}
+
+
+@pytest.mark.parametrize("name", list(DIMENSIONS))
+def test_plain_path_with_a_dimension_reads_as_the_exact_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              name: str) -> None:
+    dimension, body = DIMENSIONS[name]
+    book = F.Book([F.Sheet("Sheet1", body, dimension=dimension)], shared_strings=["甲"])
+    limits = Limits(timeout_s=20, memory_mb=512, rows=500, cols=16384)
+    monkeypatch.setattr(sys.modules[__name__], "LIMITS", limits)
+    fast, exact, _answered = _both(F.make_xlsx(tmp_path / "d.xlsx", book), monkeypatch)
+    assert fast == exact
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 16384), st.integers(1, 16384), st.integers(1, 9_999_999), st.integers(1, 9_999_999),
+       st.integers(0, 6))
+def test_address_past_a_corner(col: int, cell_col: int, row: int, cell_row: int, zeros: int) -> None:
+    """The one search that replaces reading every address: matches exactly the cells after the corner."""
+    from sheetsync.intake.cells import address
+
+    def letters(c: int) -> str:
+        return address(1, c)[:-1]
+
+    digits = "0" * min(zeros, 7 - len(str(cell_row))) + str(cell_row)
+    found = sheetscan._past(letters(col), str(row)).search(f'<c r="{letters(cell_col)}{digits}"'.encode())
+    assert bool(found) == (cell_col > col or cell_row > row)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
