@@ -191,7 +191,29 @@ def test_overlapping_entries_refused(tmp_path: Path) -> None:
     struct.pack_into("<I", data, central + 42, first.header_offset)
     p.write_bytes(bytes(data))
     ins = inspect_file(p)
-    assert ins.codes == ["bad-zip"] and "overlapping" in ins.findings[0].message
+    msg = ins.findings[0].message
+    assert ins.codes == ["bad-zip"] and "与其他部件重叠" in msg and (first.filename in msg or second.filename in msg)
+
+
+def test_zip_details_are_in_the_clerks_language(tmp_path: Path) -> None:
+    """The {detail} sheetsync words itself follows the language, like the message around it."""
+    from sheetsync.i18n import set_lang
+
+    p = F.make_xlsx(tmp_path / "ok.xlsx")
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as z:
+        entry = z.infolist()[1]
+    _local, central = F._entry_offsets(bytes(data), entry.filename)
+    data[central + 8] |= 0x1  # the central record says the entry is encrypted
+    p.write_bytes(bytes(data))
+    zh = inspect_file(p).findings[0].message
+    set_lang("en")
+    try:
+        en = inspect_file(p).findings[0].message
+    finally:
+        set_lang(None)
+    assert f"（内部部件“{entry.filename}”被加密）" in zh and "encrypted" not in zh
+    assert f"(part '{entry.filename}' is encrypted)" in en
 
 
 def test_unsafe_encoding_declaration_refused(tmp_path: Path) -> None:

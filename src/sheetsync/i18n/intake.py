@@ -98,4 +98,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "Reading {file} needed more than the {limit_mb} MB memory limit and was stopped; this file was not read. Ask the unit to remove unneeded content, save a fresh .xlsx and resend."),
     "intake.parser-error": ("无法读取 {file}：{detail}。请单位用 Excel 或 WPS 另存为新的 .xlsx 后重新发送。",
                             "{file} cannot be read: {detail}. Ask the unit to save a fresh .xlsx in Excel or WPS and resend."),
+    # ---- the {detail} inside the messages above, where sheetsync (not a library) words it
+    "intake.detail.encrypted-entry": ("内部部件“{entry}”被加密", "part '{entry}' is encrypted"),
+    "intake.detail.compression": ("内部部件“{entry}”使用了不支持的压缩方式 {method}",
+                                  "part '{entry}' uses unsupported compression method {method}"),
+    "intake.detail.overlapping": ("内部部件“{entry}”与其他部件重叠", "part '{entry}' overlaps another part"),
+    "intake.detail.no-local-header": ("内部部件“{entry}”缺少文件头", "part '{entry}' has no local header"),
+    "intake.detail.names-differ": ("内部部件“{entry}”前后记录的名称不一致",
+                                   "part '{entry}' is named differently in its two records"),
+    "intake.detail.encoding": ("不支持的编码 {encoding}", "unsupported encoding {encoding}"),
+    "intake.detail.signal": ("信号 {signal}", "signal {signal}"),
+    "intake.detail.exit-code": ("退出码 {code}", "exit code {code}"),
+    "intake.detail.unreadable-result": ("解析结果无法读取", "its result could not be read"),
 }

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sheetsync.i18n import get_lang
+from sheetsync.i18n import get_lang, t
 from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
 from sheetsync.intake.data import Rejection, WorkbookData
 from sheetsync.intake.inspect import Inspection, inspect_file
@@ -170,11 +170,12 @@ def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits) -> Reje
         return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
     if rc is not None and rc < 0:
         try:
-            detail = signal.Signals(-rc).name
+            name = signal.Signals(-rc).name
         except ValueError:
-            detail = f"signal {-rc}"
+            name = str(-rc)
+        detail = t("intake.detail.signal", signal=name)
     else:
-        detail = f"exit code {rc}"
+        detail = t("intake.detail.exit-code", code=rc)
     return Rejection(path, [note("parser-crashed", path, detail=detail)])
 
 
@@ -229,4 +230,4 @@ def _load_result(out: Path, path: str, limits: Limits) -> WorkbookData | Rejecti
             return ParsedReturn.from_json(data["value"])  # type: ignore[return-value]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return Rejection(path, [note("parser-crashed", path, detail="unreadable result")])
+    return Rejection(path, [note("parser-crashed", path, detail=t("intake.detail.unreadable-result"))])

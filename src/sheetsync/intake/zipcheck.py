@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetsync.i18n import t
 from sheetsync.intake.limits import MB, Limits
 from sheetsync.intake.notes import note
 from sheetsync.intake.xmlsafe import SAFE_ENCODINGS, declared_encoding
@@ -152,10 +153,10 @@ def _declared_checks(path: Path, limits: Limits, infos: list[zipfile.ZipInfo], s
             return
         seen.add(key)
         if i.flag_bits & 0x1:
-            f.append(note("bad-zip", path, detail=f"encrypted zip entry {i.filename}"))
+            f.append(note("bad-zip", path, detail=t("intake.detail.encrypted-entry", entry=i.filename)))
             return
         if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            f.append(note("bad-zip", path, detail=f"compression method {i.compress_type} in {i.filename}"))
+            f.append(note("bad-zip", path, detail=t("intake.detail.compression", entry=i.filename, method=i.compress_type)))
             return
         if i.file_size > limits.entry_bytes:
             f.append(note("entry-too-large", path, entry=i.filename, size_mb=round(i.file_size / MB, 1),
@@ -182,7 +183,7 @@ def _stream_checks(path: Path, limits: Limits, fh, infos: list[zipfile.ZipInfo],
     prev_end = 0
     for i in ordered:
         if i.header_offset < prev_end:
-            f.append(note("bad-zip", path, detail=f"overlapping entries at {i.filename}"))
+            f.append(note("bad-zip", path, detail=t("intake.detail.overlapping", entry=i.filename)))
             return
         fh.seek(i.header_offset)
         raw = fh.read(_LOCAL.size)
@@ -191,12 +192,12 @@ def _stream_checks(path: Path, limits: Limits, fh, infos: list[zipfile.ZipInfo],
             return
         sig, _ver, flags, _method, _t, _d, _crc, _cs, _us, nlen, xlen = _LOCAL.unpack(raw)
         if sig != b"PK\x03\x04":
-            f.append(note("bad-zip", path, detail=f"no local header for {i.filename}"))
+            f.append(note("bad-zip", path, detail=t("intake.detail.no-local-header", entry=i.filename)))
             return
         lname = fh.read(nlen)
         enc = "utf-8" if flags & 0x800 else "cp437"
         if lname.decode(enc, errors="replace") != i.orig_filename:
-            f.append(note("bad-zip", path, detail=f"local/central names differ for {i.filename}"))
+            f.append(note("bad-zip", path, detail=t("intake.detail.names-differ", entry=i.filename)))
             return
         data_start = i.header_offset + _LOCAL.size + nlen + xlen
         prev_end = data_start + i.compress_size
@@ -269,7 +270,7 @@ def _verify_entry(fh, i: zipfile.ZipInfo, rep: ZipReport) -> tuple[str, str]:  #
     if crc != i.CRC:
         return "bad-crc", ""
     if scan.bad_encoding:
-        return "bad-xml", f"encoding {scan.bad_encoding}"
+        return "bad-xml", t("intake.detail.encoding", encoding=scan.bad_encoding)
     if scan.found:
         return "xml-dtd", ""
     if want_head:
