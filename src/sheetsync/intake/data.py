@@ -26,6 +26,8 @@ class SheetData:
     rows: list[list[Value]] = field(default_factory=list)
     # addresses (A1 style) of formulas whose result was never computed/saved: their value is None
     formulas_without_value: list[str] = field(default_factory=list)
+    # merged ranges (first row, first column, last row, last column; from 1), when asked for
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def cell(self, address: str) -> Value:
         """The value at ``address`` (e.g. ``B3``), None when outside the data."""
@@ -71,6 +73,7 @@ class WorkbookData:
                     "state": s.state,
                     "formulas_without_value": s.formulas_without_value,
                     "rows": [[encode_value(v) for v in row] for row in s.rows],
+                    **({"merged": [list(m) for m in s.merged]} if s.merged else {}),
                 }
                 for s in self.sheets
             ],
@@ -90,6 +93,7 @@ class WorkbookData:
                     state=s.get("state", "visible"),
                     formulas_without_value=[str(a) for a in s.get("formulas_without_value", [])],
                     rows=[[decode_value(v) for v in row] for row in s.get("rows", [])],
+                    merged=[(int(a), int(b), int(c), int(d)) for a, b, c, d in s.get("merged", [])],
                 )
                 for s in data.get("sheets", [])
             ],

@@ -29,13 +29,16 @@ MAX_NOTES_PER_CODE = 20  # per sheet: enough to act on, not a wall of text
 _STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
 
 
-def parse_file(path: str, kind: str, limits: Limits, password: str | None) -> WorkbookData | Rejection:
-    """Data of the workbook at ``path`` (already inspected, of ``kind``), or why not."""
+def parse_file(path: str, kind: str, limits: Limits, password: str | None, *,
+               merged: bool = False) -> WorkbookData | Rejection:
+    """Data of the workbook at ``path`` (already inspected, of ``kind``), or why not.
+
+    ``merged``: also list each .xlsx/.xlsm sheet's merged ranges (the master reader fills them)."""
     if kind == "encrypted":
         return _parse_encrypted(path, limits, password)
     if kind == "xls":
         return _parse_xls(path, path, limits)
-    return _parse_xlsx(path, path, kind, limits)
+    return _parse_xlsx(path, path, kind, limits, merged)
 
 
 def _parse_encrypted(path: str, limits: Limits, password: str | None) -> WorkbookData | Rejection:
@@ -84,7 +87,7 @@ def _repoint(findings: list[Finding], path: str) -> None:
         f.file = path
 
 
-def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookData | Rejection:
+def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool = False) -> WorkbookData | Rejection:
     notes: list[Finding] = []
     scans: dict[str, SheetScan] = {}
     try:
@@ -136,11 +139,15 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
                 out.sheets.append(SheetData(sh.name, sh.state))  # type: ignore[arg-type]
                 continue
             scan = scans.get(sh.name)
+            ranges: list[tuple[int, int, int, int]] = []
             if scan is None or scan.last_row == 0:
                 rows: list[list[Value]] = []
             else:
                 try:
-                    raw = wb.get_sheet_by_name(sh.name).to_python(skip_empty_area=False, nrows=scan.last_row)
+                    ws = wb.get_sheet_by_name(sh.name)
+                    raw = ws.to_python(skip_empty_area=False, nrows=scan.last_row)
+                    if merged:
+                        ranges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ws.merged_cell_ranges or ()]
                 except Exception:
                     bad = _bad_xml(real, shown, unjudged)
                     if bad is None:
@@ -150,7 +157,7 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits) -> WorkbookDat
                     if r <= len(raw) and c <= len(raw[r - 1]):
                         raw[r - 1][c - 1] = err
                 rows = _clean(raw, scan.last_row, scan.last_col)
-            sd = SheetData(sh.name, sh.state, rows)  # type: ignore[arg-type]
+            sd = SheetData(sh.name, sh.state, rows, merged=ranges)  # type: ignore[arg-type]
             if scan is not None:
                 _apply_scan(sd, scan, shown, notes)
             out.sheets.append(sd)
