@@ -180,6 +180,23 @@ def test_master_intake_would_refuse_is_left_to_openpyxl(tmp_path: Path) -> None:
     assert [t.id for t in read_master(path).tasks] == [t.id for t in demo_data.master().tasks]
 
 
+def test_header_search_is_remembered_but_never_shared() -> None:
+    """find_header remembers its answer per text of the rows it reads; each caller still gets
+    its own match, and a sheet that differs in any of those rows is searched again."""
+    from sheetsync import schema
+    from sheetsync.headers import find_header
+
+    grid = [["标题"], ["任务编号", "任务名称", "牵头单位"], ["1", "甲", "县委统战部"]]
+    first = find_header(grid, schema.TASKS)
+    assert first is not None and first.columns == {"id": 1, "title": 2, "lead": 3}
+    first.columns.clear()
+    again = find_header(grid, schema.TASKS)
+    assert again is not None and again.columns == {"id": 1, "title": 2, "lead": 3} and again is not first
+    moved = find_header([["标题"], ["任务名称", "任务编号", "牵头单位"], ["甲", "1", "县委统战部"]], schema.TASKS)
+    assert moved is not None and moved.columns == {"id": 2, "title": 1, "lead": 3}
+    assert find_header([[1], [True]], schema.TASKS) is None
+
+
 def test_missing_required_column_is_a_bad_header_finding() -> None:
     grid = [["任务编号", "任务名称", "完成时限"], ["1", "甲", "2026-12-31"]]
     m = master_from_grids({"任务": grid})

@@ -356,64 +356,73 @@ def _match_id(tid: str, expected: dict[str, Any]) -> str:
 
 def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[str, int], tid: str, unit: str,
               role: str, formula_cells: set[str], date_system: int) -> ReturnRow:
-    width = len(row)
+    """One task row of a return, normalised; oddities become findings on their cell.
 
-    def raw(key: str) -> Any:
-        c = cols.get(key, 0)
-        return row[c - 1] if 0 < c <= width else None
+    Hot (a city merge reads 120,000 rows): cells are taken by position with no helper call
+    per cell, and the row object is made once at the end."""
+    width = len(row)
+    get = cols.get
 
     def addr(key: str) -> str:
         return f"{_col(cols[key])}{r}" if key in cols else ""
 
-    rr = ReturnRow(task_id=tid, unit=unit, role=role, row=r)
+    unread_cells = ""
     if formula_cells:
         unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) in formula_cells]
         for cell in unread:
             _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
-        rr.unread = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
+        unread_cells = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
 
     # status
-    v = raw("status")
-    s = _text(v)
+    c = get("status", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    status = None
+    s = "" if v is None else _text(v)
     if s:
         key, canonical = _status_of(s)
         if key is None:
             _finding(out, "bad-status", "warning", sheet=sname, cell=addr("status"), value=s, id=tid,
                      choices="、".join(x.zh for x in schema.STATUSES))
         else:
-            rr.status = key
+            status = key
             if canonical:
                 _finding(out, "normalised", "info", sheet=sname, cell=addr("status"), value=s, new=canonical)
 
     # progress
-    v = raw("progress")
-    typed = _text(v)
+    c = get("progress", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    progress = None
+    typed = "" if v is None else _text(v)
     if typed:
         p, note = _percent(v)
         if p is None or not 0 <= p <= 100:
             _finding(out, "bad-progress", "warning", sheet=sname, cell=addr("progress"), value=typed, id=tid)
         else:
-            rr.progress = p
+            progress = p
             if note:
                 _finding(out, "normalised", "info", sheet=sname, cell=addr("progress"), value=typed, new=_fmt(p))
-    if rr.status == "done" and rr.progress is None:
-        rr.progress = 100.0
+    if status == "done" and progress is None:
+        progress = 100.0
 
     # achieved value
-    v = raw("value")
-    typed = _text(v)
+    c = get("value", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    value = None
+    typed = "" if v is None else _text(v)
     if typed:
         n = _number(v)
         if n is None:
             _finding(out, "bad-value", "warning", sheet=sname, cell=addr("value"), value=typed, id=tid)
         else:
-            rr.value = n
+            value = n
             if not isinstance(v, (int, float)):
                 _finding(out, "normalised", "info", sheet=sname, cell=addr("value"), value=_text(v), new=_fmt(n))
 
     # free text stays text; oddities reported
-    for key in ("progress_text", "problems", "next_steps", "evidence"):
-        v = raw(key)
+    texts = ["", "", "", ""]
+    for i, key in enumerate(_FREE_TEXT):
+        c = get(key, 0)
+        v = row[c - 1] if 0 < c <= width else None
         if v is None:
             continue
         if type(v) is str:
@@ -433,8 +442,11 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
             _finding(out, "control-chars", "warning", sheet=sname, cell=addr(key), id=tid)
         if len(text) > 32767:
             _finding(out, "text-too-long", "warning", sheet=sname, cell=addr(key), id=tid, n=len(text))
-        setattr(rr, key, text)
-    return rr
+        texts[i] = text
+    return ReturnRow(tid, unit, role, status, progress, value, texts[0], texts[1], texts[2], texts[3], r, unread_cells)
+
+
+_FREE_TEXT = ("progress_text", "problems", "next_steps", "evidence")
 
 
 @lru_cache(maxsize=256)
