@@ -8,14 +8,18 @@ what a clerk and ``mail`` read back is exactly what the model holds.
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine
 
-from sheetsync import demo_data, xlsxio
+from sheetsync import demo_data, rollup_xlsx, xlsxio
 from sheetsync.returns import ReturnRow
 from sheetsync.rollup import FileLine, UnitReturn, compute_rollup
 from sheetsync.rollup_xlsx import write_rollup
@@ -94,3 +98,78 @@ def test_bar_chart_carries_the_unit_rows(book) -> None:
         charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
     bar = next(c for c in charts if "<c:barChart>" in c)
     assert "<c:strCache>" in bar and all(f"<c:v>{u.unit}</c:v>" in bar for u in rollup.units)
+
+
+class ZipfileZip(zipfile.ZipFile):
+    """The reference for ``rollup_xlsx._Zip``: the same parts zipped by zipfile itself, each table
+    body inflated from its pieces and put where XlsxWriter left its marker."""
+
+    def __init__(self, *args: Any, pool: Any, level: int, bodies: dict[bytes, list[Any]], **kwargs: Any) -> None:
+        super().__init__(*args, compresslevel=level, **kwargs)
+        self.bodies = bodies
+
+    def writestr(self, zinfo: Any, data: Any) -> None:  # type: ignore[override]
+        for marker in list(self.bodies):
+            head, found, tail = data.partition(marker)
+            if found:
+                inflater = zlib.decompressobj(-15)
+                data = head + b"".join(inflater.decompress(p.result().data) for p in self.bodies.pop(marker)) + tail
+        super().writestr(zinfo, data)
+
+
+def test_zip_entries_as_zipfile_writes_them(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every part, name, date and attribute as zipfile writes them; the sheets are whole XML whose
+    rows follow each other (the body sits between the header row and the rest of the sheet)."""
+    _, rollup = book
+    monkeypatch.setattr(rollup_xlsx, "_ROWS_PER_PIECE", 1)  # a piece per body row
+    path = write_rollup(rollup, tmp_path / "ours.xlsx", lang="zh")
+    monkeypatch.setattr(rollup_xlsx, "_Zip", ZipfileZip)
+    ref = write_rollup(rollup, tmp_path / "ref.xlsx", lang="zh")
+    with zipfile.ZipFile(path) as ours, zipfile.ZipFile(ref) as theirs:
+        assert ours.testzip() is None
+        assert ours.namelist() == theirs.namelist()
+        for a, b in zip(ours.infolist(), theirs.infolist(), strict=True):
+            fields = ("date_time", "flag_bits", "create_system", "external_attr", "extract_version")
+            assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields], a.filename
+            if a.filename != "docProps/core.xml":  # its timestamp
+                assert ours.read(a) == theirs.read(b), a.filename
+        for name in ours.namelist():
+            assert b"\0" not in ours.read(name), name
+        sheets = [n for n in ours.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 6
+        for name in sheets:
+            xml = ours.read(name).decode()
+            rows = re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', xml)
+            numbers = [int(r) for r, _ in rows]
+            last = int(re.search(r'<dimension ref="[A-Z]+\d+:?[A-Z]*(\d*)"', xml).group(1) or 1)
+            if name != "xl/worksheets/sheet1.xml":  # a table: header row, then every body row
+                assert numbers == list(range(1, last + 1)) and last > 1, name
+            assert numbers == sorted(set(numbers)) and xml.endswith("</worksheet>"), name
+            for r, cells in rows:
+                assert set(re.findall(r'<c r="[A-Z]+(\d+)"', cells)) <= {r}, (name, r)
+    calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+    wb = openpyxl.load_workbook(path, read_only=True)
+    for title in calamine.sheet_names:
+        assert len(calamine.get_sheet_by_name(title).to_python()) == wb[title].max_row, title
+
+
+def test_a_failed_write_leaves_no_file_and_no_thread(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, rollup = book
+
+    def fail(*_: Any) -> None:
+        raise RuntimeError("findings")
+
+    monkeypatch.setattr(rollup_xlsx, "_findings", fail)  # after the large bodies went to the threads
+    with pytest.raises(RuntimeError, match="findings"):
+        write_rollup(rollup, tmp_path / "r.xlsx", lang="zh")
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("sheetsync-deflate")]
+
+
+def test_a_body_not_spliced_in_is_an_error(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a later XlsxWriter zip the parts some other way, the write fails: no file with markers."""
+    _, rollup = book
+    monkeypatch.setattr(rollup_xlsx._Zip, "writestr", rollup_xlsx.zipwrite.ZipWriter.writestr)
+    with pytest.raises(RuntimeError, match="no longer zips"):
+        write_rollup(rollup, tmp_path / "r.xlsx", lang="zh")
+    assert list(tmp_path.iterdir()) == []

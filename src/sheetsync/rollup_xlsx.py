@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import types
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from functools import lru_cache, partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from sheetsync import schema, xlsxio
+from sheetsync import schema, xlsxio, zipwrite
 from sheetsync.i18n import get_lang, t
 from sheetsync.rollup import GAP_TYPES, Rollup, gc_paused
 
@@ -123,10 +125,12 @@ class _Book:
         for c, (h, w) in enumerate(zip(headers, widths)):
             ws.write_string(first_row, c, h, self.header)
             ws.set_column(c, c, w)
-        ws.body_xml = self._render(rows, fmts, widths, first_row + 1)
         last = first_row + len(rows)
         if rows:
             ws.body_first, ws.body_rows, ws.cell = first_row + 1, rows, self.cell
+            xml = self._render(rows, fmts, widths, first_row + 1)
+            while piece := "".join(islice(xml, _ROWS_PER_PIECE)):  # deflated by other cores meanwhile
+                ws.body += self.wb.deflate(piece.encode())
             ws._check_dimensions(last, len(headers) - 1)  # the used range XlsxWriter reports
         ws.freeze_panes(first_row + 1, freeze_col)
         ws.autofilter(first_row, 0, max(last, first_row), len(headers) - 1)
@@ -137,8 +141,8 @@ class _Book:
         return last
 
     def _render(self, rows: list[list[Any]], fmts: list[Sequence[Any]] | None, widths: list[float],
-                first: int) -> list[str]:
-        """``<row>`` XML of each body row (0-based sheet row ``first`` onwards).
+                first: int) -> Iterator[str]:
+        """``<row>`` XML of each body row (0-based sheet row ``first`` onwards), row by row.
 
         Hot loop (millions of cells): each cell is looked up in a memo per column and row of
         formats, made once per distinct value by :meth:`_cell_xml`: the row height its text
@@ -156,7 +160,6 @@ class _Book:
         row_ht: dict[float, str] = {}
         spans = f"1:{n}"  # what XlsxWriter writes: every row fills every column
         shared = 0  # shared-string references served from the memo (XlsxWriter counts every one)
-        out: list[str] = []
         for i, values in enumerate(rows):
             row_fmts = tuple(fmts[i]) if fmts else no_fmts
             memos = by_fmts.get(row_fmts)
@@ -186,9 +189,8 @@ class _Book:
             if ht is None:  # XlsxWriter's set_row: points -> whole pixels -> points
                 ht = row_ht[most] = f"{int(most * 4.0 / 3.0 + 0.5) * 0.75:.16g}"
             r = str(first + 1 + i)  # 1-based in XML
-            out.append(f'<row r="{r}" spans="{spans}" ht="{ht}" customHeight="1">{r.join(pieces)}</row>')
+            yield f'<row r="{r}" spans="{spans}" ht="{ht}" customHeight="1">{r.join(pieces)}</row>'
         self.wb.str_table.count += shared
-        return out
 
     def _cell_xml(self, value: Any, fmt: Any, width: float, heights: dict[str, float]) -> tuple[str, float, bool]:
         """One body cell by :meth:`cell`'s rule: (its XML after the ``<c r="A1`` of its reference,
@@ -214,22 +216,24 @@ class _Book:
 
 
 _MAX_LINES = 25  # a body row grows to show at most this many lines
+_ROWS_PER_PIECE = 8192  # body rows encoded and handed to the deflating threads at a time (2-5 MB)
 _NUMBERS = (int, float)
 _UNCACHED = object()  # a value rendered each time, not memoised
 
 
 class _TableSheet(Worksheet):
-    """An XlsxWriter worksheet whose table body arrives as rendered ``<row>`` XML.
+    """An XlsxWriter worksheet whose table body arrives as rendered ``<row>`` XML, deflated.
 
     XlsxWriter keeps writing everything else (header row, columns, freeze panes, filter,
-    print setup); only the rows from ``body_first`` on come from :meth:`_Book.table`.
-    Relies on ``Worksheet._write_rows`` (XlsxWriter 3.x) — tests read every roll-up back
-    with openpyxl and LibreOffice.
+    print setup); the rows from ``body_first`` on are rendered by :meth:`_Book.table`, which
+    hands them to the deflating threads as they are made (``body``), and :meth:`_write_rows`
+    leaves a marker where :class:`_Zip` puts them. Relies on ``Worksheet._write_rows``
+    (XlsxWriter 3.x) — tests read every roll-up back with openpyxl and LibreOffice.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.body_xml: list[str] = []
+        self.body: list[Future[zipwrite.Deflated]] = []
         self.body_first: int | None = None
         self.body_rows: list[list[Any]] = []
         self.cell: Any = None
@@ -274,31 +278,76 @@ class _TableSheet(Worksheet):
             super()._write_rows()
         finally:
             self.dim_rowmax = last
-        write = self.fh.write
-        for chunk in range(0, len(self.body_xml), 4096):
-            write("".join(self.body_xml[chunk:chunk + 4096]))
+        self.fh.write(self.body_marker)  # where _Zip puts the deflated body
+
+    @property
+    def body_marker(self) -> str:
+        """Where the body goes in the sheet's XML; NUL is never in XML (nor in cleaned text)."""
+        return f"\0sheetsync body {self.index}\0"
 
 
 DEFLATE_LEVEL = 2
+_THREADS = 2  # deflating threads; one alone falls behind (it waits for the GIL after each deflate call)
 
 
 class _Workbook(xlsxwriter.workbook.Workbook):
-    """XlsxWriter's workbook, zipped at zlib level :data:`DEFLATE_LEVEL` instead of the default 6.
+    """XlsxWriter's workbook, zipped by :class:`_Zip` at zlib level :data:`DEFLATE_LEVEL` on ``pool``.
 
-    Why: a city roll-up is ~100 MB of sheet XML; deflating it at level 6 took 1.4 s of the
-    write, level 2 takes 0.35 s for a file ~30 % larger (300 × 400: 8.8 → 11.3 MB). XlsxWriter
-    has no option for it, so its own ``_store_workbook`` (3.x) runs here with one global
-    replaced: ``ZipFile`` given ``compresslevel``. Nothing in xlsxwriter itself is changed.
+    Why: a city roll-up is ~100 MB of sheet XML. XlsxWriter writes every part to a temp file,
+    reads it back and deflates it at level 6 on the calling thread once the whole workbook is
+    assembled (1.4 s for 300 × 400). Level 2 takes 0.35 s for a file ~30 % larger (8.8 → 11.3 MB),
+    and here the table bodies are deflated by ``pool`` while they are rendered, on the other
+    core (zlib releases the GIL): the write went from 2.0 to ~1.45 s. XlsxWriter has no option
+    for either, so its own ``_store_workbook`` (3.x) runs in its ``in_memory`` mode with one
+    global replaced: ``ZipFile`` by :class:`_Zip`. Nothing in xlsxwriter itself is changed.
     """
 
-    _store_workbook = types.FunctionType(
-        xlsxwriter.workbook.Workbook._store_workbook.__code__,
-        {**vars(xlsxwriter.workbook), "ZipFile": partial(zipfile.ZipFile, compresslevel=DEFLATE_LEVEL)})
+    def __init__(self, filename: str, options: dict[str, Any], pool: Executor) -> None:
+        super().__init__(filename, {**options, "in_memory": True})
+        self.pool = pool
+
+    def deflate(self, data: bytes) -> list[Future[zipwrite.Deflated]]:
+        return zipwrite.deflate_async(self.pool, data, DEFLATE_LEVEL)
+
+    def _store_workbook(self) -> None:
+        bodies = {ws.body_marker.encode(): ws.body for ws in self.worksheets()
+                  if isinstance(ws, _TableSheet) and ws.body_first is not None}
+        store = types.FunctionType(
+            xlsxwriter.workbook.Workbook._store_workbook.__code__,
+            {**vars(xlsxwriter.workbook), "ZipFile": partial(_Zip, pool=self.pool, level=DEFLATE_LEVEL, bodies=bodies)})
+        store(self)
+        if bodies:  # a later XlsxWriter zipped without _Zip: the markers are in the file
+            raise RuntimeError("XlsxWriter no longer zips through ZipFile.writestr: check rollup_xlsx._Workbook")
+
+
+class _Zip(zipwrite.ZipWriter):
+    """The ``ZipFile`` XlsxWriter writes the roll-up with: where a table sheet's XML holds its
+    body marker (:meth:`_TableSheet._write_rows`), the body deflated beforehand goes instead."""
+
+    def __init__(self, *args: Any, bodies: dict[bytes, list[Future[zipwrite.Deflated]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bodies = bodies
+
+    def writestr(self, zinfo_or_arcname: zipfile.ZipInfo | str, data: bytes) -> None:
+        if b"\0" in data:  # a table sheet: its marker
+            for marker in self.bodies:
+                head, found, tail = data.partition(marker)
+                if found:
+                    self.add(zinfo_or_arcname, [*self.deflate(head), *self.bodies.pop(marker), *self.deflate(tail)])
+                    return
+        super().writestr(zinfo_or_arcname, data)
 
 
 def _write(rollup: Rollup, path: str, lang: str) -> None:
-    wb = _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+    pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="sheetsync-deflate")
+    try:
+        _build(rollup, _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _build(rollup: Rollup, wb: _Workbook, lang: str) -> None:
     b = _Book(wb)
     titles = {k: sheet_title(k, lang) for k in SHEETS}
     sheets = {k: wb.add_worksheet(titles[k], worksheet_class=None if k == "overview" else _TableSheet) for k in SHEETS}
@@ -381,25 +430,27 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     widths = [11, 30, 18, 14, 10, 10, 9, 10, 9, 10, 46]
     rows, fmts = [], []
     not_reported = _text("merge.status.not_reported", lang)
-    # a city task lists hundreds of units: labels come from caches, and each progress is
-    # formatted once (not 0, which may be -0.0, nor NaN: equal keys that read differently)
-    pcts: dict[float, str] = {}
+    # a city task lists hundreds of units: role labels are looked up once, and each (status,
+    # progress) is labelled once (not progress 0, which may be -0.0, nor NaN: equal keys that read
+    # differently)
+    roles = {role: _text(f"rollup.role.{role}", lang) for role in ("lead", "co")}
+    states: dict[tuple[str | None, float | None], str] = {}
     for tl in rollup.tasks:
         lines = []
         for u, role in tl.assignments:
             row = tl.rows.get(u)
             if row is None:
                 state = not_reported
-            elif row.progress is None:
-                state = _status_label(row.status, lang)
             else:
-                pct = pcts.get(row.progress)
-                if pct is None:
-                    pct = f" {row.progress:.0f}%"
-                    if row.progress and row.progress == row.progress:
-                        pcts[row.progress] = pct
-                state = _status_label(row.status, lang) + pct
-            lines.append(f"{u}（{_text('rollup.role.' + role, lang)}）：{state}")
+                key = (row.status, row.progress)
+                state = states.get(key)
+                if state is None:
+                    state = _status_label(row.status, lang)
+                    if row.progress is not None:
+                        state += f" {row.progress:.0f}%"
+                    if row.progress is None or (row.progress and row.progress == row.progress):
+                        states[key] = state
+            lines.append(f"{u}（{roles.get(role) or _text('rollup.role.' + role, lang)}）：{state}")
         per_unit = "\n".join(lines)
         rows.append([tl.task.id, tl.task.title, tl.lead, tl.task.deadline, _status_label(tl.headline_status, lang),
                      tl.progress, tl.task.target, tl.value_sum, tl.task.target_unit,
