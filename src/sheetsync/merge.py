@@ -12,6 +12,7 @@ import errno
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -95,43 +96,52 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
             outcomes.append(FileOutcome(source, "", "skipped", [Finding(code, "warning", t(f"merge.finding.{code}", file=source),
                                                                          file=source)]))
         todo = []
+        duplicates: list[FileOutcome] = []
         seen_now: set[str] = set()
-        for it in items:
-            ledger.archive_file(it.sha256, it.path, it.name)
-            known = ledger.known(it.sha256, period)
-            if known is not None and known.outcome == "rejected" and (accept_stale or password):
-                # options that can change a refusal: look at the file again, and say so
-                ledger.replace_rejected(known.id, reason="accept-stale" if accept_stale else "password")
-                known = None
-            if known is not None or it.sha256 in seen_now:
-                outcomes.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256, it.sender,
-                                            it.received_at))
-                continue
-            seen_now.add(it.sha256)
-            todo.append(it)
-        results = intake_many([it.path for it in todo], limits, password=password, pool=children)
-        for it, (_path, _ins, data) in zip(todo, results):
+
+        def fresh() -> Iterator[str]:
+            """Archive each file and hand the ones not seen before to the children as it goes, so
+            parsing starts with the first file instead of after the last is archived."""
+            for it in items:
+                ledger.archive_file(it.sha256, it.path, it.name)
+                known = ledger.known(it.sha256, period)
+                if known is not None and known.outcome == "rejected" and (accept_stale or password):
+                    # options that can change a refusal: look at the file again, and say so
+                    ledger.replace_rejected(known.id, reason="accept-stale" if accept_stale else "password")
+                    known = None
+                if known is not None or it.sha256 in seen_now:
+                    duplicates.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256,
+                                                  it.sender, it.received_at))
+                    continue
+                seen_now.add(it.sha256)
+                todo.append(it)
+                yield it.path
+
+        parsed: list[FileOutcome] = []
+        for n, (_path, _ins, data) in enumerate(intake_many(fresh(), limits, password=password, pool=children)):
+            it = todo[n]
             if isinstance(data, Rejection):
                 findings = _renamed(list(data.findings), it)
                 ledger.record_return(sha256=it.sha256, period=period, unit="", source=it.source, sender=it.sender,
                                      received_at=it.received_at, outcome="rejected", identified_by="",
                                      fields={}, findings=findings, rows=[], missing=[])
-                outcomes.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
+                parsed.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
                 continue
             try:
-                parsed = data if isinstance(data, ParsedReturn) else _parse_here(data, master, period, accept_stale)
+                result = data if isinstance(data, ParsedReturn) else _parse_here(data, master, period, accept_stale)
             except Exception as exc:  # noqa: BLE001 - a bug on one file must not cost the other 69 their merge
-                parsed = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
+                result = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
                     "internal-error", "error", t("merge.finding.internal-error", file=it.name,
                                                  detail=f"{type(exc).__name__}: {exc}"[:300]), file=it.source)])
-            findings = _renamed(list(parsed.findings), it)
-            outcome = parsed.outcome
-            ledger.record_return(sha256=it.sha256, period=period, unit=parsed.unit, source=it.source, sender=it.sender,
-                                 received_at=it.received_at, outcome=outcome, identified_by=parsed.identified_by,
-                                 fields=parsed.fields, findings=findings,
-                                 rows=[] if parsed.rejected else parsed.rows,
-                                 missing=[] if parsed.rejected else parsed.missing_tasks)
-            outcomes.append(FileOutcome(it.source, parsed.unit, outcome, findings, it.sha256, it.sender, it.received_at))
+            findings = _renamed(list(result.findings), it)
+            outcome = result.outcome
+            ledger.record_return(sha256=it.sha256, period=period, unit=result.unit, source=it.source, sender=it.sender,
+                                 received_at=it.received_at, outcome=outcome, identified_by=result.identified_by,
+                                 fields=result.fields, findings=findings,
+                                 rows=[] if result.rejected else result.rows,
+                                 missing=[] if result.rejected else result.missing_tasks)
+            parsed.append(FileOutcome(it.source, result.unit, outcome, findings, it.sha256, it.sender, it.received_at))
+        outcomes += duplicates + parsed  # as listed before parsing and archiving overlapped
     finally:
         children.close()
         shutil.rmtree(workdir, ignore_errors=True)

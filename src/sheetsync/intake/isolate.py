@@ -92,7 +92,7 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
     from sheetsync.intake.pool import WorkerPool
 
     limits = limits or Limits()
-    items = [str(p) for p in paths]
+    items = (str(p) for p in paths)  # taken as needed: the caller may still be producing them
     if pool is not None and pool.hook != hook:  # a hook (the tests' seam) needs children of its own
         post, workers, pool = post or pool.post, pool.size, None
     n = pool.size if pool is not None else max(1, workers)
