@@ -107,3 +107,38 @@ def test_a_started_pool_is_used_then_closed_by_its_owner(tmp_path: Path) -> None
         except ProcessLookupError:
             continue
         raise AssertionError(f"child {pid} still running")
+
+
+def test_intake_many_inspects_in_the_children(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The merging process only routes files: inspection runs in the parser children (it was
+    most of this process's work for many small files) and its findings come back with the
+    result, the same as when this process inspected."""
+    from sheetsync.intake import inspect as inspect_mod
+    from sheetsync.intake import isolate
+
+    good = F.make_xlsx(tmp_path / "good.xlsm", F.Book(vba=True))
+    csv = tmp_path / "disguised.xlsx"
+    csv.write_text("序号,任务\n1,甲\n", encoding="utf-8")
+    far = F.far_corner_xlsx(tmp_path / "far.xlsx")
+    here = {p.name: (inspect_mod.inspect_file(p), read_workbook(p, Limits())) for p in (good, csv, far)}
+
+    def not_here(*_a: object, **_k: object) -> None:
+        raise AssertionError("inspected in the merging process")
+
+    monkeypatch.setattr(isolate, "inspect_file", not_here)
+    monkeypatch.setattr(inspect_mod, "inspect_file", not_here)
+    out = {Path(p).name: (ins, r) for p, ins, r in intake_many([good, csv, far], Limits(), workers=2)}
+    for name, (ins, r) in out.items():
+        ins_here, r_here = here[name]
+        assert ins == ins_here, name
+        assert r.to_json() == r_here.to_json(), name
+    assert out["good.xlsm"][0].has_macros and isinstance(out["good.xlsm"][1], WorkbookData)
+    assert out["disguised.xlsx"][1].code == "disguised-csv"
+    assert out["far.xlsx"][1].code == "cells-beyond-limit"
+
+
+def test_a_file_the_child_dies_on_still_has_an_inspection(tmp_path: Path) -> None:
+    out = list(intake_many([F.make_xlsx(tmp_path / "crash.xlsx")], Limits(), workers=1, hook=HOOK))
+    [(_p, ins, r)] = out
+    assert isinstance(r, Rejection) and r.code == "parser-crashed"
+    assert ins.codes == ["parser-crashed"] and not ins.ok

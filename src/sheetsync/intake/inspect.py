@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sheetsync.i18n import t
 from sheetsync.intake.cells import range_extent
@@ -62,6 +63,21 @@ class Inspection:
     def readable(self) -> bool:
         """Parsable now, or after decryption with a password (the only error is ``encrypted``)."""
         return self.ok or (self.kind == "encrypted" and {f.code for f in self.errors} == {"encrypted"})
+
+    def to_json(self) -> dict[str, Any]:
+        """For the trip back from a parser child that inspected the file (data, never code)."""
+        return {"path": self.path, "kind": self.kind, "extension": self.extension, "size": self.size,
+                "findings": [f.to_json() for f in self.findings], "date1904": self.date1904,
+                "has_macros": self.has_macros, "sheets": [[e.name, e.state, e.part, e.kind] for e in self.sheets]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Inspection:
+        from sheetsync.intake.data import finding_from_json
+
+        return cls(str(data["path"]), str(data["kind"]), str(data["extension"]), int(data.get("size", 0)),
+                   [finding_from_json(f) for f in data.get("findings", [])],
+                   [SheetEntry(str(a), str(b), str(c), str(d)) for a, b, c, d in data.get("sheets", [])],
+                   bool(data.get("date1904", False)), bool(data.get("has_macros", False)))
 
 
 def inspect_file(path: str | Path, limits: Limits | None = None) -> Inspection:

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,11 +54,18 @@ def parse_inspected(ins: Inspection, limits: Limits, password: str | None = None
     ``pool`` (a :class:`~sheetsync.intake.pool.WorkerPool` built with the same limits and hook)
     parses in one of its long-lived children instead of a fresh one.
     """
+    return with_inspection(ins, password, lambda: pool.parse(ins, password) if pool is not None
+                           else _run_child(ins, limits, password, hook))
+
+
+def with_inspection(ins: Inspection, password: str | None, parse: Callable[[], Any]) -> Any:
+    """``parse()`` of a file its inspection allows, with what inspection noted put first; the
+    inspection's refusal otherwise. The same rule wherever the inspection ran (here or in a child)."""
     if not ins.readable:
         return Rejection(ins.path, list(ins.findings))
     if ins.kind == "encrypted" and not password:
         return Rejection(ins.path, list(ins.findings))
-    result = pool.parse(ins, password) if pool is not None else _run_child(ins, limits, password, hook)
+    result = parse()
     # what inspection noted comes first; "encrypted" is no longer news once decrypted
     carried = [f for f in ins.findings if not (f.code == "encrypted" and password)]
     if isinstance(result, WorkbookData):
@@ -101,8 +108,7 @@ def intake_many(paths: Iterable[str | Path], limits: Limits | None = None, worke
     with (WorkerPool(limits, n, hook=hook, post=post) if owned else nullcontext(pool)) as children, \
             ThreadPoolExecutor(max_workers=2 * n) as threads:
         def one(p: str) -> tuple[str, Inspection, WorkbookData | Rejection]:
-            ins = inspect_file(p, limits)
-            return p, ins, parse_inspected(ins, limits, password, hook=hook, pool=children)
+            return (p, *children.read(p, password))  # inspected in the child too: see WorkerPool.read
 
         pending: deque[Future[tuple[str, Inspection, WorkbookData | Rejection]]] = deque()
         it = iter(items)
@@ -179,9 +185,12 @@ def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits) -> Reje
     return Rejection(path, [note("parser-crashed", path, detail=detail)])
 
 
-def _repoint(result: WorkbookData | Rejection, path: str) -> WorkbookData | Rejection:
+def _repoint(result: Any, path: str) -> Any:
     """The child saw an absolute path; report the path the caller gave."""
-    result.file = path
+    if isinstance(result, Inspection):
+        result.path = path
+    else:
+        result.file = path
     for f in result.notes if isinstance(result, WorkbookData) else result.findings:  # Rejection, ParsedReturn
         f.file = path
     return result
@@ -215,19 +224,25 @@ def _error_detail(out: Path) -> str:
 
 
 def _load_result(out: Path, path: str, limits: Limits) -> WorkbookData | Rejection:
+    return _load_answer(out, path, limits)[1]
+
+
+def _load_answer(out: Path, path: str, limits: Limits) -> tuple[Inspection | None, WorkbookData | Rejection]:
+    """(the child's inspection, if it inspected the file; its result)."""
     # the child's answer is data, never code: JSON, bounded by what the child could allocate
     if out.stat().st_size > limits.memory_bytes:
-        return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+        return None, Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
     try:
         data = json.loads(out.read_text(encoding="utf-8"))
+        ins = Inspection.from_json(data["inspection"]) if data.get("inspection") else None
         if data["type"] == "WorkbookData":
-            return WorkbookData.from_json(data["value"])
+            return ins, WorkbookData.from_json(data["value"])
         if data["type"] == "Rejection":
-            return Rejection.from_json(data["value"])
+            return ins, Rejection.from_json(data["value"])
         if data["type"] == "ParsedReturn":  # the merge's post step ran in the child
             from sheetsync.returns import ParsedReturn
 
-            return ParsedReturn.from_json(data["value"])  # type: ignore[return-value]
+            return ins, ParsedReturn.from_json(data["value"])  # type: ignore[return-value]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return Rejection(path, [note("parser-crashed", path, detail=t("intake.detail.unreadable-result"))])
+    return None, Rejection(path, [note("parser-crashed", path, detail=t("intake.detail.unreadable-result"))])

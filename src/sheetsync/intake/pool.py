@@ -47,8 +47,11 @@ RECYCLE = 500  # files per child before it is replaced
 _STDERR_KEEP = 16 * 1024
 
 
-def _done(result: WorkbookData | Rejection) -> Callable[[], WorkbookData | Rejection]:
-    return lambda: result
+_Answer = tuple[Inspection | None, WorkbookData | Rejection]
+
+
+def _done(result: WorkbookData | Rejection) -> Callable[[], _Answer]:
+    return lambda: (None, result)
 
 
 class _Worker:
@@ -99,20 +102,21 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def parse(self, ins: Inspection, password: str | None) -> Callable[[], WorkbookData | Rejection]:
-        """Have the child parse ``ins``; returns how to load the answer.
+    def parse(self, path: str, kind: str | None, password: str | None) -> Callable[[], _Answer]:
+        """Have the child parse the file at ``path`` (of ``kind``; None: the child inspects it
+        first); returns how to load the answer: (the child's inspection or None, result).
 
         The answer is loaded by calling the result *after* the worker is handed back to the
         pool, so the child starts its next file while this one's result is being read.
         """
-        from sheetsync.intake.isolate import _error_detail, _load_result, _num, _repoint, child_died
+        from sheetsync.intake.isolate import _error_detail, _load_answer, _num, _repoint, child_died
 
-        limits, path = self.pool.limits, ins.path
+        limits = self.pool.limits
         out = Path(self.pool.tmp) / f"result-{os.getpid()}-{threading.get_ident()}-{self.files}.json"
         err_start = os.fstat(self.err.fileno()).st_size
         self.files += 1
         try:
-            self._send({"path": str(Path(path).resolve()), "kind": ins.kind, "password": password, "out": str(out)})
+            self._send({"path": str(Path(path).resolve()), "kind": kind, "password": password, "out": str(out)})
             answer = self._readline(time.monotonic() + limits.timeout_s)
         except TimeoutError:
             self.kill()
@@ -121,9 +125,10 @@ class _Worker:
         except (BrokenPipeError, ConnectionResetError, OSError):
             answer = None
         if answer == b"ok" and out.exists():
-            def load() -> WorkbookData | Rejection:
+            def load() -> _Answer:
                 try:
-                    return _repoint(_load_result(out, path, limits), path)
+                    ins, result = _load_answer(out, path, limits)
+                    return (None if ins is None else _repoint(ins, path)), _repoint(result, path)
                 finally:
                     out.unlink(missing_ok=True)
             return load
@@ -222,6 +227,25 @@ class WorkerPool:
         return w
 
     def parse(self, ins: Inspection, password: str | None) -> WorkbookData | Rejection:
+        """Parse a file this process inspected (:func:`~sheetsync.intake.isolate.parse_inspected`)."""
+        return self._run(ins.path, ins.kind, password)[1]
+
+    def read(self, path: str, password: str | None) -> tuple[Inspection, WorkbookData | Rejection]:
+        """Inspect *and* parse ``path`` in a child, which then applies the inspection's verdict.
+
+        Why in the child: for many small files the inspection (~1.5 ms each, zip and CRC checks)
+        was most of this process's work, done under one GIL while the children waited for their
+        next file; in the children it runs where a core is free. When the child gives no
+        inspection (it died, hung or ran out of memory on the file) the one returned holds the
+        refusal's findings.
+        """
+        ins, result = self._run(path, None, password)
+        if ins is None:
+            findings = result.findings if isinstance(result, Rejection) else []
+            ins = Inspection(path, "unknown", Path(path).suffix.lower(), findings=list(findings))
+        return ins, result
+
+    def _run(self, path: str, kind: str | None, password: str | None) -> _Answer:
         w = self._idle.get()
         try:
             if w is None or not w.alive or w.files >= self.recycle:
@@ -231,8 +255,8 @@ class WorkerPool:
                     w = self._new()
                 except OSError as exc:
                     w = None
-                    return Rejection(ins.path, [note("parser-error", ins.path, detail=str(exc))])
-            load = w.parse(ins, password)
+                    return None, Rejection(path, [note("parser-error", path, detail=str(exc))])
+            load = w.parse(path, kind, password)
         finally:
             self._idle.put(w if w is not None and w.alive else None)
         return load()
@@ -265,7 +289,9 @@ def worker_main() -> None:
     # Import the parsers before the memory cap so their mapping is not counted against a file.
     import python_calamine  # noqa: F401
 
-    from sheetsync.intake.reader import parse_file
+    import sheetsync.intake.inspect
+    import sheetsync.intake.isolate
+    import sheetsync.intake.reader  # noqa: F401 - all three imported before the memory cap
 
     # optional second step run on the parsed data in this same child (e.g. reading a return
     # against the master), so only its compact result crosses back to the parent
@@ -292,18 +318,10 @@ def worker_main() -> None:
             soft = int(use.ru_utime + use.ru_stime) + int(limits.timeout_s) + 5
             if cpu_hard == resource.RLIM_INFINITY or soft <= cpu_hard:
                 resource.setrlimit(resource.RLIMIT_CPU, (soft, cpu_hard))
-            if hook:
-                import importlib
-
-                mod, _, fn = hook.partition(":")
-                getattr(importlib.import_module(mod), fn)(req["path"])
-            result = parse_file(req["path"], req["kind"], limits, req.get("password"))
-            if post_fn is not None and isinstance(result, WorkbookData):
-                result = post_fn(result, **post["args"])
-            payload = {"type": type(result).__name__, "value": result.to_json()}
+            payload = _answer(req, limits, hook, post_fn, post["args"] if post else {})
             with open(out_path, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python)
-            del result, payload
+            del payload
             answers.write("ok\n")
         except MemoryError:
             try:
@@ -319,3 +337,29 @@ def worker_main() -> None:
             except BaseException:
                 os._exit(EXIT_ERROR)
     os._exit(0)
+
+
+def _answer(req: dict[str, Any], limits: Limits, hook: str | None, post_fn: Callable[..., Any] | None,
+            post_args: dict[str, Any]) -> dict[str, Any]:
+    """One request, in the child: inspect the file if asked (``kind`` None), parse, run the post step."""
+    from sheetsync.intake.inspect import inspect_file
+    from sheetsync.intake.isolate import with_inspection
+    from sheetsync.intake.reader import parse_file
+
+    def parse(kind: str) -> Any:
+        if hook:
+            import importlib
+
+            mod, _, fn = hook.partition(":")
+            getattr(importlib.import_module(mod), fn)(req["path"])
+        result = parse_file(req["path"], kind, limits, req.get("password"))
+        if post_fn is not None and isinstance(result, WorkbookData):
+            result = post_fn(result, **post_args)
+        return result
+
+    if req.get("kind") is not None:
+        result = parse(req["kind"])
+        return {"type": type(result).__name__, "value": result.to_json()}
+    ins = inspect_file(req["path"], limits)
+    result = with_inspection(ins, req.get("password"), lambda: parse(ins.kind))
+    return {"type": type(result).__name__, "value": result.to_json(), "inspection": ins.to_json()}
