@@ -313,6 +313,13 @@ def hostile_hook(path: str) -> None:
             hog.append(bytearray(64 * 1024 * 1024))
     if "hang" in name:
         time.sleep(3600)
+    if "bloat" in name:  # keep 160 MB resident after this file, as a huge return might
+        hog = bytearray(160 * 1024 * 1024)
+        hog[::4096] = b"\x01" * (len(hog) // 4096)
+        _KEPT.append(hog)
+
+
+_KEPT: list[bytearray] = []
 
 
 # ---------------------------------------------------------------- LibreOffice

@@ -142,3 +142,18 @@ def test_a_file_the_child_dies_on_still_has_an_inspection(tmp_path: Path) -> Non
     [(_p, ins, r)] = out
     assert isinstance(r, Rejection) and r.code == "parser-crashed"
     assert ins.codes == ["parser-crashed"] and not ins.ok
+
+
+def test_a_child_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
+    """Children serve up to 2,000 files, but one that kept a large heap after a file is
+    replaced before the next (Linux reads its resident memory from /proc)."""
+    from sheetsync.intake.pool import WorkerPool
+
+    files = [F.make_xlsx(tmp_path / n) for n in ("a.xlsx", "b.xlsx", "bloat.xlsx", "c.xlsx", "d.xlsx")]
+    with WorkerPool(Limits(timeout_s=20, memory_mb=900), 1, hook=HOOK) as pool:
+        pids = []
+        for f in files:
+            ins, r = pool.read(str(f), None)
+            assert isinstance(r, WorkbookData) and ins.ok, f.name
+            pids.append(pool._all[-1].proc.pid)
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4]
