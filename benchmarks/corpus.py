@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-CORPUS_VERSION = 3  # 3: returns split by the XlsxWriter writer (shared strings, raw UTF-8), as sheetsync sends them
+CORPUS_VERSION = 4  # 3: returns split by the XlsxWriter writer (shared strings, raw UTF-8); 4: template version 2 (task ids 100 to a metadata row)
 ROOT = Path(__file__).resolve().parent / "corpus"
 GROUP = "各成员单位"
 PERIOD = "2026年第4季度"

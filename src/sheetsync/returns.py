@@ -126,7 +126,9 @@ def read_metadata(data: Any) -> tuple[dict[str, str], list[str], dict[str, str],
                 if len(row) < 2 or row[0] is None:
                     continue
                 k, v = _text(row[0]), _text(row[1])
-                if k == "task":
+                if k == "tasks":  # template version 2: up to 100 ids, one per line
+                    ids.extend(v.split("\n") if v else ())
+                elif k == "task":  # version 1: a row per id
                     ids.append(v)
                 elif k.startswith("field:"):
                     fields[k[6:]] = v

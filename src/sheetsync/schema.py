@@ -214,8 +214,11 @@ RETURN_FIELDS: tuple[Label, ...] = (
 RETURN_GUIDE = Label("guide", "填报说明", "How to fill in", ("说明",))
 
 # hidden metadata: a very hidden sheet of key/value rows (and the same keys as custom
-# document properties prefixed "sheetsync_"); rows "task" list the task ids in sheet order.
+# document properties prefixed "sheetsync_"); rows "tasks" list the task ids in sheet order,
+# META_TASKS_PER_ROW per row, one per line (template version 1 had a "task" row per id, which a
+# 400-task return paid for in every read; both are read).
 META_SHEET = "_sheetsync"
+META_TASKS_PER_ROW = 100
 META_KEYS = ("template_version", "unit_id", "unit", "period", "master_fingerprint", "issued_at",
              "region", "plan", "due")
-RETURN_TEMPLATE_VERSION = "1"
+RETURN_TEMPLATE_VERSION = "2"

@@ -350,7 +350,9 @@ class _ReturnBook:
         pairs: list[tuple[str, Any]] = [(key, meta.get(key, "")) for key in schema.META_KEYS]
         pairs.append(("first_row", first_row))
         pairs += [(f"field:{key}", coord) for key, coord in field_cells.items()]
-        pairs += [("task", a.task.id) for a in self.tasks]
+        ids = [a.task.id for a in self.tasks]
+        step = schema.META_TASKS_PER_ROW
+        pairs += [("tasks", "\n".join(ids[i:i + step])) for i in range(0, len(ids), step)]
         for r, (key, value) in enumerate(pairs):
             xlsxio.write_cell(ws, r, 0, key)
             xlsxio.write_cell(ws, r, 1, value)
