@@ -180,6 +180,21 @@ def test_master_intake_would_refuse_is_left_to_openpyxl(tmp_path: Path) -> None:
     assert [t.id for t in read_master(path).tasks] == [t.id for t in demo_data.master().tasks]
 
 
+def test_master_with_broken_xml_is_a_clear_error(tmp_path: Path) -> None:
+    """Neither reader gets a traceback out: the checks refuse it, openpyxl says why."""
+    import zipfile
+
+    from sheetsync.errors import FileUnusable
+
+    good = write_master(demo_data.master(), tmp_path / "m.xlsx")
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(tmp_path / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for i in src.infolist():
+            data = src.read(i.filename)
+            out.writestr(i, data.replace(b"</sheetData>", b"</sheetDat>") if "worksheets/sheet2" in i.filename else data)
+    with pytest.raises(FileUnusable, match="bad.xlsx"):
+        read_master(tmp_path / "bad.xlsx")
+
+
 def test_header_search_is_remembered_but_never_shared() -> None:
     """find_header remembers its answer per text of the rows it reads; each caller still gets
     its own match, and a sheet that differs in any of those rows is searched again."""

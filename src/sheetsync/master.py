@@ -79,7 +79,10 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
     ins = inspect_file(path, limits)
     if not ins.ok or ins.kind not in ("xlsx", "xlsm"):
         return None
-    data = parse_file(str(path), ins.kind, limits, None, merged=True)
+    try:
+        data = parse_file(str(path), ins.kind, limits, None, merged=True)
+    except Exception:  # noqa: BLE001 - a parser error here means: let openpyxl read it, or say why not
+        return None
     if not isinstance(data, WorkbookData):
         return None
     grids: dict[str, Grid] = {}
