@@ -157,3 +157,20 @@ def test_a_child_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
             assert isinstance(r, WorkbookData) and ins.ok, f.name
             pids.append(pool._all[-1].proc.pid)
     assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4]
+
+
+def test_without_posix_process_groups_and_rlimits(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """What Windows lacks (os.killpg, the resource module) only costs the defences it names:
+    a hung child is still killed at the timeout, and the child starts without rlimits.
+    (Windows itself cannot run here; this removes what it does not have.)"""
+    import sys
+
+    from sheetsync.intake import _child
+
+    monkeypatch.delattr(os, "killpg")
+    out = list(intake_many([F.make_xlsx(tmp_path / "hang.xlsx"), F.make_xlsx(tmp_path / "ok.xlsx")],
+                           Limits(timeout_s=2), workers=1, hook=HOOK))
+    assert [r.code if isinstance(r, Rejection) else "read" for _p, _ins, r in out] == ["parser-timeout", "read"]
+    monkeypatch.setitem(sys.modules, "resource", None)
+    assert _child.rlimits() is None
+    _child._limit_resources(512 * 1024 * 1024, 10)  # a no-op, not an error

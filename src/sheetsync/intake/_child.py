@@ -11,14 +11,26 @@ import json
 import os
 import sys
 import traceback
+from typing import Any
 
 EXIT_OOM = 3
 EXIT_ERROR = 4
 
 
-def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
-    import resource
+def rlimits() -> Any:
+    """The ``resource`` module where the system has rlimits (POSIX), else None (Windows: there the
+    parent's wall-clock timeout and kill, and the checks before calamine, are the defences)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource
 
+
+def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
+    resource = rlimits()
+    if resource is None:
+        return
     # No core files from an abort: they would be large and land in the clerk's folder.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if memory_bytes > 0:

@@ -145,8 +145,7 @@ def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str 
             try:
                 proc = subprocess.Popen(
                     [sys.executable, "-c", _BOOT, json.dumps(_child_sys_path(hook))],
-                    stdin=subprocess.PIPE, stdout=errfh, stderr=errfh, cwd=tmp, env=env,
-                    start_new_session=True,
+                    stdin=subprocess.PIPE, stdout=errfh, stderr=errfh, cwd=tmp, env=env, **CHILD_POPEN,
                 )
             except OSError as exc:
                 return Rejection(path, [note("parser-error", path, detail=str(exc))])
@@ -197,11 +196,20 @@ def _repoint(result: Any, path: str) -> Any:
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
+    """Kill a parser child and what it started (its process group on POSIX; Windows has no
+    groups to kill, and the child starts nothing)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (AttributeError, ProcessLookupError, PermissionError):  # AttributeError: Windows
+            proc.kill()
     proc.wait()
+
+
+# Popen options for a parser child: its own session (POSIX, so it can be killed with what it
+# starts); no console window flashing up per child when Excel's Python starts them (Windows)
+CHILD_POPEN: dict[str, Any] = {"start_new_session": True,
+                               "creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)}
 
 
 def _tail(p: Path) -> bytes:

@@ -5,7 +5,7 @@ A fresh ``python`` per file costs an interpreter start and the imports (~0.1–0
 alive and sends them one file at a time, keeping every defence of the one-shot child:
 
 - each child runs under the same RLIMIT_AS (and no core files) for its whole life, and a CPU
-  rlimit re-armed before every file as a backstop;
+  rlimit re-armed before every file as a backstop (POSIX; Windows has no rlimits);
 - the parent enforces the per-file wall-clock timeout: a child that overruns is killed (its
   whole process group) and replaced; the file is a ``parser-timeout``;
 - a crash, an abort or an OOM kills only that child: the file becomes a Rejection with the
@@ -26,8 +26,6 @@ import contextlib
 import json
 import os
 import queue
-import select
-import signal
 import subprocess
 import sys
 import tempfile
@@ -62,7 +60,7 @@ class _Worker:
 
     def __init__(self, pool: WorkerPool, n: int) -> None:
         from sheetsync.i18n import get_lang
-        from sheetsync.intake.isolate import _child_sys_path
+        from sheetsync.intake.isolate import CHILD_POPEN, _child_sys_path
 
         self.pool = pool
         self.err: IO[bytes] = open(Path(pool.tmp) / f"stderr-{n}.txt", "w+b")  # noqa: SIM115 - lives with the child
@@ -70,12 +68,12 @@ class _Worker:
         env.pop("PYTHONFAULTHANDLER", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _BOOT, json.dumps(_child_sys_path(pool.hook))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, cwd=pool.tmp, env=env,
-            start_new_session=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, cwd=pool.tmp, env=env, **CHILD_POPEN,
         )
         self.files = 0
         self.baseline: int | None = None  # resident bytes after its first file (see grown)
-        self.buf = b""
+        self.answers: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=self._read_answers, name=f"sheetsync-answers-{n}", daemon=True).start()
         boot = {"limits": pool.limits.to_json(), "lang": get_lang(), "hook": pool.hook, "post": pool.post}
         self._send(boot)
 
@@ -84,23 +82,25 @@ class _Worker:
         self.proc.stdin.write(json.dumps(msg).encode("utf-8") + b"\n")
         self.proc.stdin.flush()
 
+    def _read_answers(self) -> None:
+        """Read the child's answer lines into ``answers`` (None at end of file).
+
+        Why a thread: waiting for a pipe with a timeout has no portable call (select() takes
+        pipes on POSIX only); a blocking read in a thread works on Windows too.
+        """
+        assert self.proc.stdout is not None
+        with contextlib.suppress(OSError, ValueError):  # closed under it by close()/kill()
+            for line in self.proc.stdout:
+                self.answers.put(line.strip())
+        self.answers.put(None)
+
     def _readline(self, deadline: float) -> bytes | None:
         """The child's next answer; None at end of file; raises TimeoutError past ``deadline``."""
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                return None
-            self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        return line.strip()
+        left = deadline - time.monotonic()
+        try:
+            return self.answers.get(timeout=max(left, 0.0)) if left > 0 else self.answers.get_nowait()
+        except queue.Empty:
+            raise TimeoutError from None
 
     @property
     def alive(self) -> bool:
@@ -177,12 +177,9 @@ class _Worker:
             return fh.read()
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self.proc.kill()
-        self.proc.wait()
+        from sheetsync.intake.isolate import _kill
+
+        _kill(self.proc)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -293,10 +290,11 @@ class WorkerPool:
 # ---------------------------------------------------------------- inside the child
 def worker_main() -> None:
     """Serve parse requests until stdin closes (runs in the child; see the module docstring)."""
-    import resource
     import traceback
 
-    from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM
+    from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM, rlimits
+
+    resource = rlimits()  # None on Windows: no memory or CPU cap there, the parent's timeout stays
 
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="ascii")
     os.dup2(2, 1)  # prints from any library go to stderr, never into the answers
@@ -323,21 +321,23 @@ def worker_main() -> None:
         mod, _, fn = post["fn"].partition(":")
         post_fn = getattr(importlib.import_module(mod), fn)
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if limits.memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    _soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cpu_hard = 0
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if limits.memory_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        _soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     for line in sys.stdin:
         if not line.strip():
             continue
         req = json.loads(line)
         out_path = req["out"]
         try:
-            # CPU backstop for this file: what was used so far plus the file's allowance
-            use = resource.getrusage(resource.RUSAGE_SELF)
-            soft = int(use.ru_utime + use.ru_stime) + int(limits.timeout_s) + 5
-            if cpu_hard == resource.RLIM_INFINITY or soft <= cpu_hard:
-                resource.setrlimit(resource.RLIMIT_CPU, (soft, cpu_hard))
+            if resource is not None:  # CPU backstop for this file: what was used so far plus its allowance
+                use = resource.getrusage(resource.RUSAGE_SELF)
+                soft = int(use.ru_utime + use.ru_stime) + int(limits.timeout_s) + 5
+                if cpu_hard == resource.RLIM_INFINITY or soft <= cpu_hard:
+                    resource.setrlimit(resource.RLIMIT_CPU, (soft, cpu_hard))
             payload = _answer(req, limits, hook, post_fn, post["args"] if post else {})
             with open(out_path, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python)
