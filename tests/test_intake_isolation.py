@@ -160,14 +160,16 @@ def test_a_child_whose_memory_grew_is_replaced(tmp_path: Path) -> None:
 
 
 def test_without_posix_process_groups_and_rlimits(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    """What Windows lacks (os.killpg, the resource module) only costs the defences it names:
-    a hung child is still killed at the timeout, and the child starts without rlimits.
+    """What Windows lacks (os.killpg, select() on pipes, the resource module) only costs the
+    defences it names: answers still arrive, a hung child is still killed at the timeout, and
+    the child starts without rlimits.
     (Windows itself cannot run here; this removes what it does not have.)"""
     import sys
 
-    from sheetsync.intake import _child
+    from sheetsync.intake import _child, pool
 
     monkeypatch.delattr(os, "killpg")
+    monkeypatch.setattr(pool, "_SELECT_PIPES", False)  # answers read by a thread, as on Windows
     out = list(intake_many([F.make_xlsx(tmp_path / "hang.xlsx"), F.make_xlsx(tmp_path / "ok.xlsx")],
                            Limits(timeout_s=2), workers=1, hook=HOOK))
     assert [r.code if isinstance(r, Rejection) else "read" for _p, _ins, r in out] == ["parser-timeout", "read"]

@@ -26,6 +26,7 @@ import contextlib
 import json
 import os
 import queue
+import select
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from sheetsync.intake.limits import Limits
 from sheetsync.intake.notes import note
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_SELECT_PIPES = os.name == "posix"  # select() waits for pipes here; elsewhere a reader thread does
 _BOOT = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
          "from sheetsync.intake.pool import worker_main; worker_main()")
 RECYCLE = 2000  # files per child before it is replaced (a start costs ~0.25 s of CPU)
@@ -72,8 +74,11 @@ class _Worker:
         )
         self.files = 0
         self.baseline: int | None = None  # resident bytes after its first file (see grown)
-        self.answers: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=self._read_answers, name=f"sheetsync-answers-{n}", daemon=True).start()
+        self.buf = b""
+        self.answers: queue.Queue[bytes | None] | None = None
+        if not _SELECT_PIPES:
+            self.answers = queue.Queue()
+            threading.Thread(target=self._read_answers, name=f"sheetsync-answers-{n}", daemon=True).start()
         boot = {"limits": pool.limits.to_json(), "lang": get_lang(), "hook": pool.hook, "post": pool.post}
         self._send(boot)
 
@@ -83,12 +88,9 @@ class _Worker:
         self.proc.stdin.flush()
 
     def _read_answers(self) -> None:
-        """Read the child's answer lines into ``answers`` (None at end of file).
-
-        Why a thread: waiting for a pipe with a timeout has no portable call (select() takes
-        pipes on POSIX only); a blocking read in a thread works on Windows too.
-        """
-        assert self.proc.stdout is not None
+        """Read the child's answer lines into ``answers`` (None at end of file): where select()
+        cannot wait for a pipe (Windows), a blocking read in a thread can."""
+        assert self.proc.stdout is not None and self.answers is not None
         with contextlib.suppress(OSError, ValueError):  # closed under it by close()/kill()
             for line in self.proc.stdout:
                 self.answers.put(line.strip())
@@ -96,11 +98,28 @@ class _Worker:
 
     def _readline(self, deadline: float) -> bytes | None:
         """The child's next answer; None at end of file; raises TimeoutError past ``deadline``."""
-        left = deadline - time.monotonic()
-        try:
-            return self.answers.get(timeout=max(left, 0.0)) if left > 0 else self.answers.get_nowait()
-        except queue.Empty:
-            raise TimeoutError from None
+        if self.answers is not None:
+            left = deadline - time.monotonic()
+            try:
+                return self.answers.get(timeout=left) if left > 0 else self.answers.get_nowait()
+            except queue.Empty:
+                raise TimeoutError from None
+        # POSIX: select() on the pipe, no thread hand-over per answer (~0.1 s of a 300-file merge)
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.strip()
 
     @property
     def alive(self) -> bool:
