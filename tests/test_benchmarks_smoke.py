@@ -41,3 +41,21 @@ def test_corpus_fills_the_real_template(tmp_path: Path, monkeypatch: pytest.Monk
     assert isinstance(data, WorkbookData)
     rows = data.sheets[0].rows
     assert any(r[6] for r in rows[3:])  # statuses were filled in
+
+
+@pytest.mark.slow
+def test_ablation_variants_read_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unsafe no-checks variant must still run the shipped merge (its patch reaches the parser
+    children through the pool's boot string): on clean returns both variants read every row."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks import ablation, corpus
+
+    c = corpus.build(4, 6, root=tmp_path, log=lambda s: None)
+    import sheetsync.intake.pool as pool
+
+    shipped = pool._BOOT
+    with_checks = ablation.run_once(c.master, c.returns, checks=True)
+    without = ablation.run_once(c.master, c.returns, checks=False)
+    assert pool._BOOT is shipped  # restored for everything after
+    assert with_checks["rejected"] == without["rejected"] == 0
+    assert with_checks["rows"] == without["rows"] == 6 * len(list(c.returns.glob("*.xlsx")))
