@@ -287,6 +287,30 @@ def test_partial_refusal_retries_only_the_refused_address(tmp_path, tls):
     assert len(handler.received[1].msg["To"].addresses) == 2
 
 
+def test_retryable_kinds_are_the_kinds_with_something_not_sent(tmp_path, tls):
+    """What the ribbon's 重发失败 runs again: messages only written to the outbox never count; a
+    kind counts while a unit's newest real attempt failed or was skipped, until it goes out."""
+    db = tmp_path / "sheetsync.db"
+    split = make_split_dir(tmp_path)
+    port = free_port()
+    master = make_master(tmp_path, settings_for(None, smtp_host="127.0.0.1", smtp_port=str(port)))
+    distribute(split, master, dry_run=True, db_path=db)
+    # the dry run wrote three messages (not attempts) and skipped 县文旅局, which has no address
+    assert {u: a.status for u, a in records.last_attempts(db, "distribute", "2024年第一季度").items()} == {
+        "县文旅局": "skipped"}
+    assert records.retryable_kinds(db, "2024年第一季度") == ["distribute"]
+    assert records.retryable_kinds(db, "2024年第二季度") == []
+    distribute(split, master, ca_file=tls.ca_file, db_path=db)  # nobody listening
+    assert {u for u, a in records.last_attempts(db, "distribute", "2024年第一季度").items()
+            if a.status in records.RETRYABLE} == {"县教育局", "县卫生健康局", "城关镇", "县文旅局"}
+    with smtp_server("starttls", tls, port=port):
+        distribute(split, master, ca_file=tls.ca_file, db_path=db, retry=True)
+    # 县文旅局 has no address: skipped, so still something to resend once 邮箱 is filled in
+    assert records.retryable_kinds(db, "2024年第一季度") == ["distribute"]
+    assert {u for u, a in records.last_attempts(db, "distribute", "2024年第一季度").items()
+            if a.status in records.RETRYABLE} == {"县文旅局"}
+
+
 def test_retry_without_any_log_is_a_clear_error(tmp_path, tls):
     with pytest.raises(SheetsyncError) as exc:
         distribute(make_split_dir(tmp_path), make_master(tmp_path, settings_for(None)), dry_run=True,

@@ -1,7 +1,8 @@
-"""发送填报表, 催报, 报送汇总 from the ribbon: real master, split, ledger; mail to an outbox, no network.
+"""发送填报表, 催报, 报送汇总, 重发失败 from the ribbon: real master, split, ledger.
 
 With no SMTP server in 设置 the mail functions write .eml files (a dry run); one test points
-设置 at a closed local port to see a failure reach the user. The folder dialog of 发送填报表 is
+设置 at a closed local port to see a failure reach the user, and 重发失败 is tried against a real
+local SMTP server (aiosmtpd) that is down, then refuses a mailbox, then accepts. The folder dialog of 发送填报表 is
 VBA and cannot run here: the folder is passed as the dispatcher passes it (``hexpath``).
 """
 
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from sheetsync.mail.transport import PASSWORD_ENV
 from sheetsync.ribbon import handlers
+from test_mail_helpers import PASSWORD, TLS, USER, Handler, free_port, smtp_server
 from test_ribbon_helpers import (
     Demo,
     alert,
@@ -148,9 +151,61 @@ def test_a_mail_server_that_cannot_be_reached_is_an_error_with_every_row_listed(
     book = open_file(county.master, edit)
     handlers.dispatch("sendReturns", hexpath(county.split))
     text, mode = alert(book)
-    assert mode == "critical" and "失败" in text and "--retry" in text
+    assert mode == "critical" and "失败" in text and "重发失败" in text
     table = sheet_values(book, "邮件结果")
     assert {row[3] for row in table[1:]} == {"失败"}
     fills = painted(book, "邮件结果")
     assert all(fills[(r, 4, 1, 1)] == RED for r in range(2, len(table) + 1))
     assert not (county.folder / "outbox").exists()
+
+
+def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real SMTP server (aiosmtpd, STARTTLS with an office CA) is down, then refuses one mailbox,
+    then takes everything: each 重发失败 click sends to the units whose last attempt failed, and
+    only to them; a unit already reached never gets a second copy."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    tls, port = TLS(tmp_path), free_port()
+
+    def server(grids: dict) -> None:  # typed into the open master's 设置, not saved
+        _set(grids, "SMTP服务器", "127.0.0.1")
+        _set(grids, "SMTP端口", str(port))
+        _set(grids, "SMTP用户名", USER)
+        _set(grids, "CA证书文件", str(tls.ca_file))
+
+    book = open_file(county.master, server)
+    handlers.dispatch("resendFailed")
+    text, mode = alert(book)
+    assert mode == "info" and "没有需要重发" in text  # nothing was ever sent
+
+    handlers.dispatch("sendReturns", hexpath(county.split))  # nobody listening
+    text, mode = alert(book)
+    assert mode == "critical" and "重发失败" in text
+    assert {row[3] for row in sheet_values(book, "邮件结果")[1:]} == {"失败"}
+
+    refusing = Handler(refuse_rcpt={"cgz@units.example.test"})
+    with smtp_server("starttls", tls, port=port, handler=refusing):
+        book = open_file(county.master, server)
+        handlers.dispatch("resendFailed")
+        text, mode = alert(book)
+    assert mode == "critical", text  # 城关镇's mailbox was refused
+    assert sorted(r.rcpt_tos[0] for r in refusing.received) == ["czj@units.example.test", "jyj@units.example.test"]
+    status = {row[0]: row[3] for row in sheet_values(book, "邮件结果")[1:]}
+    assert status == {"县教育局": "已发送", "县财政局": "已发送", "城关镇": "失败"}
+
+    fixed = Handler()
+    with smtp_server("starttls", tls, port=port, handler=fixed):
+        book = open_file(county.master, server)
+        handlers.dispatch("resendFailed")
+        text, mode = alert(book)
+        assert mode == "info", text
+        assert [r.rcpt_tos for r in fixed.received] == [["cgz@units.example.test"]]
+        (att,) = list(fixed.received[0].msg.iter_attachments())
+        assert "城关镇" in att.get_filename() and att.get_content() == (county.split / att.get_filename()).read_bytes()
+        assert {row[0]: row[3] for row in sheet_values(book, "邮件结果")[1:]} == {"城关镇": "已发送"}
+
+        book = open_file(county.master, server)
+        handlers.dispatch("resendFailed")  # everything went out: nothing more is sent
+        text, mode = alert(book)
+        assert mode == "info" and "没有需要重发" in text
+        assert len(fixed.received) == 1

@@ -49,6 +49,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.reportUp.tip": ("把汇总表发给上级", "Send the roll-up upward"),
     "ribbon.reportUp.super": ("把最近一次合并生成的汇总表发送给“设置”表中的上报收件人。",
                               "Sends the latest roll-up to the report-upward recipients of the Settings sheet."),
+    "ribbon.resendFailed": ("重发失败", "Resend failed"),
+    "ribbon.resendFailed.tip": ("只重发本期没有发出的邮件", "Resend only this period's mail that did not go out"),
+    "ribbon.resendFailed.super": ("排除问题（补填邮箱、修正邮件服务器设置）后点击：本期发送失败、被拒收或因缺邮箱而跳过的填报表、催报和汇总表邮件，只重发给这些单位；已发出的不会重复发送。",
+                                  "Click after fixing the cause (a missing address, the server settings): this period's workbooks, reminders and roll-up that failed, were refused or were skipped go out again to those units only; nothing already sent is sent twice."),
     "ribbon.help": ("使用说明", "How to use"),
     "ribbon.help.tip": ("各按钮的用法", "What each button does"),
     "ribbon.help.super": ("显示本选项卡各按钮的用途和一次完整的工作流程。", "Shows what each button does and the whole loop."),
@@ -118,8 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.mail.col.attachment": ("附件", "Attachment"),
     "ribbon.mail.col.eml": ("邮件文件", "Message file"),
     "ribbon.mail.more": ("……另有 {n} 条，详见“{sheet}”表。", "… {n} more; see sheet '{sheet}'."),
-    "ribbon.mail.retry_hint": ("排除问题（如补填邮箱、检查邮件服务器设置）后，可在命令行用 --retry 只重发失败的邮件；再次点击按钮会重新发送全部邮件。",
-                               "After fixing the cause (missing e-mail, server settings), resend only the failed messages with --retry on the command line; clicking the button again sends every message again."),
+    "ribbon.mail.retry_hint": ("排除问题（如补填邮箱、检查邮件服务器设置）后，点击“重发失败”只重发没有发出的邮件；再次点击原按钮会重新发送全部邮件。",
+                               "After fixing the cause (missing e-mail, server settings), click 'Resend failed' to send only what did not go out; clicking the same button again sends every message again."),
+    "ribbon.mail.nothing_to_resend": ("{period}：没有需要重发的邮件——本期没有发送失败、被拒收或跳过的邮件（只写入发件箱的邮件不算发送，也不会重发）。",
+                                      "{period}: nothing to resend — no message this period failed, was refused or was skipped (messages only written to the outbox are not sent, and are not resent)."),
     "ribbon.mail.nothing_to_remind": ("{period}：所有单位均已报送且没有缺口，无需催报。", "{period}: every unit has reported without gaps; no reminders needed."),
     "ribbon.mail.no_rollup": ("找不到本期的汇总表 {file}。", "This period's roll-up {file} was not found."),
     "ribbon.mail.no_rollup_hint": ("请先点击“合并回收表”生成汇总表，再点击“报送汇总”。", "Click 'Merge returns' to make the roll-up, then 'Report upward'."),
@@ -131,7 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "3. 生成填报表 → 发送填报表：每个单位一份，只含本单位任务。\n"
         "4. 合并回收表：选择收回的文件所在文件夹，生成汇总表与缺口清单。\n"
         "5. 标注缺口 / 刷新总览：在主表上看谁未报、哪些任务滞后。\n"
-        "6. 催报 / 报送汇总：给未报单位发催报邮件，把汇总表报给上级。\n"
+        "6. 催报 / 报送汇总：给未报单位发催报邮件，把汇总表报给上级；有邮件没发出时，排除问题后点“重发失败”。\n"
         "设置：填写地区、截止日期、邮件服务器等。出现错误时，提示框会说明原因和处理办法。",
         "The 'Task roll-up' tab, one whole loop:\n"
         "1. Import plan: pick the plan file; a master workbook is made.\n"
@@ -139,7 +145,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "3. Make returns → Send returns: one workbook per unit with only its tasks.\n"
         "4. Merge returns: pick the folder of returned files; the roll-up and its gaps are made.\n"
         "5. Mark gaps / Refresh overview: see who has not reported and what lags.\n"
-        "6. Remind / Report upward: email the units that have not reported; send the roll-up upward.\n"
+        "6. Remind / Report upward: email the units that have not reported; send the roll-up upward. If some mail did not go out, fix the cause and click Resend failed.\n"
         "Settings: region, due date, mail server. When something goes wrong, a message says why and what to do."),
     "ribbon.settings.added": ("已在“{sheet}”表补上 {count} 个设置项，请在 B 列填写。", "Added {count} setting rows to sheet '{sheet}'; fill in column B."),
     "ribbon.settings.complete": ("“{sheet}”表的设置项齐全。", "Sheet '{sheet}' has every setting."),

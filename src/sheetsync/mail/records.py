@@ -98,6 +98,17 @@ def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, Last
     return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg) for u, s, r, c, msg in rows}
 
 
+KINDS = ("distribute", "remind", "send")  # the kinds of mail, in the order a period sends them
+
+
+def retryable_kinds(db_path: str | Path, period: str) -> list[str]:
+    """The kinds (in :data:`KINDS` order) with a unit whose newest real attempt in ``period`` did
+    not go out (failed, partly refused, or skipped): what a "resend what failed" run redoes, each
+    kind with ``retry=True``. A message only written to the outbox (a dry run) was never
+    attempted and does not count; a unit skipped in a dry run (no address) does."""
+    return [k for k in KINDS if any(a.status in RETRYABLE for a in last_attempts(db_path, k, period).values())]
+
+
 def history(db_path: str | Path, kind: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
     """Rows of the log, oldest first (for 'status' and the ribbon)."""
     if not Path(db_path).exists():

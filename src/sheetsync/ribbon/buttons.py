@@ -87,6 +87,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("refreshOverview", "ribbon.refreshOverview", "RefreshAll", "rollup", f"{_P}.rollup_buttons:refresh_overview"),
     Button("remind", "ribbon.remind", "NewMailMessage", "mail", f"{_P}.mail_buttons:remind"),
     Button("reportUp", "ribbon.reportUp", "FileSendAsAttachment", "mail", f"{_P}.mail_buttons:report_up"),
+    Button("resendFailed", "ribbon.resendFailed", "Redo", "mail", f"{_P}.mail_buttons:resend_failed", size="normal"),
     Button("help", "ribbon.help", "Help", "help", f"{_H}:show_help"),
     Button("settings", "ribbon.settings", "PropertySheet", "help", f"{_H}:show_settings"),
 )

@@ -1,4 +1,4 @@
-"""发送填报表, 催报, 报送汇总: ``sheetsync mail distribute | remind | send`` from the ribbon.
+"""发送填报表, 催报, 报送汇总, 重发失败: ``sheetsync mail distribute | remind | send [--retry]`` from the ribbon.
 
 The open workbook is the master (its 设置 decide the server, sender and recipients, unsaved edits
 included); the mail log and the outbox live beside the saved master file, as the CLI puts them.
@@ -31,17 +31,65 @@ MAX_PROBLEMS_SHOWN = 8
 
 def send_returns(book: Any, folder: Path) -> str:
     """发送填报表: ``distribute(split folder, open master)``."""
-    from sheetsync.mail import distribute
-    from sheetsync.ribbon.handlers import live_master
-
-    live = live_master(book)
-    master_file(book)
-    return show_report(book, distribute(folder, live))
+    return show_report(book, _distribute(book, folder))
 
 
 def remind(book: Any) -> str:
     """催报: the period's gaps from the ledger → a reminder to each unit with gaps, its workbook
     attached again from the split folder beside the master (found by the period in its manifest)."""
+    report, nothing = _remind(book)
+    return nothing if report is None else show_report(book, report)
+
+
+def report_up(book: Any) -> str:
+    """报送汇总: ``send_rollup`` of the roll-up 合并回收表 wrote beside the master to 设置·上报收件人."""
+    return show_report(book, _report_up(book))
+
+
+def resend_failed(book: Any) -> str:
+    """重发失败: what ``--retry`` is on the command line, for every kind of mail at once.
+
+    Why one button and not a retry per button: a clerk who fixed an address or the server wants
+    whatever did not go out this period to go out now — not to resend all 70 workbooks (which is
+    what clicking 发送填报表 again does), and not to remember which button failed. Each kind with a
+    unit whose last attempt failed, was refused or skipped (:func:`records.retryable_kinds`) is
+    run again with ``retry=True``: only those units, only the refused addresses of a partly
+    refused message. 发送填报表's folder is found beside the master by the period, as 催报 finds it.
+    """
+    from sheetsync.mail import find_split_dir
+    from sheetsync.mail.records import retryable_kinds
+    from sheetsync.ribbon.handlers import live_master
+
+    live = live_master(book)
+    period = period_of(live)
+    path = master_file(book)
+    kinds = retryable_kinds(path.parent / "sheetsync.db", period)
+    if not kinds:
+        return t("ribbon.mail.nothing_to_resend", period=period)
+    reports, notes = [], []
+    for kind in kinds:
+        if kind == "distribute":
+            reports.append(_distribute(book, find_split_dir(path.parent, period), retry=True))
+        elif kind == "remind":
+            report, nothing = _remind(book, retry=True)
+            reports.extend([report] if report is not None else [])
+            notes.extend([nothing] if report is None else [])
+        else:
+            reports.append(_report_up(book, retry=True))
+    return show_report(book, *reports, notes=notes)
+
+
+def _distribute(book: Any, folder: Path, *, retry: bool = False) -> Any:
+    from sheetsync.mail import distribute
+    from sheetsync.ribbon.handlers import live_master
+
+    live = live_master(book)
+    master_file(book)
+    return distribute(folder, live, retry=retry)
+
+
+def _remind(book: Any, *, retry: bool = False) -> tuple[Any, str]:
+    """(the reminders' report, "") — or (None, why not) when no unit has a gap."""
     from sheetsync.mail import find_split_dir, read_manifest
     from sheetsync.mail import remind as run
     from sheetsync.ribbon.rollup_buttons import ledger_rollup
@@ -49,15 +97,13 @@ def remind(book: Any) -> str:
     path, live, rollup = ledger_rollup(book)
     gaps = rollup.gaps_by_unit()
     if not gaps:
-        return t("ribbon.mail.nothing_to_remind", period=rollup.period)
+        return None, t("ribbon.mail.nothing_to_remind", period=rollup.period)
     manifest = read_manifest(find_split_dir(path.parent, rollup.period))
-    report = run(live, gaps, manifest.workbooks(), period=rollup.period, due=manifest.due,
-                 db_path=path.parent / "sheetsync.db")
-    return show_report(book, report)
+    return run(live, gaps, manifest.workbooks(), period=rollup.period, due=manifest.due,
+               db_path=path.parent / "sheetsync.db", retry=retry), ""
 
 
-def report_up(book: Any) -> str:
-    """报送汇总: ``send_rollup`` of the roll-up 合并回收表 wrote beside the master to 设置·上报收件人."""
+def _report_up(book: Any, *, retry: bool = False) -> Any:
     from sheetsync.mail import send_rollup
     from sheetsync.ribbon.handlers import live_master
     from sheetsync.ribbon.rollup_buttons import rollup_path
@@ -67,28 +113,32 @@ def report_up(book: Any) -> str:
     rollup = rollup_path(path, live, period_of(live))
     if not rollup.is_file():
         raise SheetsyncError(t("ribbon.mail.no_rollup", file=str(rollup)), hint=t("ribbon.mail.no_rollup_hint"))
-    return show_report(book, send_rollup(rollup, [], master=live))
+    return send_rollup(rollup, [], master=live, retry=retry)
 
 
-def show_report(book: Any, report: Any) -> str:
-    """The 邮件结果 sheet (one row per message, coloured by status) and the message box text."""
+def show_report(book: Any, *reports: Any, notes: list[str] | None = None) -> str:
+    """The 邮件结果 sheet (one row per message, coloured by status) and the message box text;
+    several reports (重发失败 runs each kind of mail) share the sheet and the box."""
     sheet = fresh_sheet(book, "ribbon.sheet.mail")
     header = [t(f"ribbon.mail.col.{k}") for k in ("unit", "recipients", "subject", "status", "message", "attachment",
                                                     "eml")]
+    results = [r for report in reports for r in report.results]
     rows = [[r.unit or t("mail.rollup_label"), "; ".join(r.recipients), r.subject, t(f"mail.status.{r.status}"),
-             r.message, r.attachment, r.eml] for r in report.results]
+             r.message, r.attachment, r.eml] for r in results]
     write_table(sheet, header, rows)
-    paint(sheet, {(i, 4): STATUS_FILL.get(r.status) for i, r in enumerate(report.results, start=2)})
+    paint(sheet, {(i, 4): STATUS_FILL.get(r.status) for i, r in enumerate(results, start=2)})
     sheet.activate()
 
-    lines = [report.summary(), *report.warnings]
-    if report.outbox and report.counts["dry-run"]:
-        lines.append(t("mail.outbox_written", dir=str(report.outbox)))
-    problems = [r for r in report.results if r.status in ("failed", "partial", "skipped")]
+    lines = [line for report in reports for line in (report.summary(), *report.warnings)]
+    lines.extend(notes or [])
+    for report in reports:
+        if report.outbox and report.counts["dry-run"]:
+            lines.append(t("mail.outbox_written", dir=str(report.outbox)))
+    problems = [r for r in results if r.status in ("failed", "partial", "skipped")]
     for r in problems[:MAX_PROBLEMS_SHOWN]:
         lines.append(f"[{t(f'mail.status.{r.status}')}] {r.unit or t('mail.rollup_label')}：{r.message}")
     if len(problems) > MAX_PROBLEMS_SHOWN:
         lines.append(t("ribbon.mail.more", n=len(problems) - MAX_PROBLEMS_SHOWN, sheet=sheet.name))
-    if not report.ok:  # something failed: the box says so as an error, the sheet has every row
+    if not all(report.ok for report in reports):  # something failed: an error box, the sheet has every row
         raise SheetsyncError("\n".join(lines), hint=t("ribbon.mail.retry_hint"))
     return "\n".join(lines)
