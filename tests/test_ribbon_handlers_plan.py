@@ -135,3 +135,23 @@ def test_a_file_that_is_not_a_plan_says_what_to_do(tmp_path: Path) -> None:
     text, mode = alert(book)
     assert mode == "critical" and "会议纪要.txt" in text and "处理办法" in text
     assert not actions(book, "setValues")
+
+
+def test_a_page_saved_from_the_county_site_imports_like_its_text(tmp_path: Path) -> None:
+    """导入方案 with the plan as the web page it was published on (GB2312 declared, in a layout table)."""
+    import html
+
+    paras = "".join(f"<p>&nbsp;&nbsp;{html.escape(line)}</p>" for line in PLAN.splitlines() if line)
+    page = tmp_path / "文化惠民方案.htm"
+    page.write_bytes(("<html><head><meta charset=gb2312><title>方案</title></head><body>"
+                      "<div>您当前的位置：首页 &gt; 政务公开</div><table><tr><td>" + paras + "</td></tr></table>"
+                      "</body></html>").encode("gb18030"))
+    book = open_book({"Sheet1": [[]]}, "工作簿1")
+    handlers.dispatch("importPlan", hexpath(page))
+    text, mode = alert(book)
+    assert mode == "info", text
+    out = tmp_path / "文化惠民方案_任务分解表.xlsx"
+    from_page = read_master(out)
+    assert [(tk.id, tk.title, tk.lead) for tk in from_page.tasks] == [
+        ("1", "建设乡村书屋", "县教育局"), ("2", "开展文化下乡", "县文化和旅游局"), ("3", "=SUM(A1)宣传", "县教育局")]
+    assert [p.name for p in from_page.phases] == ["动员部署阶段", "集中推进阶段"]

@@ -8,8 +8,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Cannot import “{file}”: it is an old Word (.doc) file."),
     "plan.doc_binary_hint": ("请在 Word 或 WPS 中“另存为” .docx 后再导入。",
                              "Open it in Word or WPS and save it as .docx, then import that file."),
-    "plan.unreadable": ("无法读取方案文件“{file}”（{reason}）：文件可能已损坏或不是 Word/文本文件。",
-                        "Cannot read the plan “{file}” ({reason}): the file may be damaged or not a Word/text file."),
+    "plan.unreadable": ("无法读取方案文件“{file}”（{reason}）：文件可能已损坏或不是 Word/文本/网页文件。",
+                        "Cannot read the plan “{file}” ({reason}): the file may be damaged or not a Word, text or web page file."),
     "plan.no_structure": ("“{file}”中没有找到任务结构（编号的任务条目或任务分解表），未生成主表。",
                           "No task structure found in “{file}” (no numbered task items or breakdown table); "
                           "no master was written."),

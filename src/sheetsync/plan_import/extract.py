@@ -1,6 +1,7 @@
 """Text out of a plan file, in reading order: paragraphs and tables.
 
-Plans arrive as Word files, as text copied from a government web page, or as Markdown. Everything
+Plans arrive as Word files, as web pages saved from a government site (webpage.py), as text
+copied from such a page, or as Markdown. Everything
 downstream works on the same stream of :class:`Block` objects, so a .docx and its text import the
 same tasks. Word's automatic list numbering is not part of a paragraph's text; it is rendered here
 (一、 / （一） / 1.) because the outline parser needs it to see the plan's hierarchy.
@@ -17,7 +18,7 @@ from typing import Any
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
 
-SUPPORTED = (".txt", ".md", ".markdown", ".docx")
+SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".mht", ".mhtml")
 
 
 @dataclass
@@ -39,6 +40,10 @@ def read_blocks(path: Path) -> list[Block]:
         raise SheetsyncError(t("plan.unsupported", file=path.name, suffixes=" ".join(SUPPORTED)), file=str(path))
     if suffix == ".docx":
         return read_docx(path)
+    if suffix in (".html", ".htm", ".mht", ".mhtml"):
+        from sheetsync.plan_import.webpage import MHT_SUFFIXES, read_html, read_mhtml
+
+        return read_mhtml(path) if suffix in MHT_SUFFIXES else read_html(path)
     text = decode_text(path)
     if suffix in (".md", ".markdown"):
         return markdown_blocks(text)
