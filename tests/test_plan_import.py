@@ -564,3 +564,53 @@ def test_space_separates_heading_from_text_in_web_copies(tmp_path):
     p.write_text("示例县方案\n一、主要任务\n（一）加强宣传 结合工作实际开展宣传。（责任单位：县委宣传部）\n", encoding="utf-8")
     task = import_plan(p).master.tasks[0]
     assert (task.title, task.content) == ("加强宣传", "结合工作实际开展宣传。")
+
+
+# ---------------------------------------------------------------- outlines run together by a web copy
+def test_collection_reads_the_plans_whose_paragraph_breaks_were_lost():
+    """篇1, 篇5 and 篇7 of the compilation are each one paragraph of thousands of characters
+    (一、…二、…1、…2、… run together). 篇1 and 篇3 are the same plan, 篇3 with its line breaks:
+    both must give the same tasks."""
+    result = import_plan(plan("plans-collection.txt"))
+    assert any("7 份方案" in w for w in result.warnings)
+    titles: dict[str, list[str]] = {}
+    for it in result.tasks:
+        titles.setdefault(it.task.id.split("/")[0], []).append(it.task.title)
+    assert titles["1"] == titles["2"] and len(titles["1"]) == 4  # run together == with line breaks
+    assert titles["5"] == ["加强宣传,大力营造民族团结进步活动的氛围", "开展民族政策法规条例学习,不断提高理论水平",
+                           "结合帮扶工作,关怀少数民族贫困户", "发挥统计部门职能作用,做好数据统计"]
+    seven = {it.task.id: it.task.title for it in result.tasks if it.task.id.startswith("7/")}
+    assert [seven[f"7/四.(二).{n}"] for n in range(1, 8)] == [
+        f"创建活动进{w}" for w in ("机关", "企业", "学校", "社区", "乡村", "家庭", "宗教场所")]
+    assert seven["7/五.(四)"] == "创建民族团结文化公园"
+
+
+def test_a_plan_run_into_one_paragraph_imports_like_the_original(tmp_path):
+    src = plan("benxi-2021-plan.txt")
+    lines = [ln.strip() for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    body = next(i for i, ln in enumerate(lines) if ln.startswith("一、")) - 1
+    joined = tmp_path / "benxi-joined.txt"  # the intro, 一、…（一）…1.…（责任单位：…）2.… all one line
+    joined.write_text("\n".join([*lines[:body], "".join(lines[body:])]), encoding="utf-8")
+    assert len(joined.read_text(encoding="utf-8").splitlines()[-1]) > 2500
+    assert import_plan(joined).to_json() == import_plan(src).to_json()
+
+
+def test_run_together_splitting_leaves_ordinary_paragraphs_alone():
+    from sheetsync.plan_import.runon import split_run_together
+
+    untouched = [
+        # a task's own text listing its points inline: it starts with a marker
+        "1.建设乡村书屋。主要包括：（1）新建书屋25个；（2）更新图书5万册；（3）培训管理员100人。" * 2,
+        # 第一/第二, quotes, a single number, and a number that is a quantity
+        "会议强调，第一，要提高认识；第二，要加强领导；第三，要狠抓落实，确保各项工作落到实处，取得实效，" * 2,
+        "开展“1、2、3”工程和“（一）（二）”行动，近1、2年内完成，力争在全县范围内形成可复制可推广的经验做法。" * 2,
+        "短段落：一、二、",
+    ]
+    assert split_run_together(untouched) == untouched
+    expected = [
+        "为做好民族团结进步创建工作，结合本县实际，特制定本方案。", "一、工作目标通过创建活动，实现各民族共同团结奋斗、共同繁荣发展。",
+        "二、主要任务", "（一）加强宣传 结合工作实际，利用多种形式开展民族政策宣传教育。",
+        "（二）强化培训 组织干部职工学习民族理论和政策法规。", "三、工作要求各单位要高度重视，精心组织，确保取得实效。"]
+    run_on = "".join(expected).replace("。（二）", "。 （二）")
+    assert len(run_on) >= 120
+    assert split_run_together([run_on]) == expected

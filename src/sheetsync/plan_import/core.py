@@ -22,6 +22,7 @@ from sheetsync.plan_import.extract import read_blocks
 from sheetsync.plan_import.furniture import is_furniture
 from sheetsync.plan_import.outline import Node, first_sentence, marker
 from sheetsync.plan_import.phases import PHASE_SECTION, find_deadline, make_phase, normalise_deadline
+from sheetsync.plan_import.runon import split_run_together
 from sheetsync.plan_import.structure import Part, build_parts, clause_units, plan_title, region_of, year_of
 from sheetsync.plan_import.table import table_rows
 from sheetsync.plan_import.unitnames import infer_category, inherit_prefix, is_group, short_form_map
@@ -92,7 +93,7 @@ def import_plan(path: str | Path, existing: Master | None = None) -> PlanImport:
     """
     path = Path(path)
     blocks = read_blocks(path)
-    paras = [b.text for b in blocks if b.kind == "para" and not is_furniture(b.text)]
+    paras = split_run_together([b.text for b in blocks if b.kind == "para" and not is_furniture(b.text)])
     tables = [b.rows for b in blocks if b.kind == "table"]
     title = plan_title(paras)
     year = year_of(title, paras)
