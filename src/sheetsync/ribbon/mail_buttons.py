@@ -72,8 +72,10 @@ def resend_failed(book: Any) -> str:
             reports.append(_distribute(book, find_split_dir(path.parent, period), retry=True))
         elif kind == "remind":
             report, nothing = _remind(book, retry=True)
-            reports.extend([report] if report is not None else [])
-            notes.extend([nothing] if report is None else [])
+            if report is None:
+                notes.append(nothing)  # every gap closed since: no reminder is owed any more
+            else:
+                reports.append(report)
         else:
             reports.append(_report_up(book, retry=True))
     return show_report(book, *reports, notes=notes)
