@@ -209,3 +209,35 @@ def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Pa
         text, mode = alert(book)
         assert mode == "info" and "没有需要重发" in text
         assert len(fixed.received) == 1
+
+
+def test_resend_failed_redoes_reminders_and_the_report_upward_in_one_click(county: Demo, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    tls, port = TLS(tmp_path), free_port()
+
+    def server(grids: dict) -> None:
+        _set(grids, "SMTP服务器", "127.0.0.1")
+        _set(grids, "SMTP端口", str(port))
+        _set(grids, "SMTP用户名", USER)
+        _set(grids, "CA证书文件", str(tls.ca_file))
+
+    book = open_file(county.master)
+    handlers.dispatch("mergeReturns", hexpath(county.returns))
+    assert alert(book)[1] == "info"
+    for button in ("remind", "reportUp"):  # nobody listening: both fail
+        book = open_file(county.master, server)
+        handlers.dispatch(button)
+        assert alert(book)[1] == "critical"
+
+    received = Handler()
+    with smtp_server("starttls", tls, port=port, handler=received):
+        book = open_file(county.master, server)
+        handlers.dispatch("resendFailed")
+        text, mode = alert(book)
+    assert mode == "info", text
+    assert sorted(r.rcpt_tos[0] for r in received.received) == [
+        "cgz@units.example.test", "czj@units.example.test", "shiwei@up.example.test"]
+    assert "催报" in text and "汇总" in text  # one summary line per kind of mail
+    rows = sheet_values(book, "邮件结果")[1:]
+    assert sorted(row[0] for row in rows) == ["县财政局", "城关镇", "汇总表"] and {row[3] for row in rows} == {"已发送"}
