@@ -614,3 +614,14 @@ def test_run_together_splitting_leaves_ordinary_paragraphs_alone():
     run_on = "".join(expected).replace("。（二）", "。 （二）")
     assert len(run_on) >= 120
     assert split_run_together([run_on]) == expected
+
+
+def test_a_run_on_first_sentence_gives_a_short_name_and_keeps_the_rest():
+    t11 = import_plan(plan("benxi-2021-plan.txt")).master.task("11")
+    assert t11.title == "完善村规民约、行业规范"
+    assert t11.content.startswith("严格落实“证照”分离，加强清真食品管理，营造尊重少数民族文化")
+    source = next(ln.strip() for ln in plan("benxi-2021-plan.txt").read_text(encoding="utf-8").splitlines()
+                  if ln.strip().startswith("11."))
+    assert source.startswith(f"11.{t11.title}，{t11.content.split('（责任单位')[0][:20]}")  # nothing dropped
+    collection = import_plan(plan("plans-collection.txt"))
+    assert max(len(it.task.title) for it in collection.tasks) <= 40

@@ -72,8 +72,25 @@ def marker(text: str) -> Marker | None:
     return None
 
 
+LONG_TITLE = 40  # characters: a first sentence longer than this is cut at its first comma (or 、)
+
+
 def first_sentence(text: str) -> tuple[str, str]:
-    """(title, rest): the heading's first sentence, not cut inside quotes or brackets."""
+    """(title, rest): the heading's first sentence, not cut inside quotes or brackets.
+
+    A task name is what a clerk reads in every list, reminder and roll-up: when the first
+    sentence runs on (完善村规民约、行业规范，严格落实…，加强…，营造…), the name is its first clause
+    and the rest of the sentence stays in the text — nothing is dropped.
+    """
+    title, rest = _first_sentence(text)
+    cut = _first_comma(title) if len(title) > LONG_TITLE else 0
+    if cut:
+        lead = len(text) - len(text.lstrip())  # the title starts the text, after any spaces
+        return title[:cut].strip(), text[lead + cut + 1:].strip()
+    return title, rest
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
     depth = 0
     for i, ch in enumerate(text):
         if ch in _OPEN_Q:
@@ -88,6 +105,23 @@ def first_sentence(text: str) -> tuple[str, str]:
             # （一）加强组织领导 各单位要…: a space between heading and text in web copies
             return text[:i].strip(), text[i + 1:].strip()
     return text.strip().rstrip("。.;；"), ""
+
+
+def _first_comma(title: str) -> int:
+    """Index of the first comma (else the first 、) outside quotes and brackets within the first
+    LONG_TITLE characters (after the fourth), else 0."""
+    depth = 0
+    enumeration = 0
+    for i, ch in enumerate(title[:LONG_TITLE + 1]):
+        if ch in _OPEN_Q:
+            depth += 1
+        elif ch in _CLOSE_Q and depth:
+            depth -= 1
+        elif depth == 0 and i >= 4 and ch in "，,；;":
+            return i
+        elif depth == 0 and i >= 4 and ch == "、" and not enumeration:
+            enumeration = i
+    return enumeration
 
 
 @dataclass
