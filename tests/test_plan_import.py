@@ -625,3 +625,19 @@ def test_a_run_on_first_sentence_gives_a_short_name_and_keeps_the_rest():
     assert source.startswith(f"11.{t11.title}，{t11.content.split('（责任单位')[0][:20]}")  # nothing dropped
     collection = import_plan(plan("plans-collection.txt"))
     assert max(len(it.task.title) for it in collection.tasks) <= 40
+
+
+def test_a_gbk_console_gets_an_escape_not_a_traceback(tmp_path):
+    """Chinese Windows prints through GBK (cp936) when output is redirected: a name outside it
+    (an emoji, a rare character) must not turn a finished import into a crash."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "计划😀𠮷.xlsx"
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "SHEETSYNC_LANG": "zh"}
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "import-plan", str(plan("benxi-2021-plan.txt")),
+                           "-o", str(out)], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
+    assert out.is_file()
+    assert "已写入主表".encode("gbk") in proc.stdout and b"\\U0001f600\\U00020bb7.xlsx" in proc.stdout

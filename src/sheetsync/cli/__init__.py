@@ -4,6 +4,7 @@ that calls one library function; modules are imported only when their command ru
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -57,9 +58,24 @@ def cli() -> None:
     """sheetsync — 实施方案任务分解、分发、回收、汇总与催报工具。"""
 
 
+def _tolerant_output() -> None:
+    """Print what the console's code page cannot encode as an escape instead of failing.
+
+    Why: on Chinese Windows a redirected or legacy console is GBK (cp936), and a file or unit
+    name may hold an emoji or a rare character outside it; the work would be done and saved,
+    then the final message would end in a traceback.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or unusual stream: left as it is
+                reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     from sheetsync.errors import SheetsyncError
 
+    _tolerant_output()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
