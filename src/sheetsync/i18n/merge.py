@@ -49,6 +49,19 @@ _F = {
     "internal-error": ("{file}：读取该文件时程序出错（{detail}）。该文件已拒收，其他文件照常汇总。请将此文件和本提示发给技术支持。",
                        "{file}: the program failed while reading this file ({detail}). It was rejected; the other files were merged. Please send this file and this message to support."),
     "eml-no-attachment": ("{file}：邮件中没有 Excel 附件。", "{file}: the email has no Excel attachment."),
+    "zip-no-workbook": ("{file}：压缩包中没有 Excel 回收表。", "{file}: the zip archive holds no Excel workbook."),
+    "zip-unreadable": ("{file}：压缩包已损坏，无法打开。请单位重新发送，或解压后把回收表放入文件夹再合并。",
+                       "{file}: the zip archive is damaged. Ask the unit to send it again, or unpack it and put the workbooks in the folder."),
+    "zip-too-many": ("{file}：压缩包中的文件超过 2000 个，未解开。请解压后只把回收表放入文件夹再合并。",
+                     "{file}: the zip archive holds more than 2,000 files and was not opened. Unpack it and put only the workbooks in the folder."),
+    "zip-member-encrypted": ("{file}：该文件在压缩包中加了密码，无法取出。请用解压软件输入密码解压后，把回收表放入文件夹再合并。",
+                             "{file}: this file is password-protected inside the zip. Unpack it with its password and put the workbook in the folder."),
+    "zip-member-too-large": ("{file}：该文件（或压缩包中已取出的文件合计）过大，未取出。请确认是否发错文件。",
+                             "{file}: this file (or everything taken out of the archive so far) is too large and was not taken out. Check it is the right file."),
+    "zip-nested": ("{file}：压缩包里又套了一个压缩包，未解开。请解压后把回收表放入文件夹再合并。",
+                   "{file}: an archive inside the archive was not opened. Unpack it and put the workbooks in the folder."),
+    "archive-unsupported": ("{file}：RAR/7z 压缩包无法直接读取。请先解压，把其中的回收表放入文件夹后重新合并。",
+                            "{file}: RAR/7z archives cannot be read directly. Unpack it, put the workbooks in the folder and merge again."),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {f"merge.finding.{k}": v for k, v in _F.items()}

@@ -90,7 +90,7 @@ class _DtdScan:
         self._tail = buf[-16:]
 
 
-def _find_eocd(fh, size: int) -> tuple[int, int, int] | None:  # type: ignore[no-untyped-def]
+def find_eocd(fh, size: int) -> tuple[int, int, int] | None:  # type: ignore[no-untyped-def]
     """(entry count, central directory size, offset) from the end record, None when absent."""
     back = min(size, 65557)
     fh.seek(size - back)
@@ -108,7 +108,7 @@ def check_zip(path: Path, limits: Limits, head: bytes) -> ZipReport:
     f = rep.findings
     size = path.stat().st_size
     with path.open("rb") as fh:
-        eocd = _find_eocd(fh, size)
+        eocd = find_eocd(fh, size)
         if eocd is None:
             f.append(note("truncated" if head.startswith(b"PK\x03\x04") else "not-a-zip", path))
             return rep
