@@ -1,4 +1,5 @@
-"""``sheetsync import-plan``: an implementation plan (.txt/.md/.docx, or a saved web page) → master workbook."""
+"""``sheetsync import-plan``: an implementation plan (.txt/.md/.docx, a saved web page, or a breakdown kept in
+Excel) → master workbook."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sheetsync.i18n import t
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite an existing output")
 def import_plan(plan: Path, output: Path, existing: Path | None, as_json: bool, force: bool) -> None:
-    """把实施方案（txt/md/docx，或另存的网页 html/mht）导入为任务分解表（主表）。"""
+    """把实施方案（txt/md/docx、另存的网页 html/mht，或 Excel 任务分解表 xlsx）导入为主表。"""
     from sheetsync.errors import SheetsyncError
     from sheetsync.master import read_master, write_master
     from sheetsync.plan_import import import_plan as run

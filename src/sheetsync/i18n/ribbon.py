@@ -11,8 +11,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- buttons
     "ribbon.importPlan": ("导入方案", "Import plan"),
     "ribbon.importPlan.tip": ("从实施方案（docx/txt/md）导入任务", "Import tasks from an implementation plan (docx/txt/md)"),
-    "ribbon.importPlan.super": ("选择实施方案文件（Word、文本或从政府网站另存的网页），拆出重点任务、责任单位和时限，追加到当前打开的主表（不改动已有的行）；没有打开主表时，在方案旁生成一份新的任务分解表。",
-                                "Pick the plan file (Word, text, or a page saved from a government site); its tasks, units and deadlines are appended to the open master (existing rows are left alone), or become a new master beside the plan when none is open."),
+    "ribbon.importPlan.super": ("选择实施方案文件（Word、Excel 任务分解表、文本或从政府网站另存的网页），拆出重点任务、责任单位和时限，追加到当前打开的主表（不改动已有的行）；没有打开主表时，在方案旁生成一份新的任务分解表。",
+                                "Pick the plan file (Word, an Excel task breakdown, text, or a page saved from a government site); its tasks, units and deadlines are appended to the open master (existing rows are left alone), or become a new master beside the plan when none is open."),
     "ribbon.importPlan.dialog": ("选择实施方案文件", "Choose the implementation plan"),
     "ribbon.checkMaster": ("校验主表", "Check master"),
     "ribbon.checkMaster.tip": ("检查当前打开的主表", "Check the open master workbook"),

@@ -95,7 +95,7 @@ def import_plan(path: str | Path, existing: Master | None = None) -> PlanImport:
     blocks = read_blocks(path)
     paras = split_run_together([b.text for b in blocks if b.kind == "para" and not is_furniture(b.text)])
     tables = [b.rows for b in blocks if b.kind == "table"]
-    title = plan_title(paras)
+    title = plan_title(paras) or (_table_title(paras) if tables else "")
     year = year_of(title, paras)
     warnings: list[str] = []
 
@@ -129,6 +129,15 @@ def import_plan(path: str | Path, existing: Master | None = None) -> PlanImport:
     known_phases = {norm_key(p.name) for p in master.phases}
     master.phases.extend(p for p in phases if norm_key(p.name) not in known_phases)
     return PlanImport(master, warnings, assembled.tasks, assembled.new_units, source, phases)
+
+
+def _table_title(paras: list[str]) -> str:
+    """A breakdown table's own title line (示例县2024年重点工作任务分解表) when no plan title was
+    found: the first paragraph, if it is short and reads as a title, not a sentence or an item."""
+    first = paras[0].strip() if paras else ""
+    if not first or len(first) > 60 or marker(first) or re.search(r"[。，,；;！？]", first):
+        return ""
+    return re.sub(r"^[\s\S]*?[：:]\s*", "", first) if first.startswith("附件") else first
 
 
 # ---------------------------------------------------------------- tasks from the outline

@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
 
-SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".mht", ".mhtml")
+SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".mht", ".mhtml", ".xlsx", ".xlsm")
+_CONVERT_FIRST = {".pdf": "plan.convert_hint.pdf", ".xls": "plan.convert_hint.sheet", ".et": "plan.convert_hint.sheet",
+                  ".wps": "plan.doc_binary_hint"}  # formats read after the clerk saves them as one we read
 
 
 @dataclass
@@ -37,9 +40,13 @@ def read_blocks(path: Path) -> list[Block]:
     if suffix == ".doc":
         raise SheetsyncError(t("plan.doc_binary", file=path.name), file=str(path), hint=t("plan.doc_binary_hint"))
     if suffix not in SUPPORTED:
-        raise SheetsyncError(t("plan.unsupported", file=path.name, suffixes=" ".join(SUPPORTED)), file=str(path))
+        hint = _CONVERT_FIRST.get(suffix)
+        raise SheetsyncError(t("plan.unsupported", file=path.name, suffixes=" ".join(SUPPORTED)), file=str(path),
+                             hint=t(hint) if hint else "")
     if suffix == ".docx":
         return read_docx(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_workbook(path)
     if suffix in (".html", ".htm", ".mht", ".mhtml"):
         from sheetsync.plan_import.webpage import MHT_SUFFIXES, read_html, read_mhtml
 
@@ -149,6 +156,40 @@ def _md_inline(text: str) -> str:
     text = _MD_EMPH.sub(r"\2", text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
     return text.replace("\\", "").strip()
+
+
+# ---------------------------------------------------------------- a breakdown kept in Excel
+def read_workbook(path: Path) -> list[Block]:
+    """A task breakdown (任务分解表) kept in Excel: each sheet is a table, merged cells filled as
+    the master reader fills them (:func:`sheetsync.master.load_grids`: intake's checks, then
+    calamine). Leading rows holding one text (the sheet's title) are paragraphs too, so the
+    plan's title is found as in a document."""
+    from sheetsync.master import load_grids
+
+    blocks: list[Block] = []
+    for grid in load_grids(path).values():
+        rows = [[_cell(v) for v in row] for row in grid]
+        rows = [r for r in rows if any(r)]
+        for r in rows[:3]:
+            texts = {c for c in r if c}
+            if len(texts) != 1:
+                break
+            blocks.append(Block("para", texts.pop()))
+        if rows:
+            blocks.append(Block("table", rows=rows))
+    return blocks
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (datetime, date)):
+        return v.date().isoformat() if isinstance(v, datetime) else v.isoformat()
+    return str(v).strip()
 
 
 # ---------------------------------------------------------------- docx

@@ -77,7 +77,7 @@ _H = f"{_P}.handlers"
 
 BUTTONS: tuple[Button, ...] = (
     Button("importPlan", "ribbon.importPlan", "ImportTextFile", "master", f"{_P}.import_plan:import_plan",
-           needs="file", file_filter="*.docx;*.txt;*.md;*.html;*.htm;*.mht;*.mhtml"),
+           needs="file", file_filter="*.docx;*.xlsx;*.txt;*.md;*.html;*.htm;*.mht;*.mhtml"),
     Button("checkMaster", "ribbon.checkMaster", "DataValidation", "master", f"{_H}:check_master"),
     Button("makeReturns", "ribbon.makeReturns", "FileNew", "distribute", f"{_H}:make_returns", needs="folder"),
     Button("sendReturns", "ribbon.sendReturns", "FileSendAsAttachment", "distribute", f"{_P}.mail_buttons:send_returns",
