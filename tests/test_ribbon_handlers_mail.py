@@ -159,6 +159,23 @@ def test_a_mail_server_that_cannot_be_reached_is_an_error_with_every_row_listed(
     assert not (county.folder / "outbox").exists()
 
 
+def _click(master: Path, edit, button: str, *args: str) -> tuple:  # noqa: ANN001
+    """Open the master (with ``edit`` typed in), click ``button``: (book, box text, box kind)."""
+    book = open_file(master, edit)
+    handlers.dispatch(button, *args)
+    return (book, *alert(book))
+
+
+def _local_server(port: int, tls: TLS):  # noqa: ANN202 - an edit for open_file
+    """设置 pointing at the local test server, typed into the open master and not saved."""
+    def edit(grids: dict) -> None:
+        _set(grids, "SMTP服务器", "127.0.0.1")
+        _set(grids, "SMTP端口", str(port))
+        _set(grids, "SMTP用户名", USER)
+        _set(grids, "CA证书文件", str(tls.ca_file))
+    return edit
+
+
 def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A real SMTP server (aiosmtpd, STARTTLS with an office CA) is down, then refuses one mailbox,
@@ -167,11 +184,7 @@ def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Pa
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     tls, port = TLS(tmp_path), free_port()
 
-    def server(grids: dict) -> None:  # typed into the open master's 设置, not saved
-        _set(grids, "SMTP服务器", "127.0.0.1")
-        _set(grids, "SMTP端口", str(port))
-        _set(grids, "SMTP用户名", USER)
-        _set(grids, "CA证书文件", str(tls.ca_file))
+    server = _local_server(port, tls)
 
     book = open_file(county.master, server)
     handlers.dispatch("resendFailed")
@@ -185,9 +198,7 @@ def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Pa
 
     refusing = Handler(refuse_rcpt={"cgz@units.example.test"})
     with smtp_server("starttls", tls, port=port, handler=refusing):
-        book = open_file(county.master, server)
-        handlers.dispatch("resendFailed")
-        text, mode = alert(book)
+        book, text, mode = _click(county.master, server, "resendFailed")
     assert mode == "critical", text  # 城关镇's mailbox was refused
     assert sorted(r.rcpt_tos[0] for r in refusing.received) == ["czj@units.example.test", "jyj@units.example.test"]
     status = {row[0]: row[3] for row in sheet_values(book, "邮件结果")[1:]}
@@ -195,18 +206,14 @@ def test_resend_failed_sends_only_what_did_not_go_out(county: Demo, tmp_path: Pa
 
     fixed = Handler()
     with smtp_server("starttls", tls, port=port, handler=fixed):
-        book = open_file(county.master, server)
-        handlers.dispatch("resendFailed")
-        text, mode = alert(book)
+        book, text, mode = _click(county.master, server, "resendFailed")
         assert mode == "info", text
         assert [r.rcpt_tos for r in fixed.received] == [["cgz@units.example.test"]]
         (att,) = list(fixed.received[0].msg.iter_attachments())
         assert "城关镇" in att.get_filename() and att.get_content() == (county.split / att.get_filename()).read_bytes()
         assert {row[0]: row[3] for row in sheet_values(book, "邮件结果")[1:]} == {"城关镇": "已发送"}
 
-        book = open_file(county.master, server)
-        handlers.dispatch("resendFailed")  # everything went out: nothing more is sent
-        text, mode = alert(book)
+        _book, text, mode = _click(county.master, server, "resendFailed")  # all went out: nothing more to send
         assert mode == "info" and "没有需要重发" in text
         assert len(fixed.received) == 1
 
@@ -216,25 +223,16 @@ def test_resend_failed_redoes_reminders_and_the_report_upward_in_one_click(count
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     tls, port = TLS(tmp_path), free_port()
 
-    def server(grids: dict) -> None:
-        _set(grids, "SMTP服务器", "127.0.0.1")
-        _set(grids, "SMTP端口", str(port))
-        _set(grids, "SMTP用户名", USER)
-        _set(grids, "CA证书文件", str(tls.ca_file))
-
+    server = _local_server(port, tls)
     book = open_file(county.master)
     handlers.dispatch("mergeReturns", hexpath(county.returns))
     assert alert(book)[1] == "info"
     for button in ("remind", "reportUp"):  # nobody listening: both fail
-        book = open_file(county.master, server)
-        handlers.dispatch(button)
-        assert alert(book)[1] == "critical"
+        assert _click(county.master, server, button)[2] == "critical"
 
     received = Handler()
     with smtp_server("starttls", tls, port=port, handler=received):
-        book = open_file(county.master, server)
-        handlers.dispatch("resendFailed")
-        text, mode = alert(book)
+        book, text, mode = _click(county.master, server, "resendFailed")
     assert mode == "info", text
     assert sorted(r.rcpt_tos[0] for r in received.received) == [
         "cgz@units.example.test", "czj@units.example.test", "shiwei@up.example.test"]
