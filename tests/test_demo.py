@@ -42,3 +42,13 @@ def test_outbox_holds_distribute_remind_and_send(demo) -> None:
         texts.append(msg.get_body(("plain",)).get_content())
     owed = [t for t in texts if "本期未报送" in t]
     assert len(owed) >= len(missing)
+
+
+def test_returns_in_the_mailbox_zip_are_merged(demo) -> None:
+    from sheetsync.ledger import Ledger
+
+    folder, stdout = demo
+    assert "2 个在邮箱“打包下载”的压缩包中" in stdout
+    with Ledger(folder / "sheetsync.db") as ledger:
+        from_zip = [r for r in ledger.returns("2026年第4季度") if r.source.startswith("邮箱附件打包下载.zip ▸ ")]
+    assert len(from_zip) == 2 and all(r.outcome in ("accepted", "warnings") and r.unit for r in from_zip)

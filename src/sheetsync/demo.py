@@ -156,7 +156,7 @@ def simulate_returns(workbooks: list[Any], outdir: Path, *, seed: int = 2026, la
 
     Most units reply on time; a few never reply; one replies twice (the second corrects the
     first); one types values by hand (完成, ８０％, 0.8, 25个); one sends a damaged file; one
-    reply arrives as a saved email.
+    reply arrives as a saved email; two arrive in one zip (a mailbox's "download all attachments").
     """
     import shutil
 
@@ -173,7 +173,10 @@ def simulate_returns(workbooks: list[Any], outdir: Path, *, seed: int = 2026, la
     twice = units[4].unit if len(units) > 4 else ""
     corrupt = units[9].unit if len(units) > 9 else ""
     by_mail = units[12].unit if len(units) > 12 else ""
-    story = {"sent": 0, "missing": len(missing), "resubmitted": 0, "messy": 0, "corrupt": 0, "emailed": 0}
+    zipped = {units[i].unit for i in (20, 21) if i < len(units)}  # a mailbox's "download all" archive
+    story = {"sent": 0, "missing": len(missing), "resubmitted": 0, "messy": 0, "corrupt": 0, "emailed": 0,
+             "zipped": 0}
+    archive: list[Path] = []
     for i, wb_info in enumerate(units):
         if wb_info.unit in missing:
             continue
@@ -211,6 +214,16 @@ def simulate_returns(workbooks: list[Any], outdir: Path, *, seed: int = 2026, la
                                subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=target.name)
             (outdir / f"{wb_info.unit}.eml").write_bytes(bytes(msg))
             story["emailed"] += 1
+        if wb_info.unit in zipped:
+            archive.append(target)
+    if archive:
+        import zipfile
+
+        with zipfile.ZipFile(outdir / t("demo.file.attachments_zip", lang=lang), "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in archive:
+                zf.write(path, path.name)
+                path.unlink()
+        story["zipped"] = len(archive)
     if corrupt:
         bad = next(w for w in units if w.unit == corrupt)
         damaged = outdir / (bad.file.stem + t("demo.file.corrupt_suffix", lang=lang) + ".xlsx")
