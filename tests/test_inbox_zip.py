@@ -80,7 +80,7 @@ def test_a_zip_of_returns_with_gbk_names_is_merged_like_the_files(county: Demo, 
 
     zipped = merge_returns(county.master, [inbox_dir], tmp_path / "zip汇总.xlsx", ledger_path=tmp_path / "z" / "sheetsync.db")
     loose = merge_returns(county.master, [county.returns], tmp_path / "汇总.xlsx", ledger_path=tmp_path / "l" / "sheetsync.db")
-    assert sorted(f.path for f in zipped.files) == sorted(f"附件打包.zip ▸ {n}" for n in files)
+    assert sorted(f.path for f in zipped.files) == sorted(f"附件打包.zip ▸ 回收表/{n}" for n in files)
     assert {f.outcome for f in zipped.files} <= {"accepted", "warnings"}
     assert sorted(f.unit for f in zipped.files) == sorted(f.unit for f in loose.files)
     assert zipped.rollup.headline() == loose.rollup.headline()

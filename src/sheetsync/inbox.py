@@ -123,7 +123,8 @@ def _from_eml(path: Path, workdir: Path) -> list[Incoming]:
 
 
 def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
-    """The workbooks inside a zip, each taken out under its own name ("回收.zip ▸ 县教育局.xlsx").
+    """The workbooks inside a zip, each taken out under its own name ("回收.zip ▸ 县教育局.xlsx",
+    with the folder inside the archive when there is one).
 
     The archive is untrusted: its entry count is read from the end record before ``zipfile``
     builds an object per entry, each member is read with a cap whatever size it claims, and the
@@ -149,9 +150,9 @@ def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
     taken = 0
     with zf:
         for i, info in enumerate(zf.infolist()):
-            name = _member_name(info)
-            base = name.replace("\\", "/").rsplit("/", 1)[-1]
-            shown = f"{path.name} ▸ {base}"
+            name = _member_name(info).replace("\\", "/")
+            base = name.rsplit("/", 1)[-1]
+            shown = f"{path.name} ▸ {name.lstrip('/')}"  # the folder inside too: two 填报表.xlsx stay apart
             if info.is_dir() or not base or name.startswith("__MACOSX/") or is_temp_or_lock(base):
                 continue
             low = base.lower()
