@@ -605,7 +605,11 @@ def test_run_together_splitting_leaves_ordinary_paragraphs_alone():
         "会议强调，第一，要提高认识；第二，要加强领导；第三，要狠抓落实，确保各项工作落到实处，取得实效，" * 2,
         "开展“1、2、3”工程和“（一）（二）”行动，近1、2年内完成，力争在全县范围内形成可复制可推广的经验做法。" * 2,
         "短段落：一、二、",
+        # a task's text in its own paragraph, listing its points: no 一、二、 run, so not a plan body
+        "具体包括：（1）新建乡村书屋25个，配齐图书、书架和阅览桌椅等设备，方便群众就近借阅；（2）更新图书5万册，"
+        "建立借阅登记和定期更换制度；（3）培训管理员100人，年底前完成考核并建立管理员队伍台账。（责任单位：县文化和旅游局）",
     ]
+    assert len(untouched[-1]) >= 120
     assert split_run_together(untouched) == untouched
     expected = [
         "为做好民族团结进步创建工作，结合本县实际，特制定本方案。", "一、工作目标通过创建活动，实现各民族共同团结奋斗、共同繁荣发展。",

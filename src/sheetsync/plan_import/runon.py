@@ -5,10 +5,11 @@ Some sites strip a plan's paragraph breaks: "…制定以下工作计划:一、�
 order; this puts each back at the start of a paragraph, so the outline reads the plan as it reads
 any other.
 
-Only a paragraph that does not start with a marker is split (a task's own text may list （1）（2）
-inline, and stays as it is), and only at a run of two or more markers of one style numbered 1, 2, 3…
-in order, each after the first preceded by a sentence end or a space. Markers inside quotes or
-brackets, 第一, and 1.2-style numbers are never split at.
+Only a paragraph that does not start with a marker and holds a run of top-level markers (一、…二、…)
+is split — a plan body, not a task's own text listing （1）（2） inline, which stays as it is. It is
+cut at every run of two or more markers of one style numbered 1, 2, 3… in order, each after the
+first preceded by a sentence end or a space. Markers inside quotes or brackets, 第一, and 1.2-style
+numbers are never cut at.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ def split_run_together(paras: list[str]) -> list[str]:
 
 
 def _split(p: str) -> list[str]:
-    cuts = _chained(_candidates(p))
-    if not cuts:
+    cands = _candidates(p)
+    cuts = _chained(cands)
+    kinds = {kind for pos, kind, _n, _b in cands if pos in cuts}
+    if "cn" not in kinds:  # no 一、二、 run: an item's own list ("具体包括：（1）…（2）…"), not a plan body
         return [p]
     pieces = [p[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(p)], strict=True)]
     return [x for x in pieces if x]
