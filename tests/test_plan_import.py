@@ -607,7 +607,7 @@ def test_run_together_splitting_leaves_ordinary_paragraphs_alone():
         "短段落：一、二、",
         # a task's text in its own paragraph, listing its points: no 一、二、 run, so not a plan body
         "具体包括：（1）新建乡村书屋25个，配齐图书、书架和阅览桌椅等设备，方便群众就近借阅；（2）更新图书5万册，"
-        "建立借阅登记和定期更换制度；（3）培训管理员100人，年底前完成考核并建立管理员队伍台账。（责任单位：县文化和旅游局）",
+        "建立借阅登记和定期更换制度；（3）培训管理员100人，年底前完成考核并建立管理员队伍台账，纳入年度绩效考核。（责任单位：县文化和旅游局）",
     ]
     assert len(untouched[-1]) >= 120
     assert split_run_together(untouched) == untouched
