@@ -135,9 +135,11 @@ def _table_title(paras: list[str]) -> str:
     """A breakdown table's own title line (示例县2024年重点工作任务分解表) when no plan title was
     found: the first paragraph, if it is short and reads as a title, not a sentence or an item."""
     first = paras[0].strip() if paras else ""
-    if not first or len(first) > 60 or marker(first) or re.search(r"[。，,；;！？]", first):
+    if first.startswith("附件"):  # 附件2：示例县重点任务分解表
+        first = re.sub(r"^附件\s*\d*\s*[：:]?\s*", "", first)
+    if not first or len(first) > 60 or marker(first) or re.search(r"[。，,；;！？：:]", first):
         return ""
-    return re.sub(r"^[\s\S]*?[：:]\s*", "", first) if first.startswith("附件") else first
+    return first
 
 
 # ---------------------------------------------------------------- tasks from the outline

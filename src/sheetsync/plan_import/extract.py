@@ -1,9 +1,8 @@
 """Text out of a plan file, in reading order: paragraphs and tables.
 
 Plans arrive as Word files, as web pages saved from a government site (webpage.py), as text
-copied from such a page, or as Markdown. Everything
-downstream works on the same stream of :class:`Block` objects, so a .docx and its text import the
-same tasks. Word's automatic list numbering is not part of a paragraph's text; it is rendered here
+copied from such a page, as Markdown, or as a breakdown table kept in Excel. Everything downstream
+works on the same stream of :class:`Block` objects, so a .docx and its text import the same tasks. Word's automatic list numbering is not part of a paragraph's text; it is rendered here
 (一、 / （一） / 1.) because the outline parser needs it to see the plan's hierarchy.
 """
 
@@ -19,7 +18,8 @@ from typing import Any
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
 
-SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".mht", ".mhtml", ".xlsx", ".xlsm")
+_WEB, _WEB_ARCHIVE, _SHEETS = (".html", ".htm"), (".mht", ".mhtml"), (".xlsx", ".xlsm")
+SUPPORTED = (".txt", ".md", ".markdown", ".docx", *_WEB, *_WEB_ARCHIVE, *_SHEETS)
 _CONVERT_FIRST = {".pdf": "plan.convert_hint.pdf", ".xls": "plan.convert_hint.sheet", ".et": "plan.convert_hint.sheet",
                   ".wps": "plan.doc_binary_hint"}  # formats read after the clerk saves them as one we read
 
@@ -45,12 +45,12 @@ def read_blocks(path: Path) -> list[Block]:
                              hint=t(hint) if hint else "")
     if suffix == ".docx":
         return read_docx(path)
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in _SHEETS:
         return read_workbook(path)
-    if suffix in (".html", ".htm", ".mht", ".mhtml"):
-        from sheetsync.plan_import.webpage import MHT_SUFFIXES, read_html, read_mhtml
+    if suffix in _WEB + _WEB_ARCHIVE:
+        from sheetsync.plan_import.webpage import read_html, read_mhtml
 
-        return read_mhtml(path) if suffix in MHT_SUFFIXES else read_html(path)
+        return read_mhtml(path) if suffix in _WEB_ARCHIVE else read_html(path)
     text = decode_text(path)
     if suffix in (".md", ".markdown"):
         return markdown_blocks(text)

@@ -25,9 +25,6 @@ from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.plan_import.extract import Block
 
-HTML_SUFFIXES = (".html", ".htm")
-MHT_SUFFIXES = (".mht", ".mhtml")
-
 _SKIP = {"script", "style", "noscript", "template", "title", "select", "button", "iframe", "svg", "object",
          "textarea"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "section", "article",
