@@ -171,3 +171,21 @@ def test_cli_imports_a_saved_page(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(out)["任务"]
     ids = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
     assert ids == list(HELAN_EXPECTED)
+
+
+def test_policy_page_with_a_metadata_table_inside_the_layout_table(tmp_path: Path) -> None:
+    """The layout of national and provincial policy pages: one outer table holding the metadata
+    table (索引号 / 主题分类 / 发文机关 …) and, in a cell below, the article."""
+    article = "".join(f"<p>{html.escape(line)}</p>" for line in _lines("benxi-2021-plan.txt"))
+    page = tmp_path / "policy.htm"
+    page.write_text(
+        "<html><body><div class=wrap><table width=724><tbody>"
+        "<tr><td><table class=bd1><tbody>"
+        "<tr><td><b>索 引 号：</b></td><td>000000/2021-00001</td><td><b>主题分类：</b></td><td>民族、宗教</td></tr>"
+        "<tr><td><b>发文机关：</b></td><td>示例区管委会</td><td><b>成文日期：</b></td><td>2021年03月01日</td></tr>"
+        "</tbody></table></td></tr>"
+        f"<tr><td><div id=UCAP-CONTENT>{article}</div></td></tr>"
+        "</tbody></table></div></body></html>", encoding="utf-8")
+    from_page = import_plan(page)
+    assert by_id(from_page) == BENXI_EXPECTED
+    assert from_page.to_json()["tasks"] == import_plan(plan("benxi-2021-plan.txt")).to_json()["tasks"]
