@@ -298,3 +298,35 @@ def test_retyped_sheet_of_another_period_is_refused(county) -> None:
     res = merge_returns(master, [p], tmp / "r.xlsx", as_of=AS_OF)
     assert res.files[0].outcome == "rejected" and res.files[0].findings[-1].code == "wrong-period"
     assert "2026年第三季度" in res.files[0].findings[-1].message
+
+
+def test_as_of_date_from_the_settings_sheet(county) -> None:
+    """设置·统计截至日期 judges overdue at a fixed date (a quarter reported late is still judged at
+    its end); --as-of overrides it; a value that is not a date is refused naming the setting."""
+    from sheetsync.errors import SheetsyncError
+    from sheetsync.merge import status
+
+    tmp, master, files = county
+    fill(files["县委组织部"], tmp / "in" / "a.xlsx", {"一.(一).1": ("推进中", 50, None, "进行中", "")})
+    res = merge_returns(master, [tmp / "in"], tmp / "r0.xlsx")
+    assert res.rollup.as_of == date.today()  # nothing set: the day of the roll-up
+
+    wb = openpyxl.load_workbook(master)
+    ws = wb["设置"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "统计截至日期")
+    ws.cell(row=row, column=2).value = "2026年12月31日"
+    wb.save(master)
+    assert merge_returns(master, [tmp / "in"], tmp / "r1.xlsx").rollup.as_of == date(2026, 12, 31)
+    assert status(master).as_of == date(2026, 12, 31)
+    assert merge_returns(master, [tmp / "in"], tmp / "r2.xlsx", as_of=date(2027, 1, 5)).rollup.as_of == date(2027, 1, 5)
+    assert any("2026-12-31" in str(v) for r in values(tmp / "r1.xlsx", "总览") for v in r)
+
+    ws.cell(row=row, column=2).value = "下个月"
+    wb.save(master)
+    with pytest.raises(SheetsyncError) as exc:
+        merge_returns(master, [tmp / "in"], tmp / "r3.xlsx")
+    assert "统计截至日期" in str(exc.value) and "下个月" in str(exc.value) and "设置" in str(exc.value)
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "merge", str(master), str(tmp / "in"), "-o",
+                           str(tmp / "r4.xlsx")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "统计截至日期" in proc.stderr and "2026-12-31" in proc.stderr
+    assert "Traceback" not in proc.stderr

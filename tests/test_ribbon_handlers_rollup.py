@@ -225,3 +225,18 @@ def sheet_values_at(book, name: str, start_row: int) -> list[list[object]]:
     pos = [s.name for s in book.sheets].index(name)
     return next(a["values"] for a in actions(book, "setValues")
                 if a["sheet_position"] == pos and a["start_row"] == start_row)
+
+
+def test_refresh_overview_judges_at_the_as_of_date_typed_in_settings(merged: Demo) -> None:
+    """设置·统计截至日期, typed in the open master and not saved, is the date the overview is at."""
+    def edit(grids: dict) -> None:
+        rows = grids["设置"]
+        rows[:] = [r for r in rows if not r or r[0] != "统计截至日期"] + [["统计截至日期", "2026-12-31"]]
+
+    book = open_file(merged.master, edit)
+    handlers.dispatch("refreshOverview")
+    assert alert(book)[1] == "info"
+    pos = [s.name for s in book.sheets].index("总览")
+    writes = [a for a in actions(book, "setValues") if a["sheet_position"] == pos]
+    items = next(a["values"] for a in writes if a["start_row"] == 2)
+    assert "2026-12-31" in [str(row[1]) for row in items[1:]]

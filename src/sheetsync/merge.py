@@ -194,7 +194,27 @@ def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | N
         files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
                           [_finding_from_json(f) for f in rec.findings], rec.received_at)
                  for rec in records]
-        return compute_rollup(master, returns, files, period=period, as_of=as_of or date.today())
+        return compute_rollup(master, returns, files, period=period, as_of=as_of or as_of_setting(master) or date.today())
+
+
+def as_of_setting(master: Master) -> date | None:
+    """设置·统计截至日期: the date a period's roll-up judges overdue and lagging tasks at.
+
+    Why a setting and not only ``--as-of``: a quarter reported a week late must still be judged
+    at its end, and the Excel buttons have no command line. Empty: the day of the roll-up."""
+    from sheetsync.dates import parse_date
+
+    text = master.setting("as_of").strip()
+    if not text:
+        return None
+    when = parse_date(text)
+    if when is None:
+        from sheetsync import schema
+
+        raise SheetsyncError(t("merge.bad_as_of", value=text, label=schema.label_for(schema.SETTING_KEYS, "as_of"),
+                               sheet=schema.SETTINGS.name.text()), file=str(master.path or ""),
+                             hint=t("merge.bad_as_of_hint"))
+    return when
 
 
 def _finding_from_json(d: dict[str, Any]) -> Finding:

@@ -104,6 +104,7 @@ SETTING_KEYS: tuple[Label, ...] = (
     Label("plan", "计划名称", "Plan name", ("方案名称", "计划")),
     Label("period", "报送周期", "Reporting period", ("周期", "本期")),
     Label("due", "报送截止日期", "Due date", ("截止日期", "报送截止")),
+    Label("as_of", "统计截至日期", "As-of date", ("统计日期", "数据截至日期")),
     Label("year", "计划年度", "Plan year", ("年度",)),
     Label("office", "牵头科室", "Coordinating office", ("汇总单位", "报送单位")),
     Label("office_contact", "联系人", "Contact", ("汇总联系人",)),

@@ -27,7 +27,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="汇总表 / roll-up file")
 @click.option("--period", help="报送周期（默认取主表设置） / reporting period")
-@click.option("--as-of", callback=_date, help="统计截至日期（默认今天） / as-of date")
+@click.option("--as-of", callback=_date, help="统计截至日期（默认取设置表“统计截至日期”，再默认今天） / as-of date")
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path), help="台账数据库 / ledger file")
 @click.option("--accept-stale", is_flag=True, help="接收其他周期或旧版主表的填报表 / accept other periods or older masters")
 @click.option("--password", help="加密回收表的密码 / password of encrypted returns")

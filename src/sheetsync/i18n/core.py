@@ -51,6 +51,8 @@ _SETTING_HELP = {
     "plan": ("实施方案名称", "Name of the implementation plan"),
     "period": ("本期报送周期，如：2026年第4季度", "Current reporting period, e.g. 2026 Q4"),
     "due": ("本期报送截止日期，如：2026-12-25", "Due date of this period's returns"),
+    "as_of": ("判断逾期、滞后所按的日期，如：2026-12-31（季度末）；留空则按汇总当天",
+              "Date overdue and lagging tasks are judged at, e.g. 2026-12-31 (end of quarter); empty = the day of the roll-up"),
     "year": ("计划年度；“12月底”等简写日期按此年度理解", "Plan year; short dates such as 12月底 use it"),
     "office": ("负责汇总的科室或单位", "Office that runs the roll-up"),
     "office_contact": ("汇总联系人（写入填报说明）", "Contact person shown in the return workbooks"),
