@@ -124,3 +124,20 @@ def test_ongoing_deadlines(text: str) -> None:
     from sheetsync.dates import parse_deadline
 
     assert parse_deadline(text, 2026).kind == "ongoing"
+
+
+def test_dates_in_the_settings_sheet_are_checked_at_their_cell(tmp_path: Path) -> None:
+    """A 统计截至日期 that is not a date would stop the merge, a bad 报送截止日期 would reach every
+    return as typed: check says so first, on the 设置 cell, and annotate marks it."""
+    m = demo_data.master()
+    m.settings.update({"due": "下旬", "as_of": "季度末吧"})
+    path = write_master(m, tmp_path / "m.xlsx")
+    findings = {f.code + ":" + f.severity: f for f in check_master(read_master(path))}
+    due, as_of = findings["bad-setting-date:warning"], findings["bad-setting-date:error"]
+    ws = openpyxl.load_workbook(path)["设置"]
+    for f, label, value in ((due, "报送截止日期", "下旬"), (as_of, "统计截至日期", "季度末吧")):
+        assert f.sheet == "设置" and ws[f.cell].value == value and label in f.message and value in f.message
+        assert ws[f"A{ws[f.cell].row}"].value == label
+    m.settings.update({"due": "2026-12-25", "as_of": "2026年12月31日"})
+    path = write_master(m, tmp_path / "ok.xlsx")
+    assert not [f for f in check_master(read_master(path)) if f.code == "bad-setting-date"]

@@ -325,7 +325,7 @@ def test_as_of_date_from_the_settings_sheet(county) -> None:
     wb.save(master)
     with pytest.raises(SheetsyncError) as exc:
         merge_returns(master, [tmp / "in"], tmp / "r3.xlsx")
-    assert "统计截至日期" in str(exc.value) and "下个月" in str(exc.value) and "设置" in str(exc.value)
+    assert "统计截至日期" in str(exc.value) and "下个月" in str(exc.value) and f"“设置”表 B{row} 单元格" in str(exc.value)
     proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "merge", str(master), str(tmp / "in"), "-o",
                            str(tmp / "r4.xlsx")], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "统计截至日期" in proc.stderr and "2026-12-31" in proc.stderr

@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sheetsync.dates import parse_deadline, plan_year
+from sheetsync.dates import parse_date, parse_deadline, plan_year
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t
-from sheetsync.master import task_cell, unit_cell
+from sheetsync.master import setting_cell, task_cell, unit_cell
 from sheetsync.model import Finding, Master
 from sheetsync.units import UnitRegistry, assignments, responsible_names
 
@@ -69,6 +69,13 @@ def check_master(master: Master) -> list[Finding]:
                 task_cell(master, task, "deadline"))
         if task.target is not None and task.target < 0:
             add("bad-target", "error", t("check.bad_target", value=task.target), task_cell(master, task, "target"))
+
+    # dates in 设置: a bad 统计截至日期 stops the merge, a bad 报送截止日期 reaches every return as typed
+    for key, severity in (("due", "warning"), ("as_of", "error")):
+        value = master.setting(key)
+        if value and parse_date(value, year) is None:
+            add("bad-setting-date", severity, t("check.bad_setting_date", label=_setting_label(key), value=value),
+                setting_cell(master, key))
 
     assigned = assignments(master.tasks, reg)
     names_seen = Counter(u.name for u in master.units)
@@ -142,3 +149,9 @@ def _write_findings_sheet(ws: Any, findings: list[Finding]) -> None:
         if color:
             ws.cell(row=r, column=1).fill = xlsxio.fill(color)
     xlsxio.finish_table(ws, 1, last, len(headers))
+
+
+def _setting_label(key: str) -> str:
+    from sheetsync import schema
+
+    return schema.label_for(schema.SETTING_KEYS, key)

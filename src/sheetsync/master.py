@@ -194,12 +194,13 @@ def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Maste
 
     if found["settings"]:
         title, match = found["settings"]
-        for _r, v in _rows(grids[title], match):
+        for r, v in _rows(grids[title], match):
             label = _text(v.get("key"))
             value = v.get("value")
             if not label:
                 continue
             key = schema.key_for(schema.SETTING_KEYS, label) or label
+            master.setting_rows[key] = r
             if isinstance(value, (datetime, date)):
                 master.settings[key] = _text(value)
             else:
@@ -281,6 +282,12 @@ def task_cell(master: Master, task: Task, column: str) -> tuple[str, str]:
     col = cols.get(column) or [c.key for c in schema.TASKS.columns].index(column) + 1
     row = task.row or header_row + 1
     return title, f"{_col_letter(col)}{row}"
+
+
+def setting_cell(master: Master, key: str) -> tuple[str, str]:
+    """(sheet, cell) of a setting's value as read, for findings."""
+    title, header_row, cols = master.layout.get("settings", (schema.SETTINGS.name.text(), 1, {}))
+    return title, f"{_col_letter(cols.get('value', 2))}{master.setting_rows.get(key, header_row + 1)}"
 
 
 def unit_cell(master: Master, unit: Unit, column: str) -> tuple[str, str]:

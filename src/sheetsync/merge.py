@@ -210,10 +210,11 @@ def as_of_setting(master: Master) -> date | None:
     when = parse_date(text)
     if when is None:
         from sheetsync import schema
+        from sheetsync.master import setting_cell
 
+        sheet, cell = setting_cell(master, "as_of")
         raise SheetsyncError(t("merge.bad_as_of", value=text, label=schema.label_for(schema.SETTING_KEYS, "as_of"),
-                               sheet=schema.SETTINGS.name.text()), file=str(master.path or ""),
-                             hint=t("merge.bad_as_of_hint"))
+                               sheet=sheet, cell=cell), file=str(master.path or ""), hint=t("merge.bad_as_of_hint"))
     return when
 
 

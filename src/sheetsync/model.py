@@ -98,6 +98,7 @@ class Master:
     findings: list[Finding] = field(default_factory=list)
     # where each sheet/column was found: sheet key -> (sheet title, header row, {column key: column index 1-based})
     layout: dict[str, tuple[str, int, dict[str, int]]] = field(default_factory=dict)
+    setting_rows: dict[str, int] = field(default_factory=dict)  # setting key -> its row in 设置, for findings
 
     def setting(self, key: str, default: str = "") -> str:
         return (self.settings.get(key) or default).strip()

@@ -28,6 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Target '{value}' is not a number. Enter only the number (e.g. 2); put 次/% in Unit of measure and words in Indicator."),
     "check.duplicate_unit": ("单位“{name}”在“单位”表中登记了多次。请删除重复行。",
                              "Unit '{name}' is listed more than once in the Units sheet. Delete the duplicates."),
+    "check.bad_setting_date": ("设置“{label}”的值“{value}”不是日期。请填写如 2026-12-31 的日期，或留空。",
+                               "Setting '{label}': '{value}' is not a date. Enter a date such as 2026-12-31, or leave it empty."),
     "check.bad_email": ("单位“{name}”的邮箱“{value}”格式不正确。", "Unit '{name}': email '{value}' is not a valid address."),
     "check.missing_email": ("单位“{name}”有任务但没有邮箱，无法通过邮件分发和催报。请填写邮箱。",
                             "Unit '{name}' has tasks but no email; it cannot be sent its workbook or reminders."),
