@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,37 @@ def test_a_member_whose_compressed_data_is_damaged_is_reported(tmp_path: Path) -
     work = tmp_path / "work"
     work.mkdir()
     assert inbox.collect([tmp_path], work) == ([], [("r.zip ▸ 县教育局.xlsx", "zip-unreadable")])
+
+
+def test_a_zip_attached_to_a_saved_email(county: Demo, tmp_path: Path) -> None:
+    """A unit that zips its return before sending: the workbooks inside count, with the email's
+    sender and date; an attached RAR is reported, as is a zip with nothing to merge."""
+    from email.message import EmailMessage
+
+    files = _returns(county)
+    folder = tmp_path / "邮件"
+    folder.mkdir()
+    msg = EmailMessage()
+    msg["From"] = "县教育局 <jyj@units.example.test>"
+    msg["Date"] = "Mon, 21 Dec 2026 09:30:00 +0800"
+    msg["Subject"] = "回复：任务进展填报表"
+    msg.set_content("请查收。")
+    msg.add_attachment(_zip(files), maintype="application", subtype="zip", filename="回收表.zip")
+    msg.add_attachment(b"Rar!\x1a\x07\x00", maintype="application", subtype="x-rar", filename="佐证材料.rar")
+    (folder / "回复.eml").write_bytes(bytes(msg))
+    empty = EmailMessage()
+    empty["From"] = "县财政局 <czj@units.example.test>"
+    empty.set_content("附件")
+    empty.add_attachment(_zip({"说明.txt": b"x"}), maintype="application", subtype="zip", filename="材料.zip")
+    (folder / "材料.eml").write_bytes(bytes(empty))
+
+    result = merge_returns(county.master, [folder], tmp_path / "汇总.xlsx", ledger_path=tmp_path / "db" / "sheetsync.db")
+    by_path = {f.path: f for f in result.files}
+    sent_at = parsedate_to_datetime(msg["Date"]).astimezone().replace(tzinfo=None).isoformat()
+    for name in files:
+        got = by_path[f"回复.eml ▸ 回收表.zip ▸ {name}"]
+        assert got.outcome in ("accepted", "warnings") and got.unit
+        assert got.sender.endswith("<jyj@units.example.test>") and got.received_at == sent_at  # the email's date
+    assert by_path["回复.eml ▸ 佐证材料.rar"].findings[0].code == "archive-unsupported"
+    assert by_path["材料.eml ▸ 材料.zip"].findings[0].code == "zip-no-workbook"
+    assert str(folder / "材料.eml") not in by_path  # not also "no Excel attachment"

@@ -61,8 +61,9 @@ def collect(paths: Iterable[str | Path], workdir: Path) -> tuple[list[Incoming],
     for p in expand(paths):
         suffix = p.suffix.lower()
         if suffix == ".eml":
-            found = _from_eml(p, workdir)
-            if not found:
+            before = len(skipped)
+            found = _from_eml(p, workdir, skipped)
+            if not found and len(skipped) == before:
                 skipped.append((str(p), "eml-no-attachment"))
             items.extend(found)
         elif suffix == ".zip":
@@ -97,7 +98,9 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def _from_eml(path: Path, workdir: Path) -> list[Incoming]:
+def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
+    """The workbook attachments of a saved email, and those inside a zipped attachment (a unit
+    that zips its return before sending); an attached RAR/7z is reported like a loose one."""
     with open(path, "rb") as fh:
         msg = email.message_from_binary_file(fh, policy=email.policy.default)
     sender = str(msg.get("From", "") or "")
@@ -110,15 +113,26 @@ def _from_eml(path: Path, workdir: Path) -> list[Incoming]:
         filename = part.get_filename()
         if not filename or part.is_multipart():
             continue
-        if not filename.lower().endswith(WORKBOOK_SUFFIXES):
+        name = Path(filename).name
+        low = name.lower()
+        if low.endswith(ARCHIVE_SUFFIXES) and not low.endswith(".zip"):
+            skipped.append((f"{path.name} ▸ {name}", "archive-unsupported"))
+            continue
+        if not low.endswith((*WORKBOOK_SUFFIXES, ".zip")):
             continue
         payload = part.get_payload(decode=True) or b""
         if len(payload) > MAX_ATTACHMENT:
             payload = payload[:MAX_ATTACHMENT]  # the size check in intake rejects it with a message
         folder = Path(tempfile.mkdtemp(prefix=f"eml{i}-", dir=workdir))
-        dest = folder / safe_filename(Path(filename).name)
+        dest = folder / safe_filename(name)
         dest.write_bytes(payload)
-        out.append(Incoming(dest, Path(filename).name, f"{path.name} ▸ {Path(filename).name}", sender, received))
+        if low.endswith(".zip"):
+            inner: list[tuple[str, str]] = []
+            for it in _from_zip(dest, workdir, inner):
+                out.append(Incoming(it.path, it.name, f"{path.name} ▸ {it.source}", sender, received))
+            skipped.extend((f"{path.name} ▸ {src if ' ▸ ' in src else name}", code) for src, code in inner)
+            continue
+        out.append(Incoming(dest, name, f"{path.name} ▸ {name}", sender, received))
     return out
 
 
