@@ -141,3 +141,13 @@ def test_dates_in_the_settings_sheet_are_checked_at_their_cell(tmp_path: Path) -
     m.settings.update({"due": "2026-12-25", "as_of": "2026年12月31日"})
     path = write_master(m, tmp_path / "ok.xlsx")
     assert not [f for f in check_master(read_master(path)) if f.code == "bad-setting-date"]
+
+
+def test_check_and_merge_read_a_short_as_of_date_alike() -> None:
+    """12月31日 with no year is read in the plan's year by check and by the merge alike."""
+    from sheetsync.merge import as_of_setting
+
+    m = demo_data.master()
+    m.settings.update({"as_of": "12月31日", "year": "2026"})
+    assert not [f for f in check_master(m) if f.code == "bad-setting-date"]
+    assert str(as_of_setting(m)) == "2026-12-31"

@@ -202,12 +202,12 @@ def as_of_setting(master: Master) -> date | None:
 
     Why a setting and not only ``--as-of``: a quarter reported a week late must still be judged
     at its end, and the Excel buttons have no command line. Empty: the day of the roll-up."""
-    from sheetsync.dates import parse_date
+    from sheetsync.dates import parse_date, plan_year
 
     text = master.setting("as_of").strip()
     if not text:
         return None
-    when = parse_date(text)
+    when = parse_date(text, plan_year(master.settings))  # 12月31日 in the plan's year, as check reads it
     if when is None:
         from sheetsync import schema
         from sheetsync.master import setting_cell

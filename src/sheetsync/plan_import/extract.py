@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +164,11 @@ def read_workbook(path: Path) -> list[Block]:
     calamine). Leading rows holding one text (the sheet's title) are paragraphs too, so the
     plan's title is found as in a document."""
     from sheetsync.master import load_grids
+    from sheetsync.textnorm import value_text
 
     blocks: list[Block] = []
     for grid in load_grids(path).values():
-        rows = [[_cell(v) for v in row] for row in grid]
+        rows = [[value_text(v) for v in row] for row in grid]
         rows = [r for r in rows if any(r)]
         for r in rows[:3]:
             texts = {c for c in r if c}
@@ -178,18 +178,6 @@ def read_workbook(path: Path) -> list[Block]:
         if rows:
             blocks.append(Block("table", rows=rows))
     return blocks
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (datetime, date)):
-        return v.date().isoformat() if isinstance(v, datetime) else v.isoformat()
-    return str(v).strip()
 
 
 # ---------------------------------------------------------------- docx
