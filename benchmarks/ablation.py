@@ -50,9 +50,9 @@ def run_once(master: Path, returns: Path, checks: bool) -> dict[str, float]:
     """One merge, phase by phase; the pool's boot string is patched for ``checks=False``."""
     import sheetsync.intake.pool as pool
     from sheetsync.ledger import Ledger
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
     from sheetsync.merge import build_rollup, ingest, resolve_period
-    from sheetsync.rollup_xlsx import write_rollup
+    from sheetsync.rollup.workbook import write_rollup
 
     shipped = pool._BOOT
     if not checks:

@@ -102,10 +102,10 @@ def unit_names(n: int) -> list[str]:
     raise ValueError(f"cannot make {n} unit names")
 
 
-def make_master(n_units: int, n_rows: int, seed: int = 9):  # -> sheetsync.model.Master
+def make_master(n_units: int, n_rows: int, seed: int = 9):  # -> sheetsync.core.model.Master
     """A master where every one of ``n_rows`` tasks is assigned to all ``n_units`` units."""
-    from sheetsync import demo_data
-    from sheetsync.model import Master, Task, Unit
+    from sheetsync.core.model import Master, Task, Unit
+    from sheetsync.demo import data as demo_data
 
     rng = random.Random(seed)
     units = [Unit(name=name, category="township", groups=[GROUP], contact=rng.choice(_PEOPLE),
@@ -135,12 +135,12 @@ def build(n_units: int, n_rows: int, *, root: Path = ROOT, seed: int = 9, log=pr
     if c.folder.exists():
         shutil.rmtree(c.folder)
     c.folder.mkdir(parents=True)
-    from sheetsync.master import write_master
-    from sheetsync.split import split_master
+    from sheetsync.master.workbook import write_master
+    from sheetsync.split.workbook import split_master
 
     t0 = time.perf_counter()
     write_master(make_master(n_units, n_rows, seed), c.master, lang="zh")
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
 
     res = split_master(read_master(c.master), c.outgoing, issued_at=ISSUED_AT, lang="zh")
     t1 = time.perf_counter()
@@ -202,7 +202,7 @@ def fill_return(src: Path, dest: Path, rng: random.Random, *, messy: bool = Fals
 
 
 def _row_values(rng: random.Random, messy: bool) -> dict[str, object]:
-    from sheetsync.demo import MESSY_STATUS, roll_status
+    from sheetsync.demo.run import MESSY_STATUS, roll_status
 
     status, progress = roll_status(rng, 0.95)
     if status is None:

@@ -19,10 +19,10 @@ from typing import Any
 
 import openpyxl
 
-from sheetsync import demo_data
-from sheetsync.master import read_master, write_master
+from sheetsync.demo import data as demo_data
+from sheetsync.master.workbook import read_master, write_master
 from sheetsync.merge import MergeResult, merge_returns
-from sheetsync.split import split_master
+from sheetsync.split.workbook import split_master
 
 AS_OF = date(2026, 12, 31)
 PERIOD = "2026年第4季度"

@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync import demo_data
-from sheetsync.check import annotate_master, check_master
-from sheetsync.master import read_master, write_master
+from sheetsync.demo import data as demo_data
+from sheetsync.master.check import annotate_master, check_master
+from sheetsync.master.workbook import read_master, write_master
 
 CLI = [sys.executable, "-m", "sheetsync.cli"]
 
@@ -113,7 +113,7 @@ def test_annotate_colours_cells_adds_notes_and_leaves_input_alone(flawed: Path, 
     ("11月30日前", "2026-11-30"), ("年底前", "2026-12-31"),
 ])
 def test_deadline_forms(text: str, expected: str) -> None:
-    from sheetsync.dates import parse_deadline
+    from sheetsync.core.dates import parse_deadline
 
     d = parse_deadline(text, 2026)
     assert d.kind == "date" and d.date.isoformat() == expected
@@ -121,7 +121,7 @@ def test_deadline_forms(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("text", ["长期", "常态化", "长期坚持"])
 def test_ongoing_deadlines(text: str) -> None:
-    from sheetsync.dates import parse_deadline
+    from sheetsync.core.dates import parse_deadline
 
     assert parse_deadline(text, 2026).kind == "ongoing"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import sheet_rows
-from sheetsync import demo_data
-from sheetsync.master import read_master
+from sheetsync.demo import data as demo_data
+from sheetsync.master.workbook import read_master
 
 
 def test_demo_runs_every_stage(demo) -> None:

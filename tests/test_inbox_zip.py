@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync import inbox
 from sheetsync.i18n import set_lang
 from sheetsync.ledger import Ledger
 from sheetsync.merge import merge_returns
+from sheetsync.returns import inbox
 from test_ribbon_helpers import Demo, small_county
 
 

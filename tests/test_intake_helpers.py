@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync import schema
+from sheetsync.core import schema
 from sheetsync.i18n import both
 from sheetsync.intake import CODES, Limits, is_temp_or_lock, iter_return_files
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheetsync.ledger import Ledger
-from sheetsync.returns import ReturnRow
+from sheetsync.returns.read import ReturnRow
 
 _NUMBER = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-2**62, 2**62),
                     st.sampled_from([0.0, -0.0, float("nan"), 5, True]))

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
+from sheetsync.core.model import Master, Task, Unit
 from sheetsync.i18n import set_lang
 from sheetsync.mail import read_rollup_summary
 from sheetsync.mail.transport import PASSWORD_ENV
-from sheetsync.model import Master, Task, Unit
 from test_mail_helpers import PASSWORD, TLS, free_port, make_rollup, smtp_server
 
 
@@ -27,9 +27,9 @@ def _env(monkeypatch):
 
 
 def _master(tmp: Path, **settings: str) -> Path:
-    """A master workbook written by sheetsync.master and split by sheetsync.split."""
-    from sheetsync.master import write_master
-    from sheetsync.split import split_master
+    """A master workbook written by sheetsync.master.workbook and split by sheetsync.split.workbook."""
+    from sheetsync.master.workbook import write_master
+    from sheetsync.split.workbook import split_master
 
     base = {"region": "示例县", "plan": "2024年重点工作任务", "period": "2024年第一季度", "due": "2024-04-10",
             "office": "县委督查室", "mail_from": "office@example.test", "mail_from_name": "示例县委督查室"}
@@ -43,7 +43,7 @@ def _master(tmp: Path, **settings: str) -> Path:
         settings=base)
     path = tmp / "任务分解表.xlsx"
     write_master(m, path)
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
 
     split_master(read_master(path), tmp / "分发")
     return path

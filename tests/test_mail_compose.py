@@ -13,7 +13,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import set_lang
 from sheetsync.mail.chart import BLUE, bar_chart
 from sheetsync.mail.compose import Attachment, Draft, GapLine, InlineImage, build_message, to_bytes
@@ -305,7 +305,7 @@ def test_gap_type_keys_from_the_merge_become_labels():
     if "merge.gap.not_reported" not in catalog():
         pytest.skip("the merge's message catalogue is not in this checkout")
 
-    class MergeGap:  # the shape of sheetsync.rollup.Gap
+    class MergeGap:  # the shape of sheetsync.rollup.compute.Gap
         type, task_id, task_title, unit, detail = "not_reported", "", "", "县文旅局", "本期未报送"
 
     g = GapLine.coerce(MergeGap())

@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from openpyxl import Workbook
 
-from sheetsync.model import Master, Unit
+from sheetsync.core.model import Master, Unit
 
 USER, PASSWORD = "office@example.test", "s3cret-授权码"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import set_lang
 from sheetsync.mail import distribute, records, remind, send_rollup
 from sheetsync.mail.transport import PASSWORD_ENV

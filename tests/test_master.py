@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync import demo_data
-from sheetsync.errors import SheetsyncError
-from sheetsync.master import master_from_grids, new_master, read_master, write_master
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.demo import data as demo_data
+from sheetsync.master.workbook import master_from_grids, new_master, read_master, write_master
 
 
 def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_full_width_punctuation_and_stray_spaces() -> None:
     assert t.lead == "县委统战部"
     assert t.co_units == ["县教育局", "城关镇", "各乡镇（街道）"]
     assert t.target == 2.0
-    from sheetsync.check import check_master
+    from sheetsync.master.check import check_master
 
     codes = [f.code for f in check_master(m) if f.severity == "error"]
     assert codes == []  # 各乡镇（街道） with full-width brackets is the same group
@@ -156,7 +156,7 @@ def _messy_masters(tmp_path: Path) -> list[Path]:
 def test_checked_reader_reads_masters_as_openpyxl_does(tmp_path: Path) -> None:
     """The master is read with intake's checks and calamine (fast); openpyxl, the reader it
     replaced, must give the same Master for every kind of master."""
-    from sheetsync import master as master_mod
+    from sheetsync.master import workbook as master_mod
 
     for path in _messy_masters(tmp_path):
         fast = master_mod._checked_grids(path)
@@ -170,7 +170,7 @@ def test_checked_reader_reads_masters_as_openpyxl_does(tmp_path: Path) -> None:
 def test_master_intake_would_refuse_is_left_to_openpyxl(tmp_path: Path) -> None:
     """Content past intake's limits (far-off cells are what make calamine abort): the checks
     refuse it first, and openpyxl reads the master as before."""
-    from sheetsync import master as master_mod
+    from sheetsync.master import workbook as master_mod
 
     path = write_master(demo_data.master(), tmp_path / "m.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -184,7 +184,7 @@ def test_master_with_broken_xml_is_a_clear_error(tmp_path: Path) -> None:
     """Neither reader gets a traceback out: the checks refuse it, openpyxl says why."""
     import zipfile
 
-    from sheetsync.errors import FileUnusable
+    from sheetsync.core.errors import FileUnusable
 
     good = write_master(demo_data.master(), tmp_path / "m.xlsx")
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(tmp_path / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
@@ -198,8 +198,8 @@ def test_master_with_broken_xml_is_a_clear_error(tmp_path: Path) -> None:
 def test_header_search_is_remembered_but_never_shared() -> None:
     """find_header remembers its answer per text of the rows it reads; each caller still gets
     its own match, and a sheet that differs in any of those rows is searched again."""
-    from sheetsync import schema
-    from sheetsync.headers import find_header
+    from sheetsync.core import schema
+    from sheetsync.workbook.headers import find_header
 
     grid = [["标题"], ["任务编号", "任务名称", "牵头单位"], ["1", "甲", "县委统战部"]]
     first = find_header(grid, schema.TASKS)
@@ -242,11 +242,11 @@ def test_new_master_has_examples_that_are_not_read(tmp_path: Path) -> None:
 
 def test_shipped_template_is_current(tmp_path: Path) -> None:
     """xlsx/ holds the same empty master that ``sheetsync new`` writes."""
-    from sheetsync.master import template_path
+    from sheetsync.master.workbook import template_path
 
     for lang in ("zh", "en"):
         shipped = template_path(lang)
-        assert shipped.exists(), f"run: python -m sheetsync.master_template to regenerate {shipped.name}"
+        assert shipped.exists(), f"run: python -m sheetsync.master.template to regenerate {shipped.name}"
         fresh = new_master(tmp_path / f"{lang}.xlsx", lang=lang)
         a, b = openpyxl.load_workbook(shipped), openpyxl.load_workbook(fresh)
         assert a.sheetnames == b.sheetnames
@@ -255,8 +255,8 @@ def test_shipped_template_is_current(tmp_path: Path) -> None:
 
 
 def test_libreoffice_opens_template_master_and_annotated_copy(tmp_path: Path, libreoffice) -> None:
-    from sheetsync.check import annotate_master, check_master
-    from sheetsync.master import template_path
+    from sheetsync.master.check import annotate_master, check_master
+    from sheetsync.master.workbook import template_path
 
     master = write_master(demo_data.master(), tmp_path / "demo-master.xlsx")
     flawed = write_master(demo_data.master_with_mistakes(), tmp_path / "flawed.xlsx")

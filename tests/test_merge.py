@@ -17,10 +17,10 @@ import pytest
 
 from conftest import sheet_rows
 from robustness_county import fill  # fill a return the way a unit does
-from sheetsync import demo_data
-from sheetsync.master import read_master, write_master
+from sheetsync.demo import data as demo_data
+from sheetsync.master.workbook import read_master, write_master
 from sheetsync.merge import merge_returns
-from sheetsync.split import split_master
+from sheetsync.split.workbook import split_master
 
 AS_OF = date(2026, 12, 31)
 
@@ -303,7 +303,7 @@ def test_retyped_sheet_of_another_period_is_refused(county) -> None:
 def test_as_of_date_from_the_settings_sheet(county) -> None:
     """设置·统计截至日期 judges overdue at a fixed date (a quarter reported late is still judged at
     its end); --as-of overrides it; a value that is not a date is refused naming the setting."""
-    from sheetsync.errors import SheetsyncError
+    from sheetsync.core.errors import SheetsyncError
     from sheetsync.merge import status
 
     tmp, master, files = county

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import sheet_rows
-from sheetsync.master import write_master
+from sheetsync.core.model import Master, Task, Unit
+from sheetsync.master.workbook import write_master
 from sheetsync.merge import merge_returns
-from sheetsync.model import Master, Task, Unit
-from sheetsync.split import split_master
+from sheetsync.split.workbook import split_master
 
 WORK = Path(tempfile.mkdtemp(prefix="sheetsync-prop-"))
 UNITS = ["甲局", "乙局", "丙镇"]

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Master, Unit
 from sheetsync.i18n import set_lang
-from sheetsync.model import Master, Unit
-from sheetsync.plan_import import import_plan
+from sheetsync.plan import import_plan
 
 PLANS = Path(__file__).resolve().parents[2] / "shared" / "plans"
 HERE = Path(__file__).resolve().parent
@@ -161,7 +161,7 @@ def test_report_is_not_a_plan():
 
 
 def test_tasks_without_units_are_flagged_by_check(tmp_path):
-    check = pytest.importorskip("sheetsync.check")
+    check = pytest.importorskip("sheetsync.master.check")
     p = tmp_path / "plan.txt"
     p.write_text("示例县文明村镇创建工作方案\n一、工作任务\n1.开展评选活动。评选文明家庭。\n2.整治村容村貌。\n"
                  "二、保障措施\n加强领导。\n", encoding="utf-8")
@@ -433,8 +433,8 @@ def _cli():
 
 
 def test_cli_writes_master_and_refuses_to_overwrite(tmp_path):
-    pytest.importorskip("sheetsync.master")
-    from sheetsync.master import read_master
+    pytest.importorskip("sheetsync.master.workbook")
+    from sheetsync.master.workbook import read_master
 
     src = tmp_path / "plan.md"
     src.write_text(SAMPLE_MD, encoding="utf-8")
@@ -456,8 +456,8 @@ def test_cli_writes_master_and_refuses_to_overwrite(tmp_path):
 
 
 def test_cli_merge_writes_new_file_and_leaves_existing_alone(tmp_path):
-    pytest.importorskip("sheetsync.master")
-    from sheetsync.master import read_master, write_master
+    pytest.importorskip("sheetsync.master.workbook")
+    from sheetsync.master.workbook import read_master, write_master
 
     existing = tmp_path / "existing.xlsx"
     write_master(_existing(), existing)
@@ -596,7 +596,7 @@ def test_a_plan_run_into_one_paragraph_imports_like_the_original(tmp_path):
 
 
 def test_run_together_splitting_leaves_ordinary_paragraphs_alone():
-    from sheetsync.plan_import.runon import split_run_together
+    from sheetsync.plan.runon import split_run_together
 
     untouched = [
         # a task's own text listing its points inline: it starts with a marker

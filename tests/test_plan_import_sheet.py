@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import set_lang
-from sheetsync.master import read_master
-from sheetsync.plan_import import import_plan
+from sheetsync.master.workbook import read_master
+from sheetsync.plan import import_plan
 from test_plan_import import BENXI_EXPECTED, by_id, plan
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.plan_import.clauses import combine, extract_inline, is_clause_line, parse_clause_text
-from sheetsync.plan_import.furniture import is_furniture
-from sheetsync.plan_import.outline import first_sentence, marker
-from sheetsync.plan_import.unitnames import infer_category, inherit_prefix, is_group, short_form_map
-from sheetsync.units import UnitRegistry, is_group_word, split_unit_list
+from sheetsync.core.units import UnitRegistry, is_group_word, split_unit_list
+from sheetsync.plan.clauses import combine, extract_inline, is_clause_line, parse_clause_text
+from sheetsync.plan.furniture import is_furniture
+from sheetsync.plan.outline import first_sentence, marker
+from sheetsync.plan.unitnames import infer_category, inherit_prefix, is_group, short_form_map
 
 
 def who(text: str) -> tuple[str, list[str]]:

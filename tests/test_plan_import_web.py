@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import set_lang
-from sheetsync.plan_import import import_plan
-from sheetsync.plan_import.webpage import decode_html, html_blocks
+from sheetsync.plan import import_plan
+from sheetsync.plan.webpage import decode_html, html_blocks
 from test_plan_import import BENXI_EXPECTED, HELAN_EXPECTED, by_id, plan
 
 

@@ -17,7 +17,7 @@ import xlwings as xw
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.master import load_grids
+from sheetsync.master.workbook import load_grids
 from sheetsync.ribbon import handlers
 from test_ribbon_helpers import remote_engine  # noqa: F401  (autouse fixture: xlwings remote engine)
 

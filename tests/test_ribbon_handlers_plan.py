@@ -11,10 +11,10 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from sheetsync import schema
 from sheetsync.cli import cli
-from sheetsync.master import read_master, write_master
-from sheetsync.model import Master, Task, Unit
+from sheetsync.core import schema
+from sheetsync.core.model import Master, Task, Unit
+from sheetsync.master.workbook import read_master, write_master
 from sheetsync.ribbon import handlers
 from test_ribbon_helpers import (
     actions,

@@ -109,7 +109,7 @@ def test_merge_refuses_unsaved_edits_and_writes_nothing(demo: Demo, tmp_path: Pa
 
 
 def test_merge_needs_a_saved_master(demo: Demo, tmp_path: Path) -> None:
-    from sheetsync.master import load_grids
+    from sheetsync.master.workbook import load_grids
 
     book = open_book(load_grids(demo.master), "工作簿1")
     handlers.dispatch("mergeReturns", hexpath(demo.returns))

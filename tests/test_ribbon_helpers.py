@@ -57,7 +57,7 @@ def open_book(grids: dict[str, list[list[Any]]], name: str) -> xw.Book:
 
 def open_file(path: Path, edit: Any = None) -> xw.Book:
     """The master file as open in Excel; ``edit(grids)`` makes unsaved changes first."""
-    from sheetsync.master import load_grids
+    from sheetsync.master.workbook import load_grids
 
     grids = load_grids(path)
     if edit is not None:
@@ -110,10 +110,10 @@ class Demo:
 
 
 def build_demo(folder: Path) -> Demo:
-    from sheetsync import demo_data
-    from sheetsync.demo import simulate_returns
-    from sheetsync.master import read_master, write_master
-    from sheetsync.split import split_master
+    from sheetsync.demo import data as demo_data
+    from sheetsync.demo.run import simulate_returns
+    from sheetsync.master.workbook import read_master, write_master
+    from sheetsync.split.workbook import split_master
 
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "任务分解表.xlsx"
@@ -142,10 +142,10 @@ def small_county(folder: Path) -> Demo:
     """
     import openpyxl
 
-    from sheetsync import schema
-    from sheetsync.master import read_master, write_master
-    from sheetsync.model import Master, Task, Unit
-    from sheetsync.split import split_master
+    from sheetsync.core import schema
+    from sheetsync.core.model import Master, Task, Unit
+    from sheetsync.master.workbook import read_master, write_master
+    from sheetsync.split.workbook import split_master
 
     folder.mkdir(parents=True, exist_ok=True)
     master = Master(

@@ -747,13 +747,13 @@ def test_a_parse_bug_on_one_return_rejects_only_that_file(issued: Issued, tmp_pa
 def test_a_parse_bug_in_the_worker_rejects_only_that_file(issued: Issued, monkeypatch: pytest.MonkeyPatch) -> None:
     # the same defence where returns are normally read: inside the parser child (here called
     # in-process so the bug can be injected; the child runs exactly this function)
-    from sheetsync import returns
     from sheetsync.intake import read_workbook
+    from sheetsync.returns import read as returns
 
     data = read_workbook(issued.hostile_base)
     monkeypatch.setattr(returns, "parse_return", lambda *a, **k: (_ for _ in ()).throw(KeyError("sheet")))
     returns._CONTEXT.clear()
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
 
     out = returns.parse_in_worker(data, master=read_master(issued.master).to_json(), period="2026年第4季度")
     assert out.rejected and out.outcome == "rejected"

@@ -21,9 +21,9 @@ import openpyxl
 import pytest
 
 from robustness_county import GOOD, HOSTILE_UNIT, County, Issued, details, fill, issue, make_county, touch
-from sheetsync import xlsxio
-from sheetsync.errors import LockedError, SheetsyncError
+from sheetsync.core.errors import LockedError, SheetsyncError
 from sheetsync.merge import merge_returns
+from sheetsync.workbook import xlsxio
 
 NEW_UNIT = HOSTILE_UNIT  # a unit whose return arrives after the first roll-up
 
@@ -253,7 +253,7 @@ def test_second_merge_with_short_timeout_says_the_first_is_running(county: Count
 def test_disk_full_while_saving_keeps_the_previous_rollup(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real full disk needs a small filesystem (tmpfs/loop mount needs root here); the writer
     # failing with ENOSPC half-way through the temp file is what a full disk looks like to us.
-    from sheetsync import rollup_xlsx
+    from sheetsync.rollup import workbook as rollup_xlsx
 
     before = county.out.read_bytes()
     real_write = rollup_xlsx._write

@@ -19,11 +19,13 @@ import openpyxl
 import pytest
 import python_calamine
 
-from sheetsync import demo_data, rollup_xlsx, xlsxio
-from sheetsync.returns import ReturnRow
-from sheetsync.rollup import FileLine, UnitReturn, compute_rollup
-from sheetsync.rollup_xlsx import write_rollup
-from sheetsync.split import _rollup_period
+from sheetsync.demo import data as demo_data
+from sheetsync.returns.read import ReturnRow
+from sheetsync.rollup import workbook as rollup_xlsx
+from sheetsync.rollup.compute import FileLine, UnitReturn, compute_rollup
+from sheetsync.rollup.workbook import write_rollup
+from sheetsync.split.workbook import _rollup_period
+from sheetsync.workbook import xlsxio
 
 HOSTILE = ["=1+1", "+86 138", "-5", "@SUM(A1)", "\tTab", "\rCR", "＝全角a\x07bell", "长" * 80 + "\n第二行"]
 

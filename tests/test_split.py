@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync import demo_data, schema
-from sheetsync.master import read_master, write_master
-from sheetsync.model import Unit
-from sheetsync.split import return_filename, safe_filename, split_master
+from sheetsync.core import schema
+from sheetsync.core.model import Unit
+from sheetsync.demo import data as demo_data
+from sheetsync.master.workbook import read_master, write_master
+from sheetsync.split.workbook import return_filename, safe_filename, split_master
 
 ISSUED = datetime(2026, 12, 1, 9, 0)
 
@@ -167,9 +168,9 @@ def test_libreoffice_opens_every_workbook(split_demo, libreoffice, tmp_path: Pat
 def test_metadata_lists_many_tasks_compactly_and_old_returns_still_read(tmp_path: Path) -> None:
     """Template version 2 lists the issued task ids 100 to a row (a city return has hundreds, and
     a row each cost every read ~2.7 ms); version-1 returns, with a "task" row per id, read the same."""
+    from sheetsync.core.model import Task
     from sheetsync.intake import SheetData, WorkbookData, read_workbook
-    from sheetsync.model import Task
-    from sheetsync.returns import read_metadata
+    from sheetsync.returns.read import read_metadata
 
     m = demo_data.master()
     m.tasks = [Task(id=f"1.{i}", title=f"任务{i}", lead=m.units[0].name) for i in range(1, 251)]

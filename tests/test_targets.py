@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.targets import parse_target
+from sheetsync.core.targets import parse_target
 
 
 @pytest.mark.parametrize(("text", "value", "unit", "comparator", "op"), [

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync import demo_data
-from sheetsync.model import Task, Unit
-from sheetsync.textnorm import norm_key
-from sheetsync.units import UnitRegistry, assignments, split_unit_list
+from sheetsync.core.model import Task, Unit
+from sheetsync.core.textnorm import norm_key
+from sheetsync.core.units import UnitRegistry, assignments, split_unit_list
+from sheetsync.demo import data as demo_data
 
 REG = UnitRegistry(demo_data.units(), demo_data.REGION)
 

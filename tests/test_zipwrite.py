@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.zipwrite import CHUNK, ZipWriter, crc32_combine, deflate_async
+from sheetsync.workbook.zipwrite import CHUNK, ZipWriter, crc32_combine, deflate_async
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sheetsync.model import Finding
+from sheetsync.core.model import Finding
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS decisions (
 
 
 # the columns of a row as :meth:`Ledger.rows` gives them after return_id: the fields of
-# sheetsync.returns.ReturnRow in order (its ``row`` is ``sheet_row`` here)
+# sheetsync.returns.read.ReturnRow in order (its ``row`` is ``sheet_row`` here)
 ROW_COLUMNS = ("task_id", "unit", "role", "status", "progress", "value", "progress_text", "problems", "next_steps",
                "evidence", "sheet_row", "unread")
 
@@ -288,7 +288,7 @@ class Ledger:
         cur = self.current(period)
         by_id = {rec.id: rec.unit for rec in cur.values()}
         out: dict[str, dict[str, dict[str, Any]]] = {}
-        from sheetsync import schema
+        from sheetsync.core import schema
 
         for values in self.rows(list(by_id)):
             r = dict(zip(("return_id", *ROW_COLUMNS), values, strict=True))

@@ -18,14 +18,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Finding, Master
+from sheetsync.core.units import UnitRegistry, assignments
 from sheetsync.i18n import t
 from sheetsync.ledger import Ledger, default_path
-from sheetsync.locking import FileLock
-from sheetsync.model import Finding, Master
-from sheetsync.returns import ParsedReturn, ReturnRow, parse_return
-from sheetsync.rollup import FileLine, Rollup, UnitReturn, compute_rollup
-from sheetsync.units import UnitRegistry, assignments
+from sheetsync.returns.read import ParsedReturn, ReturnRow, parse_return
+from sheetsync.rollup.compute import FileLine, Rollup, UnitReturn, compute_rollup
+from sheetsync.workbook.locking import FileLock
 
 
 @dataclass
@@ -80,9 +80,9 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
 
     Each return is read against the master inside the parser children, in parallel.
     """
-    from sheetsync.inbox import collect
     from sheetsync.intake import Rejection, intake_many
     from sheetsync.intake.pool import WorkerPool
+    from sheetsync.returns.inbox import collect
 
     limits = _limits(master)
     password = password or master.setting("return_password") or None
@@ -150,7 +150,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
 
 def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any] | None:
     """Read each return against the master inside the parser children (None: in this process)."""
-    return {"fn": "sheetsync.returns:parse_in_worker",
+    return {"fn": "sheetsync.returns.read:parse_in_worker",
             "args": {"master": master.to_json(), "period": period, "accept_stale": accept_stale}}
 
 
@@ -173,7 +173,7 @@ def _renamed(findings: list[Finding], it: Any) -> list[Finding]:
 
 def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | None = None) -> Rollup:
     """The roll-up of ``period`` from what the ledger holds (no files read)."""
-    from sheetsync.rollup import gc_paused
+    from sheetsync.rollup.compute import gc_paused
 
     with gc_paused():  # ~a million objects that all live on: see gc_paused
         records = ledger.returns(period)  # read once: each read parses every file's findings
@@ -202,15 +202,15 @@ def as_of_setting(master: Master) -> date | None:
 
     Why a setting and not only ``--as-of``: a quarter reported a week late must still be judged
     at its end, and the Excel buttons have no command line. Empty: the day of the roll-up."""
-    from sheetsync.dates import parse_date, plan_year
+    from sheetsync.core.dates import parse_date, plan_year
 
     text = master.setting("as_of").strip()
     if not text:
         return None
     when = parse_date(text, plan_year(master.settings))  # 12月31日 in the plan's year, as check reads it
     if when is None:
-        from sheetsync import schema
-        from sheetsync.master import setting_cell
+        from sheetsync.core import schema
+        from sheetsync.master.workbook import setting_cell
 
         sheet, cell = setting_cell(master, "as_of")
         raise SheetsyncError(t("merge.bad_as_of", value=text, label=schema.label_for(schema.SETTING_KEYS, "as_of"),
@@ -239,9 +239,9 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
     Merging the same files again changes nothing; a newer return from a unit replaces its
     older one; rejected files are kept and listed with the reason.
     """
-    from sheetsync.master import read_master
-    from sheetsync.rollup_xlsx import write_rollup
-    from sheetsync.xlsxio import clean_stale_temps
+    from sheetsync.master.workbook import read_master
+    from sheetsync.rollup.workbook import write_rollup
+    from sheetsync.workbook.xlsxio import clean_stale_temps
 
     master = read_master(master_path)
     period = resolve_period(master, period)
@@ -285,7 +285,7 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
 
     ``master`` as in :func:`gaps_by_unit`: given, the file at ``master_path`` is not read.
     """
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
 
     if master is None:
         master = read_master(master_path)

@@ -73,7 +73,7 @@ def _tolerant_output() -> None:
 
 
 def main() -> None:
-    from sheetsync.errors import SheetsyncError
+    from sheetsync.core.errors import SheetsyncError
 
     _tolerant_output()
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
 
 CONF_KEY = "INTERPRETER_WIN"

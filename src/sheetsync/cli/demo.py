@@ -13,7 +13,7 @@ from sheetsync.i18n import t
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="sheetsync-demo")
 def demo(folder: Path) -> None:
     """生成示例县并运行全流程（主表、校验、分发、回收、汇总、邮件）。"""
-    from sheetsync.demo import build_demo
+    from sheetsync.demo.run import build_demo
 
     click.secho(t("demo.title"), bold=True)
     res = build_demo(folder, echo=lambda s: click.echo("  " + s))

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
 
 
@@ -48,7 +48,7 @@ def _load_master(path: Path | None, required: bool = False) -> Any:
             raise click.UsageError(t("mail.cli.master_required"))
         return {}
     try:
-        master_mod = importlib.import_module("sheetsync.master")
+        master_mod = importlib.import_module("sheetsync.master.workbook")
     except ModuleNotFoundError as exc:
         raise SheetsyncError(t("mail.cli.master_reader_missing")) from exc
     return master_mod.read_master(path)

@@ -18,7 +18,7 @@ from sheetsync.i18n import t
 @click.option("--force", is_flag=True, help="覆盖已有文件 / overwrite an existing file")
 def new(path: Path, region: str, plan: str, force: bool) -> None:
     """新建空白任务分解表（含填写说明和示例行）。"""
-    from sheetsync.master import new_master
+    from sheetsync.master.workbook import new_master
 
     click.echo(t("core.written", file=new_master(path, force=force, region=region, plan=plan)))
 
@@ -29,8 +29,8 @@ def new(path: Path, region: str, plan: str, force: bool) -> None:
 @click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path), help="生成标注副本 / write an annotated copy")
 def check(path: Path, as_json: bool, annotate: Path | None) -> None:
     """校验主表。退出码：0 无错误，1 有错误，2 文件无法使用。"""
-    from sheetsync.check import annotate_master, check_json, check_master, summarize
-    from sheetsync.master import read_master
+    from sheetsync.master.check import annotate_master, check_json, check_master, summarize
+    from sheetsync.master.workbook import read_master
 
     master = read_master(path)
     findings = check_master(master)

@@ -14,7 +14,7 @@ from sheetsync.i18n import t
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if not value:
         return None
-    from sheetsync.dates import parse_date
+    from sheetsync.core.dates import parse_date
 
     d = parse_date(value)
     if d is None:
@@ -83,7 +83,7 @@ def status(master_path: Path, period: str | None, as_of: date | None, ledger_pat
                                           "tasks": u.tasks, "done": u.done} for u in rollup.units]},
                               ensure_ascii=False, indent=2))
         return
-    from sheetsync.xlsxio import display_width
+    from sheetsync.workbook.xlsxio import display_width
 
     click.secho(t("status.header", period=rollup.period, as_of=rollup.as_of.isoformat()), bold=True)
     gaps = rollup.gaps_by_unit()

@@ -21,9 +21,9 @@ from sheetsync.i18n import t
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite an existing output")
 def import_plan(plan: Path, output: Path, existing: Path | None, as_json: bool, force: bool) -> None:
     """把实施方案（txt/md/docx、另存的网页 html/mht，或 Excel 任务分解表 xlsx）导入为主表。"""
-    from sheetsync.errors import SheetsyncError
-    from sheetsync.master import read_master, write_master
-    from sheetsync.plan_import import import_plan as run
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.master.workbook import read_master, write_master
+    from sheetsync.plan import import_plan as run
 
     if existing is not None and output.resolve() == existing.resolve():
         raise SheetsyncError(t("plan.output_is_master"), file=str(output))

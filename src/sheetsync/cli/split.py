@@ -22,8 +22,8 @@ from sheetsync.i18n import t
 def split(master_path: Path, period: str | None, outdir: Path, due: str | None, carry_forward: Path | None,
           carry_period: str | None, as_json: bool) -> None:
     """按单位生成任务进展填报表和分发清单。"""
-    from sheetsync.master import read_master
-    from sheetsync.split import carry_forward_values, split_master
+    from sheetsync.master.workbook import read_master
+    from sheetsync.split.workbook import carry_forward_values, split_master
 
     master = read_master(master_path)
     prefill = carry_forward_values(master_path, carry_forward, carry_period) if carry_forward else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sheetsync.model import Finding
+from sheetsync.core.model import Finding
 
 Value = str | float | int | bool | date | datetime | None
 SheetState = Literal["visible", "hidden", "veryHidden"]

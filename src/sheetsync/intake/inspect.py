@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.model import Finding
 from sheetsync.i18n import t
 from sheetsync.intake.cells import range_extent
 from sheetsync.intake.limits import MB, Limits
@@ -20,7 +21,6 @@ from sheetsync.intake.package import SheetEntry, read_package
 from sheetsync.intake.sniff import sniff
 from sheetsync.intake.xmlsafe import BadXML, UnsafeXML
 from sheetsync.intake.zipcheck import check_zip, dimension_ref
-from sheetsync.model import Finding
 
 WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".xlsb")
 OOXML_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm")

@@ -248,7 +248,7 @@ def _load_answer(out: Path, path: str, limits: Limits) -> tuple[Inspection | Non
         if data["type"] == "Rejection":
             return ins, Rejection.from_json(data["value"])
         if data["type"] == "ParsedReturn":  # the merge's post step ran in the child
-            from sheetsync.returns import ParsedReturn
+            from sheetsync.returns.read import ParsedReturn
 
             return ins, ParsedReturn.from_json(data["value"])  # type: ignore[return-value]
     except (OSError, ValueError, KeyError, TypeError):

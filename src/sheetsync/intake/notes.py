@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sheetsync.core.model import Finding, Severity
 from sheetsync.i18n import t
-from sheetsync.model import Finding, Severity
 
 # The default severity of each code; "error" means the file is refused.
 SEVERITY: dict[str, Severity] = {

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.model import Finding
 from sheetsync.intake.data import Rejection, SheetData, Value, WorkbookData
 from sheetsync.intake.inspect import inspect_file
 from sheetsync.intake.limits import Limits
@@ -23,7 +24,6 @@ from sheetsync.intake.package import read_package
 from sheetsync.intake.props import read_custom_properties
 from sheetsync.intake.sheetscan import SheetScan, plain_shared_strings, scan_shared_strings, scan_sheet
 from sheetsync.intake.xmlsafe import BadXML, UnsafeXML
-from sheetsync.model import Finding
 
 MAX_NOTES_PER_CODE = 20  # per sheet: enough to act on, not a wall of text
 _STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}

@@ -17,11 +17,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetsync.core.model import Finding
 from sheetsync.i18n import t
 from sheetsync.intake.limits import MB, Limits
 from sheetsync.intake.notes import note
 from sheetsync.intake.xmlsafe import SAFE_ENCODINGS, declared_encoding
-from sheetsync.model import Finding
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _EOCD_SIG = b"PK\x05\x06"

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import get_lang, t
 from sheetsync.mail import outbox as _outbox
 from sheetsync.mail import records
@@ -110,7 +110,7 @@ class MailContext:
 
 
 def context_from(master: Any, unit_emails: Mapping[str, str | Iterable[str]] | None = None) -> MailContext:
-    """Accept a :class:`sheetsync.model.Master` or a plain settings dict (+ unit → e-mail)."""
+    """Accept a :class:`sheetsync.core.model.Master` or a plain settings dict (+ unit → e-mail)."""
     if master is None:
         settings: dict[str, str] = {}
         emails: dict[str, list[str]] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.mail.batch import (
     MailReport,

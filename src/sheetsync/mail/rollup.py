@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sheetsync.errors import FileUnusable, SheetsyncError
+from sheetsync.core.errors import FileUnusable, SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.mail.batch import MailReport, Outgoing, common_values, context_from, load_config, run_batch
 from sheetsync.mail.chart import BLUE, ORANGE, bar_chart

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.schema import SETTING_KEYS, Label, key_for
 from sheetsync.i18n import t
-from sheetsync.schema import SETTING_KEYS, Label, key_for
 
 KINDS = ("distribute", "remind", "send")
 

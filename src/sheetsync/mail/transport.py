@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.schema import SETTING_KEYS, Label, key_for
 from sheetsync.i18n import t
-from sheetsync.schema import SETTING_KEYS, Label, key_for
 
 Security = Literal["starttls", "ssl", "plain"]
 Status = Literal["sent", "failed", "partial", "dry-run", "skipped"]

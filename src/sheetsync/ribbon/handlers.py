@@ -21,11 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sheetsync import schema
-from sheetsync.errors import SheetsyncError
-from sheetsync.headers import Grid
+from sheetsync.core import schema
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Finding, Master
 from sheetsync.i18n import both, t
-from sheetsync.model import Finding, Master
 from sheetsync.ribbon.buttons import Button, button
 from sheetsync.ribbon.sheets import (
     AMBER,
@@ -37,6 +36,7 @@ from sheetsync.ribbon.sheets import (
     own_sheet_names,
     set_note,
 )
+from sheetsync.workbook.headers import Grid
 
 Handler = Callable[..., str]
 
@@ -144,7 +144,7 @@ def live_grids(book: Any) -> dict[str, Grid]:
     """Every sheet of the open workbook as a 2-D list anchored at A1, as the file reader gives.
 
     Values come from Excel itself, so unsaved edits are included. Merged ranges carry their
-    top-left value in every cell (as :func:`sheetsync.master.load_grids` does) where the engine
+    top-left value in every cell (as :func:`sheetsync.master.workbook.load_grids` does) where the engine
     can say which cells are merged. Our own results sheet is left out.
     """
     grids: dict[str, Grid] = {}
@@ -212,7 +212,7 @@ def live_master(book: Any) -> Master:
 
 def live_read(book: Any) -> tuple[dict[str, Grid], Master]:
     """The grids and the master read from them: writers into the master need both (free rows)."""
-    from sheetsync.master import master_from_grids
+    from sheetsync.master.workbook import master_from_grids
 
     grids = live_grids(book)
     return grids, master_from_grids(grids, path=Path(book.fullname))
@@ -245,8 +245,8 @@ def previous_marks(sheet: Any) -> list[tuple[str, str]]:
 
 def check_master(book: Any) -> str:
     """校验主表: colour and annotate every cell ``sheetsync check`` reports, list all findings."""
-    from sheetsync.check import check_master as run_check
-    from sheetsync.check import summarize
+    from sheetsync.master.check import check_master as run_check
+    from sheetsync.master.check import summarize
 
     master = live_master(book)
     findings = run_check(master)
@@ -337,9 +337,9 @@ def make_returns(book: Any, folder: Path) -> str:
     A master with errors is refused first: a unit would otherwise receive a workbook built
     from a wrong unit name or a duplicate task id, and the merge would trip over it later.
     """
-    from sheetsync.check import check_master as run_check
-    from sheetsync.check import summarize
-    from sheetsync.split import split_master
+    from sheetsync.master.check import check_master as run_check
+    from sheetsync.master.check import summarize
+    from sheetsync.split.workbook import split_master
 
     master = live_master(book)
     findings = run_check(master)

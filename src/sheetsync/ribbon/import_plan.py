@@ -1,7 +1,7 @@
 """导入方案: an implementation plan (.txt/.md/.docx) into the open master, or into a new one.
 
 ``sheetsync import-plan --master`` merges the plan into a copy of a master; the button merges it
-into the workbook on screen instead, by the same :func:`sheetsync.plan_import.import_plan`. Only
+into the workbook on screen instead, by the same :func:`sheetsync.plan.import_plan`. Only
 rows are added — new tasks, new units (filled amber with a note, since their names and
 categories were inferred from the plan's wording), new phases, empty settings — and nothing the
 user typed is overwritten or deleted: a task whose id is already in the master keeps its row.
@@ -14,19 +14,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheetsync import schema
-from sheetsync.errors import SheetsyncError
-from sheetsync.headers import Grid
+from sheetsync.core import schema
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Master, Phase, Task, Unit
 from sheetsync.i18n import t
-from sheetsync.model import Master, Phase, Task, Unit
 from sheetsync.ribbon.sheets import AMBER, cell_value, last_row, set_note
+from sheetsync.workbook.headers import Grid
 
 MAX_WARNINGS_SHOWN = 8
 
 
 def import_plan(book: Any, plan: Path) -> str:
     """导入方案: merge the plan's tasks, units and phases into the open master (see module doc)."""
-    from sheetsync.plan_import import import_plan as run
+    from sheetsync.plan import import_plan as run
     from sheetsync.ribbon.handlers import live_read
 
     try:
@@ -67,9 +67,9 @@ def _warnings(warnings: list[str]) -> list[str]:
 
 def _new_master(book: Any, plan: Path) -> str:
     """No master is open: write one beside the plan (never over an existing file) and open it."""
-    from sheetsync.master import write_master
-    from sheetsync.plan_import import import_plan as run
-    from sheetsync.split import safe_filename
+    from sheetsync.master.workbook import write_master
+    from sheetsync.plan import import_plan as run
+    from sheetsync.split.workbook import safe_filename
 
     result = run(plan, None)
     stem = safe_filename(t("ribbon.plan.new_name", plan=plan.stem))
@@ -134,7 +134,7 @@ def _append_tasks(book: Any, grids: dict[str, Grid], live: Master, tasks: list[T
 
 
 def _append_units(book: Any, grids: dict[str, Grid], live: Master, units: list[Unit]) -> None:
-    from sheetsync.master import category_text
+    from sheetsync.master.workbook import category_text
 
     if not units:
         return

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Master
 from sheetsync.i18n import t
 from sheetsync.ledger import default_path
-from sheetsync.model import Master
 from sheetsync.ribbon.sheets import (
     AMBER,
     GREEN,
@@ -30,7 +30,7 @@ from sheetsync.ribbon.sheets import (
     set_note,
     write_table,
 )
-from sheetsync.rollup import Rollup
+from sheetsync.rollup.compute import Rollup
 
 OUTCOME_FILL = {"accepted": GREEN, "warnings": AMBER, "rejected": RED, "duplicate": GREY, "skipped": GREY}
 STATUS_KEYS = ("done", "in_progress", "ongoing", "not_started", "lagging", "overdue", "not_reported")
@@ -39,7 +39,7 @@ STATUS_KEYS = ("done", "in_progress", "ongoing", "not_started", "lagging", "over
 def rollup_path(master_path: Path, master: Master, period: str) -> Path:
     """Where 合并回收表 writes the roll-up and 报送汇总 finds it: beside the master,
     ``{地区名称}_{报送周期}_汇总表.xlsx`` (one file per period, replaced by each merge)."""
-    from sheetsync.split import safe_filename
+    from sheetsync.split.workbook import safe_filename
 
     name = t("ribbon.merge.output", region=master.region, period=period).lstrip("_")
     return master_path.parent / (safe_filename(name) + ".xlsx")
@@ -121,7 +121,7 @@ def mark_gaps(book: Any) -> str:
     """标注缺口: fill the 任务 rows of tasks with gaps (red: not reported/overdue, amber: the rest),
     a note on each listing its gaps, and the list in the 缺口标注 sheet. Marks of the previous
     run (recorded in that sheet's 位置 column) are removed first, so a fixed gap loses its mark."""
-    from sheetsync.master import task_cell
+    from sheetsync.master.workbook import task_cell
     from sheetsync.ribbon.handlers import previous_marks
 
     _path, live, rollup = ledger_rollup(book)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheetsync import xlsxio
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Master
 from sheetsync.i18n import both, t
-from sheetsync.model import Master
+from sheetsync.workbook import xlsxio
 
 #: i18n keys of the sheets the add-in writes into a master; never read as part of the master
 OWN_SHEET_KEYS = ("check.results_sheet", "ribbon.sheet.merge", "ribbon.sheet.mail", "ribbon.sheet.gaps",
@@ -55,7 +55,7 @@ def cell_value(value: Any) -> Any:
     Excel evaluates a string assigned to Range.Value that starts with ``=`` (and treats ``+``,
     ``-``, ``@`` as formula starts), so such text — from a plan or a returned file — gets
     Excel's text prefix ``'``, which is not part of the cell's value. Control characters and
-    over-long text are handled as everywhere else (:func:`sheetsync.xlsxio.safe_text`).
+    over-long text are handled as everywhere else (:func:`sheetsync.workbook.xlsxio.safe_text`).
     """
     value, _ = xlsxio.safe_text(value)
     if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@":
@@ -126,7 +126,7 @@ def require_saved(book: Any, live: Master) -> Path:
     The add-in never saves on the user's behalf (the file might be a copy they mean to discard),
     so it says what to do instead. Compared: tasks, units, phases and settings as read.
     """
-    from sheetsync.master import read_master
+    from sheetsync.master.workbook import read_master
 
     path = master_file(book)
     saved = read_master(path)

@@ -1,0 +1,225 @@
+"""The file formats' vocabulary: sheet names, columns, setting keys, status words.
+
+Each entry carries its Chinese and English label (what we write, by language) and the other
+spellings we accept when reading files people made by hand. Messages live in
+:mod:`sheetsync.i18n`; this module is the one place for words that are part of a file format.
+docs/formats.md describes the same tables for users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sheetsync.i18n import get_lang
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        return self.en if (lang or get_lang()) == "en" else self.zh
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Column(Label):
+    width: float = 12
+    required: bool = False
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: Label
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+# ---------------------------------------------------------------- master workbook
+TASKS = SheetSpec(
+    Label("tasks", "任务", "Tasks", ("任务分解", "任务分解表", "重点任务", "任务清单")),
+    (
+        Column("id", "任务编号", "Task ID", ("编号", "序号", "任务序号", "No.", "ID"), 10, True),
+        Column("title", "任务名称", "Task", ("重点任务", "工作任务", "任务", "工作事项", "主要任务", "Title"), 28, True, True),
+        Column("content", "任务内容", "Details", ("具体内容", "工作内容", "主要内容", "具体措施", "工作措施", "Content"), 48, False, True),
+        Column("lead", "牵头单位", "Lead unit", ("责任单位", "主责单位", "牵头部门", "Lead"), 18, True, True),
+        Column("co_units", "配合单位", "Co-units", ("协助单位", "配合部门", "参与单位", "Co-unit"), 26, False, True),
+        Column("deadline", "完成时限", "Deadline", ("完成时间", "时间节点", "时限", "截止时间", "Due"), 14, False, True),
+        Column("indicator", "指标", "Indicator", ("考核指标", "指标名称", "目标任务"), 18, False, True),
+        Column("target", "目标值", "Target", ("目标", "指标值"), 10),
+        Column("target_unit", "计量单位", "Unit of measure", ("单位（计量）", "计量"), 10),
+        Column("note", "备注", "Notes", ("说明", "Note", "Remarks"), 20, False, True),
+    ),
+)
+
+UNITS = SheetSpec(
+    Label("units", "单位", "Units", ("单位名录", "责任单位", "单位清单")),
+    (
+        Column("name", "单位名称", "Unit", ("单位", "部门名称", "名称", "Name"), 26, True),
+        Column("aliases", "简称", "Aliases", ("别名", "简称/别名", "Alias"), 22),
+        Column("category", "类别", "Category", ("单位类别", "类型", "Type"), 14),
+        Column("groups", "所属分组", "Groups", ("分组", "所属组", "Group"), 30, False, True),
+        Column("contact", "联系人", "Contact", ("联络员", "负责人"), 10),
+        Column("phone", "电话", "Phone", ("联系电话", "手机", "Tel"), 14),
+        Column("email", "邮箱", "Email", ("电子邮箱", "邮件", "E-mail", "Mail"), 26),
+    ),
+)
+
+PHASES = SheetSpec(
+    Label("phases", "阶段", "Phases", ("实施步骤", "工作阶段")),
+    (
+        Column("name", "阶段名称", "Phase", ("阶段", "步骤", "Name"), 20, True),
+        Column("start", "开始日期", "Start", ("开始时间", "起始日期"), 14),
+        Column("end", "结束日期", "End", ("结束时间", "截止日期"), 14),
+        Column("note", "说明", "Notes", ("备注", "内容", "工作内容"), 50, False, True),
+    ),
+)
+
+SETTINGS = SheetSpec(
+    Label("settings", "设置", "Settings", ("配置", "参数")),
+    (
+        Column("key", "项目", "Setting", ("设置项", "键", "Key"), 22, True),
+        Column("value", "值", "Value", ("内容", "设置值", "Value"), 44, True),
+        Column("help", "说明", "Help", ("备注",), 60, False, True),
+    ),
+)
+
+INSTRUCTIONS = Label("instructions", "填写说明", "Instructions", ("使用说明", "说明"))
+
+# setting key -> label; the value column holds text. Mail settings are read by sheetsync.mail.
+SETTING_KEYS: tuple[Label, ...] = (
+    Label("region", "地区名称", "Region", ("地区", "县区名称")),
+    Label("plan", "计划名称", "Plan name", ("方案名称", "计划")),
+    Label("period", "报送周期", "Reporting period", ("周期", "本期")),
+    Label("due", "报送截止日期", "Due date", ("截止日期", "报送截止")),
+    Label("as_of", "统计截至日期", "As-of date", ("统计日期", "数据截至日期")),
+    Label("year", "计划年度", "Plan year", ("年度",)),
+    Label("office", "牵头科室", "Coordinating office", ("汇总单位", "报送单位")),
+    Label("office_contact", "联系人", "Contact", ("汇总联系人",)),
+    Label("office_phone", "联系电话", "Phone", ("汇总联系电话",)),
+    Label("sheet_password", "工作表保护密码", "Sheet protection password", ("保护密码",)),
+    Label("return_password", "回收表解密密码", "Password of encrypted returns", ("解密密码",)),
+    Label("smtp_host", "SMTP服务器", "SMTP server", ("邮件服务器",)),
+    Label("smtp_port", "SMTP端口", "SMTP port", ("端口",)),
+    Label("smtp_security", "加密方式", "Encryption", ("SMTP加密",)),
+    Label("smtp_user", "SMTP用户名", "SMTP user", ("邮箱账号", "用户名")),
+    Label("mail_from", "发件人邮箱", "Sender address", ("发件人",)),
+    Label("mail_from_name", "发件人名称", "Sender name", ()),
+    Label("mail_cc", "抄送", "Cc", ()),
+    Label("mail_to_upward", "上报收件人", "Report-upward recipients", ("上报邮箱",)),
+    Label("mail_max_mb", "邮件大小上限(MB)", "Mail size limit (MB)", ("邮件大小上限",)),
+    Label("mail_rate", "每分钟发送上限", "Messages per minute", ()),
+    Label("smtp_ca_file", "CA证书文件", "CA file", ("根证书",)),
+    Label("mail_distribute_subject", "分发邮件主题", "Distribution subject", ()),
+    Label("mail_distribute_body", "分发邮件正文", "Distribution body", ()),
+    Label("mail_remind_subject", "催报邮件主题", "Reminder subject", ()),
+    Label("mail_remind_body", "催报邮件正文", "Reminder body", ()),
+    Label("mail_send_subject", "上报邮件主题", "Roll-up subject", ()),
+    Label("mail_send_body", "上报邮件正文", "Roll-up body", ()),
+    Label("limit_file_mb", "回收文件大小上限(MB)", "Return file size limit (MB)", ()),
+    Label("limit_entry_mb", "压缩条目大小上限(MB)", "Zip entry size limit (MB)", ()),
+    Label("limit_ratio", "压缩比上限", "Compression ratio limit", ()),
+    Label("limit_rows", "行数上限", "Row limit", ()),
+    Label("limit_cols", "列数上限", "Column limit", ()),
+)
+
+# ---------------------------------------------------------------- vocabularies
+UNIT_CATEGORIES: tuple[Label, ...] = (
+    Label("party", "县委部门", "Party committee department", ("党委部门", "区委部门", "市委部门")),
+    Label("government", "政府部门", "Government department", ("政府工作部门", "部门")),
+    Label("township", "乡镇(街道)", "Township / subdistrict", ("乡镇", "街道", "乡镇（街道）", "乡镇街道")),
+    Label("mass", "人民团体", "Mass organisation", ("群团组织", "群团")),
+    Label("enterprise", "企事业单位", "Enterprise / public institution", ("事业单位", "企业")),
+    Label("other", "其他", "Other", ("其它",)),
+)
+
+STATUSES: tuple[Label, ...] = (
+    Label("not_started", "未启动", "Not started", ("未开始", "未开展", "尚未启动")),
+    Label("in_progress", "推进中", "In progress", ("进行中", "正在推进", "实施中", "正在进行", "推进")),
+    Label("done", "已完成", "Completed", ("完成", "已办结", "办结", "已落实", "Done", "Complete")),
+    Label("lagging", "滞后", "Lagging", ("进度滞后", "延期", "未按期", "Behind")),
+    Label("ongoing", "长期坚持", "Ongoing", ("常态化", "长期", "持续推进", "长期推进")),
+)
+
+ROLES = (Label("lead", "牵头", "Lead"), Label("co", "配合", "Co-unit"))
+
+
+def label_for(labels: tuple[Label, ...], key: str, lang: str | None = None) -> str:
+    for lab in labels:
+        if lab.key == key:
+            return lab.text(lang)
+    raise KeyError(key)
+
+
+def key_for(labels: tuple[Label, ...], text: str) -> str | None:
+    """The key whose label or alias equals ``text`` after normalisation, else None."""
+    from sheetsync.core.textnorm import norm_key
+
+    want = norm_key(text)
+    return _spelling_index(labels).get(want) if want else None
+
+
+@lru_cache(maxsize=64)
+def _spelling_index(labels: tuple[Label, ...]) -> dict[str, str]:
+    """Normalised spelling → key, built once per vocabulary (key_for runs for every returned cell)."""
+    from sheetsync.core.textnorm import norm_key
+
+    index: dict[str, str] = {}
+    for lab in labels:
+        for s in lab.spellings():
+            index.setdefault(norm_key(s), lab.key)
+    return index
+
+
+
+# ---------------------------------------------------------------- return workbook (split → merge)
+# Locked columns come from the master; the rest are what a unit fills in.
+RETURN = SheetSpec(
+    Label("returns", "填报", "Report", ("填报表", "进展填报", "任务进展")),
+    (
+        Column("id", "任务编号", "Task ID", ("编号", "序号", "任务序号", "ID"), 10, True),
+        Column("title", "任务名称", "Task", ("重点任务", "工作任务", "任务"), 24, False, True),
+        Column("content", "任务内容", "Details", ("具体内容", "工作内容"), 40, False, True),
+        Column("role", "本单位角色", "Our role", ("角色", "牵头/配合", "责任类型"), 8),
+        Column("deadline", "完成时限", "Deadline", ("完成时间", "时限", "时间节点"), 12, False, True),
+        Column("target", "目标值", "Target", ("目标", "指标值"), 9),
+        Column("status", "完成状态", "Status", ("状态", "进展状态", "完成情况"), 11),
+        Column("progress", "完成进度(%)", "Progress (%)", ("完成进度", "进度", "进度(%)", "完成比例", "完成率"), 10),
+        Column("value", "完成值", "Achieved", ("实际完成值", "完成数", "完成数量", "实际完成"), 9),
+        Column("progress_text", "进展情况", "Progress notes", ("工作进展", "进展", "推进情况", "完成情况说明"), 36, False, True),
+        Column("problems", "存在问题", "Problems", ("问题", "困难问题", "存在的问题"), 26, False, True),
+        Column("next_steps", "下步计划", "Next steps", ("下一步计划", "下步工作", "下一步打算"), 26, False, True),
+        Column("evidence", "佐证材料", "Evidence", ("佐证", "附件", "证明材料"), 18, False, True),
+    ),
+)
+RETURN_LOCKED = ("id", "title", "content", "role", "deadline", "target")
+RETURN_EDITABLE = ("status", "progress", "value", "progress_text", "problems", "next_steps", "evidence")
+# labelled input cells above the table
+RETURN_FIELDS: tuple[Label, ...] = (
+    Label("reporter", "填报人", "Reported by", ("填表人", "联系人")),
+    Label("phone", "联系电话", "Phone", ("电话", "手机")),
+    Label("report_date", "填报日期", "Date", ("填表日期", "报送日期")),
+)
+RETURN_GUIDE = Label("guide", "填报说明", "How to fill in", ("说明",))
+
+# hidden metadata: a very hidden sheet of key/value rows (and the same keys as custom
+# document properties prefixed "sheetsync_"); rows "tasks" list the task ids in sheet order,
+# META_TASKS_PER_ROW per row, one per line (template version 1 had a "task" row per id, which a
+# 400-task return paid for in every read; both are read).
+META_SHEET = "_sheetsync"
+META_TASKS_PER_ROW = 100
+META_KEYS = ("template_version", "unit_id", "unit", "period", "master_fingerprint", "issued_at",
+             "region", "plan", "due")
+RETURN_TEMPLATE_VERSION = "2"

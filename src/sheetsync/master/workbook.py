@@ -1,0 +1,450 @@
+"""Reading and writing the master workbook (任务分解表).
+
+Reading is two steps so the Excel ribbon can reuse the second: :func:`load_grids` turns a file
+into plain 2-D lists (merged cells filled with their top-left value), and
+:func:`master_from_grids` turns grids — from a file or from a live workbook — into a
+:class:`~sheetsync.core.model.Master`. Problems met on the way are findings with their cell.
+Writing produces a clean, formatted workbook; the master is never modified in place by
+anything but :func:`write_master` on a path the user chose.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sheetsync.core import schema
+from sheetsync.core.dates import parse_date
+from sheetsync.core.errors import FileUnusable, SheetsyncError
+from sheetsync.core.model import Finding, Master, Phase, Task, Unit
+from sheetsync.core.textnorm import nfkc, norm_key, value_text
+from sheetsync.core.units import split_unit_list
+from sheetsync.i18n import get_lang, t
+from sheetsync.workbook.headers import Grid, HeaderMatch, cell_text, find_header
+
+EXAMPLE_MARKERS = ("【示例】", "[示例]", "[Example]", "示例")
+INFERRED_MARK = ("（推断）", "(inferred)")
+
+
+# ---------------------------------------------------------------- reading
+def load_grids(path: str | Path) -> dict[str, Grid]:
+    """Every sheet of a master as 2-D values; merged ranges carry their top-left value."""
+    path = Path(path)
+    if not path.exists():
+        raise SheetsyncError(t("core.file_missing", file=str(path)), file=str(path))
+    if not zipfile.is_zipfile(path):
+        raise FileUnusable(t("core.not_workbook", file=str(path), reason=_sniff(path)), file=str(path))
+    grids = _checked_grids(path)
+    return grids if grids is not None else _openpyxl_grids(path)
+
+
+def _openpyxl_grids(path: Path) -> dict[str, Grid]:
+    """The grids as openpyxl reads them (files intake's checks would refuse: read, or refused
+    with openpyxl's reason, as before the checked reader existed)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise FileUnusable(t("core.not_workbook", file=str(path), reason=type(exc).__name__), file=str(path)) from exc
+    grids: dict[str, Grid] = {}
+    for ws in wb.worksheets:
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(grid) else None
+            for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
+                row = grid[r - 1]
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if c <= len(row):
+                        row[c - 1] = top
+        grids[ws.title] = grid
+    wb.close()
+    return grids
+
+
+def _checked_grids(path: Path) -> dict[str, Grid] | None:
+    """Every sheet read as returns are (intake's checks, then python-calamine), in this process;
+    None when intake would refuse the file — openpyxl below then reads it or says why not.
+
+    Why: openpyxl took 0.25 s, a third of it its import, for a city master calamine reads in
+    0.01 s. calamine is only safe after intake's zip and sheet scans (a cell at XFD1048576 makes
+    it allocate terabytes and abort the process), and those run first here too.
+    """
+    from sheetsync.intake import Limits, WorkbookData, inspect_file
+    from sheetsync.intake.reader import parse_file
+
+    limits = Limits()
+    ins = inspect_file(path, limits)
+    if not ins.ok or ins.kind not in ("xlsx", "xlsm"):
+        return None
+    try:
+        data = parse_file(str(path), ins.kind, limits, None, merged=True)
+    except Exception:  # noqa: BLE001 - a parser error here means: let openpyxl read it, or say why not
+        return None
+    if not isinstance(data, WorkbookData):
+        return None
+    grids: dict[str, Grid] = {}
+    for sheet in data.sheets:
+        grid: Grid = sheet.rows
+        width = max((len(r) for r in grid), default=0)
+        for r1, c1, r2, c2 in sheet.merged:
+            if r1 > len(grid) or c1 > width:
+                continue  # nothing was typed there: openpyxl gives blanks too
+            top = grid[r1 - 1][c1 - 1]
+            for row in grid[r1 - 1:r2]:
+                if len(row) < c2:  # a merge reaching past the last typed column (a title)
+                    row.extend([None] * (min(c2, limits.cols) - len(row)))
+                row[c1 - 1:c2] = [top] * (len(row[c1 - 1:c2]))
+        grids[sheet.name] = grid
+    return grids
+
+
+def _sniff(path: Path) -> str:
+    head = path.read_bytes()[:8]
+    if not head:
+        return t("core.reason_empty")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return t("core.reason_xls")
+    return t("core.reason_not_zip")
+
+
+def read_master(path: str | Path) -> Master:
+    """Read a master workbook; raises :class:`SheetsyncError` when it cannot be used at all."""
+    master = master_from_grids(load_grids(path), path=Path(path))
+    return master
+
+
+def _find_sheet(grids: dict[str, Grid], spec: schema.SheetSpec) -> tuple[str, HeaderMatch] | None:
+    names = {norm_key(s) for s in spec.name.spellings()}
+    for title, grid in grids.items():
+        if norm_key(title) in names:
+            match = find_header(grid, spec)
+            if match:
+                return title, match
+    # no sheet of that name: the sheet whose header fits best (a master made by hand)
+    best: tuple[int, str, HeaderMatch] | None = None
+    for title, grid in grids.items():
+        match = find_header(grid, spec)
+        if match and not match.missing(spec):
+            score = len(match.columns)
+            if best is None or score > best[0]:
+                best = (score, title, match)
+    return (best[1], best[2]) if best else None
+
+
+def _col_letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+_text = value_text
+
+
+def _rows(grid: Grid, match: HeaderMatch):
+    for r in range(match.first_data_row, len(grid) + 1):
+        row = grid[r - 1]
+        values = {k: (row[c - 1] if c <= len(row) else None) for k, c in match.columns.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        yield r, values
+
+
+def _is_example(*texts: str) -> bool:
+    return any(s.startswith(m) for s in texts for m in EXAMPLE_MARKERS if s)
+
+
+def parse_number(value: Any) -> float | None:
+    """2, "2", "２", "2次", "10%", "≥2" → a number; None if there is no single number."""
+    import re
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = nfkc(str(value)).strip().replace(",", "")
+    m = re.fullmatch(r"(?:不少于|不低于|不超过|达到|≥|>=|<=|≤|>|<|约)?\s*(-?\d+(?:\.\d+)?)\s*(%|[^\d\s]{0,4})", s)
+    return float(m.group(1)) if m else None
+
+
+def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Master:
+    """Build a master from sheet name → 2-D values (the file reader and the live Excel workbook)."""
+    master = Master(path=path)
+    fname = str(path) if path else ""
+    found = {spec.name.key: _find_sheet(grids, spec) for spec in (schema.TASKS, schema.UNITS, schema.PHASES, schema.SETTINGS)}
+    if found["tasks"] is None:
+        raise SheetsyncError(t("core.no_tasks_sheet", file=fname or "-"), file=fname)
+
+    for key, hit in found.items():
+        if hit is None:
+            continue
+        title, match = hit
+        master.layout[key] = (title, match.row, dict(match.columns))
+        spec = {"tasks": schema.TASKS, "units": schema.UNITS, "phases": schema.PHASES, "settings": schema.SETTINGS}[key]
+        for col_key in match.missing(spec):
+            master.findings.append(Finding(
+                "bad-header", "error",
+                t("core.missing_column", sheet=title, column=spec.column(col_key).text(), row=match.row),
+                sheet=title, cell=f"A{match.row}", file=fname,
+            ))
+
+    if found["settings"]:
+        title, match = found["settings"]
+        for r, v in _rows(grids[title], match):
+            label = _text(v.get("key"))
+            value = v.get("value")
+            if not label:
+                continue
+            key = schema.key_for(schema.SETTING_KEYS, label) or label
+            master.setting_rows[key] = r
+            if isinstance(value, (datetime, date)):
+                master.settings[key] = _text(value)
+            else:
+                master.settings[key] = _text(value)
+
+    if found["units"]:
+        title, match = found["units"]
+        for r, v in _rows(grids[title], match):
+            name = _text(v.get("name"))
+            if not name or _is_example(name):
+                continue
+            cat_text = _text(v.get("category"))
+            inferred = any(cat_text.endswith(m) for m in INFERRED_MARK)
+            for m in INFERRED_MARK:
+                cat_text = cat_text.removesuffix(m)
+            category = schema.key_for(schema.UNIT_CATEGORIES, cat_text) or ("" if not cat_text else "other")
+            if cat_text and category == "other" and schema.key_for(schema.UNIT_CATEGORIES, cat_text) is None:
+                col = match.columns["category"]
+                master.findings.append(Finding(
+                    "bad-category", "warning", t("core.bad_category", value=cat_text),
+                    sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
+                    suggestions=[c.zh for c in schema.UNIT_CATEGORIES],
+                ))
+            master.units.append(Unit(
+                name=name,
+                aliases=split_unit_list(_text(v.get("aliases"))),
+                category=category,
+                groups=split_unit_list(_text(v.get("groups"))),
+                contact=_text(v.get("contact")),
+                phone=_text(v.get("phone")),
+                email=_text(v.get("email")),
+                inferred=inferred,
+                row=r,
+            ))
+
+    group_words = [g for u in master.units for g in u.groups]
+    title, match = found["tasks"]
+    for r, v in _rows(grids[title], match):
+        task_id = _text(v.get("id"))
+        title_text = _text(v.get("title"))
+        if _is_example(task_id, title_text):
+            continue
+        target_raw = v.get("target")
+        target = parse_number(target_raw)
+        if target_raw not in (None, "") and target is None:
+            col = match.columns["target"]
+            master.findings.append(Finding(
+                "bad-target", "error", t("check.bad_target", value=_text(target_raw)),
+                sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
+            ))
+        master.tasks.append(Task(
+            id=task_id,
+            title=title_text,
+            content=_text(v.get("content")),
+            lead=_text(v.get("lead")),
+            co_units=split_unit_list(_text(v.get("co_units")), group_words),
+            deadline=_text(v.get("deadline")),
+            indicator=_text(v.get("indicator")),
+            target=target,
+            target_unit=_text(v.get("target_unit")),
+            note=_text(v.get("note")),
+            row=r,
+        ))
+
+    if found["phases"]:
+        title, match = found["phases"]
+        for r, v in _rows(grids[title], match):
+            name = _text(v.get("name"))
+            if not name or _is_example(name):
+                continue
+            master.phases.append(Phase(name, parse_date(v.get("start")), parse_date(v.get("end")),
+                                       _text(v.get("note")), row=r))
+    return master
+
+
+def task_cell(master: Master, task: Task, column: str) -> tuple[str, str]:
+    """(sheet, cell) of a task's column as read, for findings; falls back to the written layout."""
+    title, header_row, cols = master.layout.get("tasks", (schema.TASKS.name.text(), 1, {}))
+    col = cols.get(column) or [c.key for c in schema.TASKS.columns].index(column) + 1
+    row = task.row or header_row + 1
+    return title, f"{_col_letter(col)}{row}"
+
+
+def setting_cell(master: Master, key: str) -> tuple[str, str]:
+    """(sheet, cell) of a setting's value as read, for findings."""
+    title, header_row, cols = master.layout.get("settings", (schema.SETTINGS.name.text(), 1, {}))
+    return title, f"{_col_letter(cols.get('value', 2))}{master.setting_rows.get(key, header_row + 1)}"
+
+
+def unit_cell(master: Master, unit: Unit, column: str) -> tuple[str, str]:
+    title, header_row, cols = master.layout.get("units", (schema.UNITS.name.text(), 1, {}))
+    col = cols.get(column) or [c.key for c in schema.UNITS.columns].index(column) + 1
+    return title, f"{_col_letter(col)}{unit.row or header_row + 1}"
+
+
+# ---------------------------------------------------------------- writing
+def _category_text(unit: Unit, lang: str) -> str:
+    if not unit.category:
+        return ""
+    text = schema.label_for(schema.UNIT_CATEGORIES, unit.category, lang)
+    if unit.inferred:
+        text += INFERRED_MARK[0] if lang == "zh" else INFERRED_MARK[1]
+    return text
+
+
+def category_text(unit: Unit, lang: str | None = None) -> str:
+    """The 类别 cell as :func:`write_master` writes it (with the 推断 mark); the ribbon's
+    导入方案 appends unit rows to an open master and must write them the same way."""
+    return _category_text(unit, lang or get_lang())
+
+
+def _fmt_number(x: float | None) -> Any:
+    if x is None or isinstance(x, str):
+        return x
+    return int(x) if float(x).is_integer() else x
+
+
+def write_master(master: Master, path: str | Path, *, lang: str | None = None, examples: bool = False) -> Path:
+    """Write ``master`` as a formatted workbook (atomically). ``examples`` adds marked example rows."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from sheetsync.workbook import xlsxio
+
+    lang = lang or get_lang()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+
+    # 填写说明
+    ws = wb.create_sheet(schema.INSTRUCTIONS.text(lang))
+    _write_instructions(ws, master, lang)
+
+    # 任务
+    rows = [[t_.id, t_.title, t_.content, t_.lead, "、".join(t_.co_units), t_.deadline, t_.indicator,
+             _fmt_number(t_.target), t_.target_unit, t_.note] for t_ in master.tasks]
+    ws, last = _table_sheet(wb, schema.TASKS, (_example_tasks(lang) if examples else []) + rows, lang, freeze_col=3)
+    n_units = max(len(master.units) + 50, 200)
+    unit_list = f"='{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
+    dv = DataValidation(type="list", formula1=unit_list, allow_blank=True, showErrorMessage=False,
+                        showInputMessage=True, promptTitle=t("core.dv_lead_title", lang=lang),
+                        prompt=t("core.dv_lead_prompt", lang=lang))
+    dv.add(f"D2:D{max(last, 2) + 500}")
+    ws.add_data_validation(dv)
+    dvn = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                         showErrorMessage=True, errorTitle=t("core.dv_target_title", lang=lang),
+                         error=t("core.dv_target_error", lang=lang))
+    dvn.add(f"H2:H{max(last, 2) + 500}")
+    ws.add_data_validation(dvn)
+
+    # 单位
+    rows = [[u.name, "、".join(u.aliases), _category_text(u, lang), "；".join(u.groups), u.contact, u.phone, u.email]
+            for u in master.units]
+    ws, last = _table_sheet(wb, schema.UNITS, (_example_units(lang) if examples else []) + rows, lang, freeze_col=2)
+    cats = ",".join(c.text(lang) for c in schema.UNIT_CATEGORIES)
+    dv = DataValidation(type="list", formula1=f'"{cats}"', allow_blank=True, showErrorMessage=False)
+    dv.add(f"C2:C{max(last, 2) + 500}")
+    ws.add_data_validation(dv)
+
+    # 阶段
+    ws, last = _table_sheet(wb, schema.PHASES, [[p.name, p.start, p.end, p.note] for p in master.phases], lang)
+    for r in range(2, last + 1):
+        for c in (2, 3):
+            ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
+
+    # 设置
+    known = {lab.key for lab in schema.SETTING_KEYS}
+    rows = [[lab.text(lang), master.settings.get(lab.key, ""), t(f"setting.help.{lab.key}", lang=lang)]
+            for lab in schema.SETTING_KEYS]
+    rows += [[key, value, ""] for key, value in master.settings.items() if key not in known]
+    _table_sheet(wb, schema.SETTINGS, rows, lang, freeze_col=2)
+
+    wb.active = 1
+    return xlsxio.save_atomic(wb, Path(path))
+
+
+def _table_sheet(wb: Any, spec: schema.SheetSpec, rows: list[list[Any]], lang: str,
+                 freeze_col: int = 1) -> tuple[Any, int]:
+    """A sheet of ``spec``'s columns: header, body, freeze panes, filter; returns (sheet, last row)."""
+    from sheetsync.workbook import xlsxio
+
+    ws = wb.create_sheet(spec.name.text(lang))
+    widths = [c.width for c in spec.columns]
+    xlsxio.write_header(ws, 1, [c.text(lang) for c in spec.columns], widths)
+    last = xlsxio.write_rows(ws, 2, rows, widths, [c.wrap for c in spec.columns]) - 1
+    xlsxio.finish_table(ws, 1, last, len(spec.columns), freeze_col=freeze_col)
+    return ws, last
+
+
+def spec_title(spec: schema.SheetSpec, lang: str) -> str:
+    return spec.name.text(lang)
+
+
+def _write_instructions(ws: Any, master: Master, lang: str) -> None:
+    from sheetsync.workbook import xlsxio
+
+    st = xlsxio.styles()
+    ws.column_dimensions["A"].width = 60
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    title = t("core.instructions_title", lang=lang, region=master.region, plan=master.plan_name).strip()
+    c = xlsxio.set_value(ws.cell(row=1, column=1), title)
+    c.font, c.alignment = st["title"], st["wrap"]
+    ws.row_dimensions[1].height = xlsxio.row_height([(title, 60 / 1.5)], line_height=24)  # 16 pt title
+    lines = t("core.instructions_body", lang=lang).split("\n")
+    for i, line in enumerate(lines, start=3):
+        c = xlsxio.set_value(ws.cell(row=i, column=1), line)
+        c.font, c.alignment = st["body_font"], st["wrap"]
+        ws.row_dimensions[i].height = xlsxio.row_height([(line, 60)])
+
+
+def _example_tasks(lang: str) -> list[list[Any]]:
+    mark = t("core.example_marker", lang=lang)
+    if lang == "en":
+        return [[f"{mark}1.1", "Hold a training session on the plan", "Train all officers of each unit on the plan",
+                 "Publicity Department", "Each township; Education Bureau", "2026-12-31", "Training sessions", 2,
+                 "sessions", "Delete example rows before use"]]
+    return [[f"{mark}1.1", "开展方案专题培训", "组织本单位干部职工学习实施方案，每年不少于2次", "县委宣传部",
+             "各乡镇(街道)、县教育局", "2026年12月底", "培训场次", 2, "次", "示例行，使用前请删除"]]
+
+
+def _example_units(lang: str) -> list[list[Any]]:
+    mark = t("core.example_marker", lang=lang)
+    if lang == "en":
+        return [[f"{mark}Education Bureau", "Edu", "Government department", "Government departments",
+                 "Li", "0000-0000000", "edu@example.org"]]
+    return [[f"{mark}县教育局", "教育局、教委", "政府部门", "政府各部门", "李某", "0000-0000000", "edu@example.org"]]
+
+
+def new_master(path: str | Path, *, lang: str | None = None, force: bool = False,
+               region: str = "", plan: str = "") -> Path:
+    """An empty master: headers, formatting, instructions and example rows marked as such."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise SheetsyncError(t("core.refuse_overwrite", file=str(path)), file=str(path))
+    settings = {"region": region, "plan": plan}
+    return write_master(Master(settings={k: v for k, v in settings.items() if v}), path, lang=lang, examples=True)
+
+
+def template_path(lang: str | None = None) -> Path:
+    """The shipped empty master in ``xlsx/`` (repository) — regenerated by tests when stale."""
+    name = "master-template-en.xlsx" if (lang or get_lang()) == "en" else "任务分解表模板.xlsx"
+    return Path(__file__).resolve().parents[3] / "xlsx" / name
+
+
+def header_text(grid: Grid, row: int, col: int) -> str:
+    return cell_text(grid, row, col)

@@ -1,0 +1,231 @@
+"""What staff drop into the returns folder: workbooks, saved emails (.eml) carrying them, and
+zip archives of them (QQ Mail's and 163's "download all attachments" make one).
+
+Each incoming item knows where it came from (file path, or email + attachment name), who sent
+it and when it was received (the email's Date, else the file's modification time), because
+"newest wins" and "who sent what" must not depend on the order files were copied.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from sheetsync.split.workbook import safe_filename
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".xltx")
+MAX_ATTACHMENT = 60 * 1024 * 1024
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")
+MAX_ZIP_ENTRIES = 2000  # a folder of returns zipped, not a filesystem
+MAX_ZIP_TOTAL = 500 * 1024 * 1024  # bytes taken out of one archive, whatever its entries claim
+
+
+@dataclass
+class Incoming:
+    path: Path  # where the bytes are now (the original file or an extracted attachment)
+    name: str  # the name the user knows (file name or attachment name)
+    source: str  # the original path, or "mail.eml ▸ attachment.xlsx"
+    sender: str = ""
+    received_at: str = ""
+    sha256: str = ""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _mtime(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()
+
+
+def collect(paths: Iterable[str | Path], workdir: Path) -> tuple[list[Incoming], list[tuple[str, str]]]:
+    """Expand files, folders (recursively) and .eml messages into incoming workbooks.
+
+    Returns the items and a list of (source, reason) for things that were looked at and skipped
+    (an email without a workbook attachment), so the merge can say so.
+    """
+    items: list[Incoming] = []
+    skipped: list[tuple[str, str]] = []
+    for p in expand(paths):
+        suffix = p.suffix.lower()
+        if suffix == ".eml":
+            before = len(skipped)
+            found = _from_eml(p, workdir, skipped)
+            if not found and len(skipped) == before:
+                skipped.append((str(p), "eml-no-attachment"))
+            items.extend(found)
+        elif suffix == ".zip":
+            items.extend(_from_zip(p, workdir, skipped))
+        elif suffix in ARCHIVE_SUFFIXES:
+            skipped.append((str(p), "archive-unsupported"))
+        else:
+            items.append(Incoming(p, p.name, str(p), "", _mtime(p)))
+    for it in items:
+        it.sha256 = sha256_of(it.path)
+    return items, skipped
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Workbooks, saved emails and archives under ``paths``; lock, temp and hidden files skipped."""
+    from sheetsync.intake import is_temp_or_lock, iter_return_files
+
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        out.extend(iter_return_files([p]))
+        if p.is_dir():
+            out.extend(sorted(e for e in p.rglob("*") if e.suffix.lower() in (".eml", *ARCHIVE_SUFFIXES)
+                              and e.is_file() and not is_temp_or_lock(e)
+                              and not any(part.startswith(".") for part in e.relative_to(p).parts[:-1])))
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            unique.append(p)
+    return unique
+
+
+def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
+    """The workbook attachments of a saved email, and those inside a zipped attachment (a unit
+    that zips its return before sending); an attached RAR/7z is reported like a loose one."""
+    with open(path, "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    sender = str(msg.get("From", "") or "")
+    try:
+        received = parsedate_to_datetime(str(msg["Date"])).astimezone().replace(tzinfo=None, microsecond=0).isoformat()
+    except (TypeError, ValueError, KeyError):
+        received = _mtime(path)
+    out: list[Incoming] = []
+    for i, part in enumerate(msg.walk()):
+        filename = part.get_filename()
+        if not filename or part.is_multipart():
+            continue
+        name = Path(filename).name
+        low = name.lower()
+        if low.endswith(ARCHIVE_SUFFIXES) and not low.endswith(".zip"):
+            skipped.append((f"{path.name} ▸ {name}", "archive-unsupported"))
+            continue
+        if not low.endswith((*WORKBOOK_SUFFIXES, ".zip")):
+            continue
+        payload = part.get_payload(decode=True) or b""
+        if len(payload) > MAX_ATTACHMENT:
+            payload = payload[:MAX_ATTACHMENT]  # the size check in intake rejects it with a message
+        folder = Path(tempfile.mkdtemp(prefix=f"eml{i}-", dir=workdir))
+        dest = folder / safe_filename(name)
+        dest.write_bytes(payload)
+        if low.endswith(".zip"):
+            inner: list[tuple[str, str]] = []
+            for it in _from_zip(dest, workdir, inner):
+                out.append(Incoming(it.path, it.name, f"{path.name} ▸ {it.source}", sender, received))
+            skipped.extend((f"{path.name} ▸ {src if ' ▸ ' in src else name}", code) for src, code in inner)
+            continue
+        out.append(Incoming(dest, name, f"{path.name} ▸ {name}", sender, received))
+    return out
+
+
+def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
+    """The workbooks inside a zip, each taken out under its own name ("回收.zip ▸ 县教育局.xlsx",
+    with the folder inside the archive when there is one).
+
+    The archive is untrusted: its entry count is read from the end record before ``zipfile``
+    builds an object per entry, each member is read with a cap whatever size it claims, and the
+    total taken out is capped too; names are never used as paths. A member the zip encrypts, one
+    too large, or an archive inside the archive is reported, not silently dropped. Names written
+    by Chinese Windows tools without the UTF-8 flag are GBK, read as such.
+    """
+    from sheetsync.intake import is_temp_or_lock
+
+    entries = _zip_entry_count(path)
+    if entries is None:
+        skipped.append((str(path), "zip-unreadable"))
+        return []
+    if entries > MAX_ZIP_ENTRIES:
+        skipped.append((str(path), "zip-too-many"))
+        return []
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        skipped.append((str(path), "zip-unreadable"))
+        return []
+    out: list[Incoming] = []
+    taken = 0
+    with zf:
+        for i, info in enumerate(zf.infolist()):
+            name = _member_name(info).replace("\\", "/")
+            base = name.rsplit("/", 1)[-1]
+            shown = f"{path.name} ▸ {name.lstrip('/')}"  # the folder inside too: two 填报表.xlsx stay apart
+            if info.is_dir() or not base or name.startswith("__MACOSX/") or is_temp_or_lock(base):
+                continue
+            low = base.lower()
+            if low.endswith(ARCHIVE_SUFFIXES):
+                skipped.append((shown, "zip-nested"))
+                continue
+            if not low.endswith(WORKBOOK_SUFFIXES):
+                continue
+            if info.flag_bits & 0x1:
+                skipped.append((shown, "zip-member-encrypted"))
+                continue
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_ATTACHMENT + 1)
+            except Exception:  # noqa: BLE001 - zlib/bz2/lzma errors, bad headers…: this member is unreadable
+                skipped.append((shown, "zip-unreadable"))
+                continue
+            taken += len(data)
+            if len(data) > MAX_ATTACHMENT or taken > MAX_ZIP_TOTAL:
+                skipped.append((shown, "zip-member-too-large"))
+                continue
+            folder = Path(tempfile.mkdtemp(prefix=f"zip{i}-", dir=workdir))
+            dest = folder / safe_filename(base)
+            dest.write_bytes(data)
+            out.append(Incoming(dest, base, shown, "", _zip_time(info) or _mtime(path)))
+    if not out and not any(src.startswith(f"{path.name} ▸ ") for src, _ in skipped):
+        skipped.append((str(path), "zip-no-workbook"))
+    return out
+
+
+def _zip_entry_count(path: Path) -> int | None:
+    """Entries the archive's end record declares (None: not a readable zip)."""
+    from sheetsync.intake.zipcheck import find_eocd
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            eocd = find_eocd(fh, size)
+    except OSError:
+        return None
+    return None if eocd is None else eocd[0]
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="replace")  # how zipfile decoded the bytes
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _zip_time(info: zipfile.ZipInfo) -> str:
+    """The member's own modification time (when the unit saved it), if the archive kept one."""
+    try:
+        when = datetime(*info.date_time)
+    except ValueError:
+        return ""
+    return when.isoformat() if when.year >= 2000 else ""

@@ -1,0 +1,575 @@
+"""A returned workbook → the unit, the period and one normalised row per task.
+
+Units reorder, delete and insert rows, move or rename columns, add title rows, type 完成 for
+已完成, 80% or ８０％ or 0.8 for 80, and sometimes retype the whole sheet. This module reads
+what they meant, records every change it made as a finding with the cell address, and turns
+what it cannot understand into a finding — never into a silent blank.
+
+Input is the plain :class:`sheetsync.intake.data.WorkbookData` the isolated reader produces,
+so nothing here touches a spreadsheet library or an untrusted file directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sheetsync.core import schema
+from sheetsync.core.dates import excel_serial_to_date, parse_date
+from sheetsync.core.model import Finding, Master
+from sheetsync.core.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
+from sheetsync.core.units import Assignment, UnitRegistry
+from sheetsync.i18n import t
+from sheetsync.workbook.headers import find_header
+
+NO_PROBLEM_WORDS = {"无", "暂无", "没有", "无问题", "暂无问题", "/", "-", "—", "无。", "none", "n/a", "na"}
+
+
+@dataclass
+class ReturnRow:
+    task_id: str
+    unit: str
+    role: str  # lead | co | "" (task not assigned to the unit)
+    status: str | None = None  # key of schema.STATUSES
+    progress: float | None = None
+    value: float | None = None
+    progress_text: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    evidence: str = ""
+    row: int | None = None  # sheet row it came from
+    unread: str = ""  # editable cells holding a formula without a saved result ("G7 H7"): not blank
+
+    @property
+    def blank(self) -> bool:
+        return self.status is None and self.progress is None and self.value is None and not (
+            self.progress_text or self.problems or self.next_steps or self.evidence or self.unread)
+
+    @property
+    def has_problem(self) -> bool:
+        return bool(self.problems) and norm_key(self.problems) not in NO_PROBLEM_WORDS
+
+
+@dataclass
+class ParsedReturn:
+    file: str
+    unit: str = ""
+    period: str = ""
+    identified_by: str = ""  # metadata | properties | title | filename
+    fingerprint: str = ""
+    sheet: str = ""
+    rows: list[ReturnRow] = field(default_factory=list)
+    missing_tasks: list[str] = field(default_factory=list)  # expected ids not in the file
+    fields: dict[str, str] = field(default_factory=dict)  # reporter, phone, report_date
+    findings: list[Finding] = field(default_factory=list)
+    rejected: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "unit": self.unit, "period": self.period, "identified_by": self.identified_by,
+                "fingerprint": self.fingerprint, "sheet": self.sheet, "missing_tasks": self.missing_tasks,
+                "fields": self.fields, "rejected": self.rejected,
+                "findings": [f.to_json() for f in self.findings],
+                "rows": [[getattr(r, k) for k in _ROW_FIELDS] for r in self.rows]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ParsedReturn:
+        from sheetsync.intake.data import finding_from_json
+
+        return cls(file=d["file"], unit=d["unit"], period=d["period"], identified_by=d["identified_by"],
+                   fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
+                   fields=dict(d["fields"]), rejected=bool(d["rejected"]),
+                   findings=[finding_from_json(f) for f in d["findings"]],
+                   rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)])
+
+    @property
+    def outcome(self) -> str:
+        if self.rejected:
+            return "rejected"
+        return "warnings" if any(f.severity in ("error", "warning") for f in self.findings) else "accepted"
+
+
+_ROW_FIELDS = tuple(ReturnRow.__dataclass_fields__)
+
+
+def _bad_row(r: Any) -> bool:
+    raise ValueError(f"a returned row has {len(r)} fields, not {len(_ROW_FIELDS)}")
+
+
+class _Rejected(Exception):
+    pass
+
+
+_text = value_text
+
+
+@lru_cache(maxsize=1024)
+def _col(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_metadata(data: Any) -> tuple[dict[str, str], list[str], dict[str, str], str]:
+    """(metadata, task ids in issued order, input field cells, where from) of a returned workbook."""
+    meta: dict[str, str] = {}
+    ids: list[str] = []
+    fields: dict[str, str] = {}
+    source = ""
+    for sheet in data.sheets:
+        if sheet.name == schema.META_SHEET:
+            for row in sheet.rows:
+                if len(row) < 2 or row[0] is None:
+                    continue
+                k, v = _text(row[0]), _text(row[1])
+                if k == "tasks":  # template version 2: up to 100 ids, one per line
+                    ids.extend(v.split("\n") if v else ())
+                elif k == "task":  # version 1: a row per id
+                    ids.append(v)
+                elif k.startswith("field:"):
+                    fields[k[6:]] = v
+                else:
+                    meta[k] = v
+            source = "metadata"
+            break
+    if not meta.get("unit"):
+        props = {k[len("sheetsync_"):]: _text(v) for k, v in (data.custom_properties or {}).items()
+                 if str(k).startswith("sheetsync_")}
+        if props.get("unit"):
+            meta = {k: ("" if v == "-" else v) for k, v in props.items()}
+            source = "properties"
+    return meta, ids, fields, source
+
+
+def parse_return(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str, list[Assignment]], *,
+                 period: str, accept_stale: bool = False, fingerprint: str | None = None) -> ParsedReturn:
+    """Read one returned workbook (already safely parsed) against the master and the period.
+
+    ``fingerprint``: the master's, when the caller reads many returns (computed once)."""
+    out = ParsedReturn(file=data.file)
+    out.findings.extend(data.notes)
+    try:
+        _parse(data, master, registry, by_unit, period, accept_stale, out, fingerprint or master.fingerprint())
+    except _Rejected:
+        out.rejected = True
+    return out
+
+
+def _finding(out: ParsedReturn, code: str, severity: str, sheet: str = "", cell: str = "", **fields: Any) -> None:
+    # the sheet is also a field of some messages (table-on-hidden-sheet, several-tables)
+    out.findings.append(Finding(code, severity, t(f"merge.finding.{code}", file=_basename(out.file), sheet=sheet,
+                                                  **fields),
+                                sheet=sheet, cell=cell, file=out.file))
+
+
+def _reject(out: ParsedReturn, code: str, **fields: Any) -> None:
+    _finding(out, code, "error", **fields)
+    raise _Rejected(code)
+
+
+def _basename(path: str) -> str:
+    return re.split(r"[\\/]", path)[-1]
+
+
+_CONTEXT: dict[int, tuple[Master, UnitRegistry, dict[str, list[Assignment]], str]] = {}
+
+
+def parse_in_worker(data: Any, *, master: dict[str, Any], period: str, accept_stale: bool = False) -> ParsedReturn:
+    """:func:`parse_return` as the intake pool's post step: runs in the parser child beside the
+    parse, with the master handed over once as JSON (``Master.to_json``), so returns are read in
+    parallel and only their normalised rows travel back to the merge."""
+    ctx = _CONTEXT.get(id(master))  # the same boot-message dict for the child's whole life
+    if ctx is None:
+        from sheetsync.core.units import assignments
+
+        m = Master.from_json(master)
+        reg = UnitRegistry(m.units, m.region)
+        ctx = _CONTEXT[id(master)] = (m, reg, assignments(m.tasks, reg), m.fingerprint())
+    m, reg, by_unit, fp = ctx
+    try:
+        return parse_return(data, m, reg, by_unit, period=period, accept_stale=accept_stale, fingerprint=fp)
+    except Exception as exc:  # a bug on one file rejects that file, as in the parent (merge.ingest)
+        out = ParsedReturn(file=data.file, rejected=True, findings=list(data.notes))
+        out.findings.append(Finding("internal-error", "error", t("merge.finding.internal-error", file=_basename(data.file),
+                                    detail=f"{type(exc).__name__}: {exc}"[:200]), file=data.file))
+        return out
+
+
+def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str, list[Assignment]],
+           period: str, accept_stale: bool, out: ParsedReturn, master_fp: str) -> None:
+    meta, issued_ids, field_cells, source = read_metadata(data)
+    sheet, match = _find_table(data, out)
+    grid = sheet.rows
+
+    # --- who and which period
+    unit_name = ""
+    if meta.get("unit"):
+        r = registry.resolve(meta["unit"])
+        unit_name = r.units[0].name if r.kind == "unit" else ""
+        if not unit_name:
+            _reject(out, "unit-not-in-master", unit=meta["unit"])
+        out.identified_by = source
+        out.period = meta.get("period", "")
+        out.fingerprint = meta.get("master_fingerprint", "")
+    else:
+        unit_name, how = _identify_without_metadata(data, grid, match.row, registry, by_unit)
+        if not unit_name:
+            _reject(out, "unit-unknown")
+        out.identified_by = how
+        found = _period_in(data, grid, match.row)
+        out.period = period if _mentions(data, grid, match.row, period) else (found or "")
+        _finding(out, "identified-by-fallback", "warning", unit=unit_name, how=t(f"merge.how.{how}"))
+    out.unit = unit_name
+    if out.period and period_key(out.period) != period_key(period):
+        if not accept_stale:
+            _reject(out, "wrong-period", found=out.period, period=period)
+        _finding(out, "wrong-period-accepted", "warning", found=out.period, period=period)
+    if out.fingerprint and out.fingerprint != master_fp:
+        if not accept_stale:
+            _reject(out, "stale-master")
+        _finding(out, "stale-master-accepted", "warning")
+    if not out.period:
+        out.period = period
+
+    expected = {a.task.id: a for a in by_unit.get(unit_name, [])}
+    if not expected:
+        _reject(out, "unit-has-no-tasks", unit=unit_name)
+
+    # --- rows
+    cols = match.columns
+    sname = sheet.name
+    out.sheet = sname
+    formula_cells = set(getattr(sheet, "formulas_without_value", []) or [])
+    seen: dict[str, int] = {}
+    order: list[str] = []
+    id_col = cols.get("id")
+    data_rows = list(range(match.first_data_row, len(grid) + 1))
+    if id_col is None:
+        # no id column (a unit retyped the sheet without it): rows in issued order, if the count fits
+        if issued_ids and len([r for r in data_rows if _row_has_content(grid[r - 1])]) == len(issued_ids):
+            _finding(out, "ids-from-order", "warning", sheet=sname, cell=f"A{match.row}")
+        else:
+            _reject(out, "no-id-column", sheet=sname, cell=f"A{match.row}")
+    pos = 0
+    for r in data_rows:
+        row = grid[r - 1]
+        if not _row_has_content(row):
+            continue
+        if id_col is not None:
+            tid = _norm_id(row[id_col - 1] if id_col <= len(row) else None)
+            if not tid:
+                if _row_values_blank(row, cols):
+                    continue
+                _finding(out, "row-without-id", "warning", sheet=sname, cell=f"{_col(id_col)}{r}")
+                continue
+            tid = _match_id(tid, expected)
+        else:
+            tid = issued_ids[pos]
+            pos += 1
+        if tid not in expected:
+            _finding(out, "unknown-task", "warning", sheet=sname, cell=f"{_col(id_col or 1)}{r}", id=tid)
+            continue
+        if tid in seen:
+            _finding(out, "duplicate-task-row", "warning", sheet=sname, cell=f"{_col(id_col or 1)}{r}", id=tid, first=seen[tid])
+            continue
+        seen[tid] = r
+        order.append(tid)
+        out.rows.append(_read_row(out, sname, row, r, cols, tid, unit_name, expected[tid].role, formula_cells,
+                                  data.date_system))
+    issued = issued_ids or [a.task.id for a in by_unit.get(unit_name, [])]
+    out.missing_tasks = [tid for tid in expected if tid not in seen]
+    for tid in out.missing_tasks:
+        _finding(out, "task-row-missing", "warning", sheet=sname, id=tid)
+    if [i for i in issued if i in seen] != order and len(order) > 1:
+        _finding(out, "rows-reordered", "info", sheet=sname)
+    out.fields = _read_fields(grid, match.row, field_cells, sheet)
+
+
+def _find_table(data: Any, out: ParsedReturn):
+    """The sheet holding the return table: visible sheets first, best header wins."""
+    candidates = []
+    for sheet in data.sheets:
+        if sheet.name == schema.META_SHEET:
+            continue
+        match = find_header(sheet.rows, schema.RETURN)
+        if match is None:
+            continue
+        score = len(match.columns) + (5 if norm_key(sheet.name) in {norm_key(s) for s in schema.RETURN.name.spellings()} else 0)
+        score += 3 if sheet.state == "visible" else 0
+        candidates.append((score, sheet, match))
+    if not candidates:
+        _reject(out, "no-return-table", sheets="、".join(s.name for s in data.sheets if s.name != schema.META_SHEET) or "-")
+    candidates.sort(key=lambda c: -c[0])
+    _score, sheet, match = candidates[0]
+    if len(candidates) > 1:
+        _finding(out, "several-tables", "warning", sheet=sheet.name,
+                 others="、".join(c[1].name for c in candidates[1:]))
+    if sheet.state != "visible":
+        _finding(out, "table-on-hidden-sheet", "warning", sheet=sheet.name)
+    # duplicate headers: two columns with the same known label
+    header = sheet.rows[match.row - 1] if match.row <= len(sheet.rows) else []
+    labels = [norm_key(_text(v)) for v in header]
+    for col in match.columns.values():
+        label = labels[col - 1] if col <= len(labels) else ""
+        dups = [i + 1 for i, lab in enumerate(labels) if lab and lab == label and i + 1 != col]
+        if dups:
+            _finding(out, "duplicate-header", "warning", sheet=sheet.name, cell=f"{_col(dups[0])}{match.row}",
+                     header=_text(header[col - 1]), used=f"{_col(col)}{match.row}")
+    for spec_col in schema.RETURN.columns:
+        if spec_col.key in schema.RETURN_EDITABLE and spec_col.key not in match.columns:
+            _finding(out, "missing-column", "warning", sheet=sheet.name, cell=f"A{match.row}", column=spec_col.text())
+    renamed = [f"{match.labels[k]}→{schema.RETURN.column(k).text()}" for k in match.columns
+               if norm_key(match.labels[k]) != norm_key(schema.RETURN.column(k).zh)
+               and norm_key(match.labels[k]) != norm_key(schema.RETURN.column(k).en)]
+    if renamed:
+        _finding(out, "renamed-columns", "info", sheet=sheet.name, cell=f"A{match.row}", columns="、".join(renamed))
+    return sheet, match
+
+
+def _row_has_content(row: list[Any]) -> bool:
+    return any(v.strip() if isinstance(v, str) else v is not None for v in row)
+
+
+def _row_values_blank(row: list[Any], cols: dict[str, int]) -> bool:
+    return all(not _text(row[c - 1]) for k, c in cols.items() if k in schema.RETURN_EDITABLE and c <= len(row))
+
+
+_ID_NUM = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _norm_id(v: Any) -> str:
+    s = _text(v)
+    return nfkc(s).strip()
+
+
+def _match_id(tid: str, expected: dict[str, Any]) -> str:
+    if tid in expected:
+        return tid
+    key = norm_key(tid).replace("（", "(").replace("）", ")")
+    for e in expected:
+        if norm_key(e) == key:
+            return e
+    return tid
+
+
+def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[str, int], tid: str, unit: str,
+              role: str, formula_cells: set[str], date_system: int) -> ReturnRow:
+    """One task row of a return, normalised; oddities become findings on their cell.
+
+    Hot (a city merge reads 120,000 rows): cells are taken by position with no helper call
+    per cell, and the row object is made once at the end."""
+    width = len(row)
+    get = cols.get
+
+    def addr(key: str) -> str:
+        return f"{_col(cols[key])}{r}" if key in cols else ""
+
+    unread_cells = ""
+    if formula_cells:
+        unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) in formula_cells]
+        for cell in unread:
+            _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
+        unread_cells = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
+
+    # status
+    c = get("status", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    status = None
+    s = "" if v is None else _text(v)
+    if s:
+        key, canonical = _status_of(s)
+        if key is None:
+            _finding(out, "bad-status", "warning", sheet=sname, cell=addr("status"), value=s, id=tid,
+                     choices="、".join(x.zh for x in schema.STATUSES))
+        else:
+            status = key
+            if canonical:
+                _finding(out, "normalised", "info", sheet=sname, cell=addr("status"), value=s, new=canonical)
+
+    # progress
+    c = get("progress", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    progress = None
+    typed = "" if v is None else _text(v)
+    if typed:
+        p, note = _percent(v)
+        if p is None or not 0 <= p <= 100:
+            _finding(out, "bad-progress", "warning", sheet=sname, cell=addr("progress"), value=typed, id=tid)
+        else:
+            progress = p
+            if note:
+                _finding(out, "normalised", "info", sheet=sname, cell=addr("progress"), value=typed, new=_fmt(p))
+    if status == "done" and progress is None:
+        progress = 100.0
+
+    # achieved value
+    c = get("value", 0)
+    v = row[c - 1] if 0 < c <= width else None
+    value = None
+    typed = "" if v is None else _text(v)
+    if typed:
+        n = _number(v)
+        if n is None:
+            _finding(out, "bad-value", "warning", sheet=sname, cell=addr("value"), value=typed, id=tid)
+        else:
+            value = n
+            if not isinstance(v, (int, float)):
+                _finding(out, "normalised", "info", sheet=sname, cell=addr("value"), value=_text(v), new=_fmt(n))
+
+    # free text stays text; oddities reported
+    texts = ["", "", "", ""]
+    for i, key in enumerate(_FREE_TEXT):
+        c = get(key, 0)
+        v = row[c - 1] if 0 < c <= width else None
+        if v is None:
+            continue
+        if type(v) is str:
+            # as typed, less surrounding spaces and line breaks; a leading tab or CR is kept, so
+            # "\t=1+1" reaches the roll-up (as text) exactly as the unit sent it
+            text = v.rstrip().lstrip(" \u3000\n")
+        elif isinstance(v, (datetime, date)):
+            text = _text(v)
+        elif isinstance(v, float) and not v.is_integer():
+            text = repr(v)
+        else:
+            text = _text(v) if not isinstance(v, str) else v.rstrip().lstrip(" \u3000\n")
+        if text.isprintable() or "\n" in text and text.replace("\n", "").isprintable():
+            pass  # the common case: no control character (a C-speed check)
+        elif has_control_chars(text):
+            text = strip_control_chars(text)
+            _finding(out, "control-chars", "warning", sheet=sname, cell=addr(key), id=tid)
+        if len(text) > 32767:
+            _finding(out, "text-too-long", "warning", sheet=sname, cell=addr(key), id=tid, n=len(text))
+        texts[i] = text
+    return ReturnRow(tid, unit, role, status, progress, value, texts[0], texts[1], texts[2], texts[3], r, unread_cells)
+
+
+_FREE_TEXT = ("progress_text", "problems", "next_steps", "evidence")
+
+
+@lru_cache(maxsize=256)
+def _status_of(typed: str) -> tuple[str | None, str]:
+    """(status key, canonical label when ``typed`` is spelled otherwise) — once per distinct spelling."""
+    key = schema.key_for(schema.STATUSES, typed)
+    if key is None:
+        return None, ""
+    canonical = schema.label_for(schema.STATUSES, key, "zh")
+    return key, "" if typed in (canonical, schema.label_for(schema.STATUSES, key, "en")) else canonical
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _percent(v: Any) -> tuple[float | None, bool]:
+    """80, "80", "80%", "８０％", 0.8 (a cell formatted as %) → 80. Second value: was it changed?"""
+    if isinstance(v, bool):
+        return None, False
+    if isinstance(v, (int, float)):
+        x = float(v)
+        if 0 < x < 1:
+            return round(x * 100, 4), True
+        return x, False
+    s = nfkc(str(v)).strip().replace(" ", "")
+    m = re.fullmatch(r"(?:完成|已完成)?(-?\d+(?:\.\d+)?)(%|％)?", s)
+    if not m:
+        return None, False
+    x = float(m.group(1))
+    if m.group(2) is None and 0 < x < 1 and "." in m.group(1):
+        x = x * 100
+    return x, True
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = nfkc(str(v)).strip().replace(",", "")
+    m = re.fullmatch(r"(?:约|共|完成|累计)?\s*(-?\d+(?:\.\d+)?)\s*(?:[^\d\s]{0,4})", s)
+    return float(m.group(1)) if m else None
+
+
+def _read_fields(grid: list[list[Any]], header_row: int, field_cells: dict[str, str], sheet: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, coord in field_cells.items():
+        try:
+            v = sheet.cell(coord)
+        except Exception:  # noqa: BLE001 - an address outside the sheet is simply empty
+            v = None
+        if isinstance(v, (int, float)) and key == "report_date" and 20000 < float(v) < 80000:
+            v = excel_serial_to_date(float(v))
+        out[key] = _text(v)
+    # fallback: label cells above the header (a retyped sheet)
+    for lab in schema.RETURN_FIELDS:
+        if out.get(lab.key):
+            continue
+        spellings = {norm_key(s) for s in lab.spellings()}
+        for r in range(1, header_row):
+            row = grid[r - 1]
+            for i, v in enumerate(row):
+                if norm_key(_text(v)).rstrip(":") in spellings:
+                    for nxt in row[i + 1:]:
+                        if _text(nxt):
+                            out[lab.key] = _text(nxt)
+                            break
+    if out.get("report_date"):
+        d = parse_date(out["report_date"])
+        if d:
+            out["report_date"] = d.isoformat()
+    return out
+
+
+def _identify_without_metadata(data: Any, grid: list[list[Any]], header_row: int, registry: UnitRegistry,
+                               by_unit: dict[str, list[Assignment]]) -> tuple[str, str]:
+    """The unit named in the title rows (…填报表 — 县教育局 / 填报单位：县教育局), else in the file name."""
+    texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r if _text(v)]
+    candidates: list[tuple[str, str]] = []
+    for text in texts:
+        for part in re.split(r"[—\-–:：\s]+", text):
+            if part:
+                candidates.append((part, "title"))
+    name = _basename(data.file).rsplit(".", 1)[0]
+    for part in re.split(r"[_\-\s—（）()]+", name):
+        if part:
+            candidates.append((part, "filename"))
+    for how in ("title", "filename"):
+        found = set()
+        for part, h in candidates:
+            if h != how:
+                continue
+            r = registry.resolve(part)
+            if r.kind == "unit" and r.via in ("exact", "alias", "prefix") and r.units[0].name in by_unit:
+                found.add(r.units[0].name)
+        if len(found) == 1:
+            return found.pop(), how
+    return "", ""
+
+
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:第\s*[一二三四1-4]\s*季度|[上下]半年|\d{1,2}\s*月份?)")
+_CN_Q = str.maketrans("一二三四", "1234")
+
+
+def period_key(text: str) -> str:
+    """2026年第四季度 and 2026年第4季度 compare equal."""
+    return norm_key(text).translate(_CN_Q).replace("份", "")
+
+
+def _period_in(data: Any, grid: list[list[Any]], header_row: int) -> str:
+    """A reporting period named in the title rows or the file name (2026年第3季度, 2026年11月)."""
+    texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
+    for x in texts:
+        m = _PERIOD.search(nfkc(x))
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _mentions(data: Any, grid: list[list[Any]], header_row: int, period: str) -> bool:
+    key = period_key(period)
+    texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
+    return any(key in period_key(x) for x in texts)

@@ -1,0 +1,1 @@
+"""The roll-up (汇总表): ``compute`` (rows + master → statuses and gaps), ``workbook`` (the file)."""
