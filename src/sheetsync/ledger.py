@@ -4,6 +4,11 @@ decision, so nothing is lost and every roll-up can be explained.
 Each received file is copied into an archive folder under its SHA-256 before it is parsed.
 The same bytes twice are a no-op; a newer return from the same unit for the same period
 supersedes the older one (both kept; the roll-up names the file it used). Periods are separate.
+
+Periods are stored by their canonical key (:func:`sheetsync.core.period.period_key`: 2026-Q4 for
+2026年第四季度, 2026年第4季度 and 2026Q4 alike) with the text as typed beside it for display;
+every method taking a ``period`` accepts any spelling. Each roll-up built from the ledger is
+recorded with the as-of date it judged at, so ``status`` agrees with the last roll-up.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sheetsync.core.model import Finding
+from sheetsync.core.period import period_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -33,7 +39,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS returns (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256 TEXT NOT NULL REFERENCES files(sha256),
-    period TEXT NOT NULL,
+    period TEXT NOT NULL,               -- canonical key (core.period.period_key)
     unit TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
     sender TEXT NOT NULL DEFAULT '',
@@ -45,6 +51,7 @@ CREATE TABLE IF NOT EXISTS returns (
     phone TEXT NOT NULL DEFAULT '',
     report_date TEXT NOT NULL DEFAULT '',
     findings TEXT NOT NULL DEFAULT '[]',
+    period_text TEXT NOT NULL DEFAULT '', -- the period as typed, for display
     UNIQUE (sha256, period)
 );
 CREATE INDEX IF NOT EXISTS returns_unit_period ON returns (period, unit);
@@ -78,6 +85,15 @@ CREATE TABLE IF NOT EXISTS decisions (
     kind TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS rollups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period TEXT NOT NULL,               -- canonical key
+    period_text TEXT NOT NULL DEFAULT '',
+    as_of TEXT NOT NULL,                -- ISO date the roll-up judged overdue and lagging at
+    output TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rollups_period ON rollups (period, id);
 """
 
 
@@ -105,9 +121,35 @@ class ReturnRecord:
     phone: str
     report_date: str
     findings: list[dict[str, Any]]
+    period_text: str = ""
+
+
+@dataclass(frozen=True)
+class RollupRecord:
+    """A roll-up the ledger produced: which period, judged at which date, written where, when."""
+
+    period: str
+    period_text: str
+    as_of: date
+    output: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the ledger says of an incoming file for a period: ``known`` is its earlier record
+    (a duplicate, nothing to do) or None (new: parse it, then :meth:`Ledger.record_return`)."""
+
+    archived: Path
+    known: ReturnRecord | None
+
+    @property
+    def is_new(self) -> bool:
+        return self.known is None
 
 
 def default_path(master_path: str | Path) -> Path:
+    """The ledger of a master: ``sheetsync.db`` beside it (merge, status, mail and split all use this)."""
     return Path(master_path).resolve().parent / "sheetsync.db"
 
 
@@ -136,6 +178,28 @@ class Ledger:
         if "unread" not in {r[1] for r in self.db.execute("PRAGMA table_info(rows)")}:
             # ledgers made before the column: cells with formulas but no saved result
             self.db.execute("ALTER TABLE rows ADD COLUMN unread TEXT NOT NULL DEFAULT ''")
+        if "period_text" not in {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}:
+            self._migrate_period_keys()
+
+    def _migrate_period_keys(self) -> None:
+        """Ledgers made before periods had keys stored the text as typed: keep it as
+        ``period_text`` and store the canonical key, so 2026年第四季度 and 2026年第4季度 rows
+        become one period. Each changed spelling is recorded as a decision."""
+        with self.transaction() as db:
+            db.execute("ALTER TABLE returns ADD COLUMN period_text TEXT NOT NULL DEFAULT ''")
+            db.execute("UPDATE returns SET period_text = period")
+            for (text,) in db.execute("SELECT DISTINCT period FROM returns").fetchall():
+                key = period_key(text)
+                if key == text:
+                    continue
+                # the same file recorded under two spellings: the first record stays, the
+                # other keeps its old text (still readable by that exact text) and is noted
+                db.execute("UPDATE OR IGNORE returns SET period=? WHERE period=?", (key, text))
+                left = db.execute("SELECT COUNT(*) FROM returns WHERE period=?", (text,)).fetchone()[0]
+                db.execute("UPDATE decisions SET period=? WHERE period=?", (key, text))
+                db.execute("INSERT INTO decisions (at, period, kind, detail) VALUES (?,?,?,?)",
+                           (_now(), key, "period-key-migrated",
+                            f"{text} → {key}" + (f" ({left} duplicate records kept as {text})" if left else "")))
 
     def __enter__(self) -> Ledger:
         return self
@@ -177,20 +241,37 @@ class Ledger:
     def known(self, sha256: str, period: str) -> ReturnRecord | None:
         row = self.db.execute(
             "SELECT r.*, f.archived_path, f.original_name FROM returns r JOIN files f USING (sha256) "
-            "WHERE r.sha256=? AND r.period=?", (sha256, period)).fetchone()
+            "WHERE r.sha256=? AND r.period=?", (sha256, period_key(period))).fetchone()
         return _record(row) if row else None
+
+    def admit(self, sha256: str, source: Path, original_name: str, period: str, *,
+              reconsider: str = "") -> Admission:
+        """Archive an incoming file and say whether it is new for ``period`` or already recorded.
+
+        ``reconsider``: why a file refused before may be judged again (an option that can change
+        a refusal: ``accept-stale``, ``password``); its rejected record is dropped (the decision
+        is kept) and it counts as new. The one call the merge makes before parsing a file."""
+        archived = self.archive_file(sha256, source, original_name)
+        known = self.known(sha256, period)
+        if known is not None and known.outcome == "rejected" and reconsider:
+            self.replace_rejected(known.id, reason=reconsider)
+            known = None
+        return Admission(archived, known)
 
     # ------------------------------------------------------------ returns
     def record_return(self, *, sha256: str, period: str, unit: str, source: str, sender: str, received_at: str,
                       outcome: str, identified_by: str, fields: dict[str, str], findings: list[Finding],
                       rows: list[Any], missing: list[str]) -> int:
+        """Record one parsed (or refused) file for ``period`` (any spelling; the key is stored)."""
+        text, period = period, period_key(period)
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO returns (sha256, period, unit, source, sender, received_at, ingested_at, outcome, "
-                "identified_by, reporter, phone, report_date, findings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "identified_by, reporter, phone, report_date, findings, period_text) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, period, unit, source, sender, received_at, _now(), outcome, identified_by,
                  fields.get("reporter", ""), fields.get("phone", ""), fields.get("report_date", ""),
-                 json.dumps([f.to_json() for f in findings], ensure_ascii=False)))
+                 json.dumps([f.to_json() for f in findings], ensure_ascii=False), text))
             rid = int(cur.lastrowid)
             values = [(rid, r.task_id, r.unit, r.role, r.status, r.progress, r.value, r.progress_text, r.problems,
                        r.next_steps, r.evidence, r.row, getattr(r, "unread", "")) for r in rows]
@@ -206,7 +287,21 @@ class Ledger:
 
     def decide(self, kind: str, detail: str = "", *, period: str = "", sha256: str = "", unit: str = "") -> None:
         self.db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",
-                        (_now(), period, sha256, unit, kind, detail))
+                        (_now(), period_key(period) if period else "", sha256, unit, kind, detail))
+
+    # ------------------------------------------------------------ roll-ups
+    def record_rollup(self, period: str, as_of: date, output: str | Path | None = None) -> None:
+        """Note a roll-up built for ``period`` judged at ``as_of`` (written to ``output``, if any)."""
+        self.db.execute("INSERT INTO rollups (period, period_text, as_of, output, at) VALUES (?,?,?,?,?)",
+                        (period_key(period), period, as_of.isoformat(), str(output or ""), _now()))
+
+    def last_rollup(self, period: str) -> RollupRecord | None:
+        """The newest roll-up recorded for ``period`` (any spelling), or None if there was none."""
+        row = self.db.execute("SELECT period, period_text, as_of, output, at FROM rollups WHERE period=? "
+                              "ORDER BY id DESC LIMIT 1", (period_key(period),)).fetchone()
+        if row is None:
+            return None
+        return RollupRecord(row[0], row[1], date.fromisoformat(row[2]), row[3], row[4])
 
     def replace_rejected(self, return_id: int, reason: str) -> None:
         """Drop a rejected return so the same file can be judged again (the decision is kept)."""
@@ -224,7 +319,7 @@ class Ledger:
     def returns(self, period: str) -> list[ReturnRecord]:
         rows = self.db.execute(
             "SELECT r.*, f.archived_path, f.original_name FROM returns r JOIN files f USING (sha256) "
-            "WHERE r.period=? ORDER BY r.received_at, r.id", (period,)).fetchall()
+            "WHERE r.period=? ORDER BY r.received_at, r.id", (period_key(period),)).fetchall()
         return [_record(r) for r in rows]
 
     def current(self, period: str, records: list[ReturnRecord] | None = None) -> dict[str, ReturnRecord]:
@@ -299,11 +394,12 @@ class Ledger:
         return out
 
     def periods(self) -> list[str]:
+        """The canonical keys of the periods with returns."""
         return [r[0] for r in self.db.execute("SELECT DISTINCT period FROM returns ORDER BY period")]
 
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("files", "returns", "rows", "decisions")}
+                for t in ("files", "returns", "rows", "decisions", "rollups")}
 
 
 def _record(row: sqlite3.Row) -> ReturnRecord:

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,16 +99,13 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         duplicates: list[FileOutcome] = []
         seen_now: set[str] = set()
 
+        reconsider = "accept-stale" if accept_stale else "password" if password else ""
+
         def fresh() -> Iterator[str]:
-            """Archive each file and hand the ones not seen before to the children as it goes, so
-            parsing starts with the first file instead of after the last is archived."""
+            """Admit each file to the ledger (archived, known or new) and hand the new ones to the
+            children as it goes, so parsing starts with the first file instead of after the last."""
             for it in items:
-                ledger.archive_file(it.sha256, it.path, it.name)
-                known = ledger.known(it.sha256, period)
-                if known is not None and known.outcome == "rejected" and (accept_stale or password):
-                    # options that can change a refusal: look at the file again, and say so
-                    ledger.replace_rejected(known.id, reason="accept-stale" if accept_stale else "password")
-                    known = None
+                known = ledger.admit(it.sha256, it.path, it.name, period, reconsider=reconsider).known
                 if known is not None or it.sha256 in seen_now:
                     duplicates.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256,
                                                   it.sender, it.received_at))
@@ -150,7 +147,9 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
 
 def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any] | None:
     """Read each return against the master inside the parser children (None: in this process)."""
-    return {"fn": "sheetsync.returns.read:parse_in_worker",
+    from sheetsync.returns.read import WORKER_PARSE
+
+    return {"fn": WORKER_PARSE,
             "args": {"master": master.to_json(), "period": period, "accept_stale": accept_stale}}
 
 
@@ -172,7 +171,10 @@ def _renamed(findings: list[Finding], it: Any) -> list[Finding]:
 
 
 def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | None = None) -> Rollup:
-    """The roll-up of ``period`` from what the ledger holds (no files read)."""
+    """The roll-up of ``period`` from what the ledger holds (no files read).
+
+    Judged at ``as_of``, else 设置·统计截至日期, else today (see :func:`status` for the ledger's
+    own record of a period's last roll-up)."""
     from sheetsync.rollup.compute import gc_paused
 
     with gc_paused():  # ~a million objects that all live on: see gc_paused
@@ -192,7 +194,7 @@ def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | N
         for r in ledger.rows(ids):  # return_id, then ReturnRow's fields in order (ledger.ROW_COLUMNS)
             rows_of[r[0]].append(ReturnRow(*r[1:]))
         files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
-                          [_finding_from_json(f) for f in rec.findings], rec.received_at)
+                          [Finding.from_json(f) for f in rec.findings], rec.received_at)
                  for rec in records]
         return compute_rollup(master, returns, files, period=period, as_of=as_of or as_of_setting(master) or date.today())
 
@@ -218,12 +220,11 @@ def as_of_setting(master: Master) -> date | None:
     return when
 
 
-def _finding_from_json(d: dict[str, Any]) -> Finding:
-    return Finding(d.get("code", ""), d.get("severity", "info"), d.get("message", ""), d.get("sheet", ""),
-                   d.get("cell", ""), d.get("file", ""), list(d.get("suggestions", [])))
-
-
 def resolve_period(master: Master, period: str | None) -> str:
+    """The period to work on as the clerk typed it (``--period`` or 设置·报送周期).
+
+    The text is kept for display (the roll-up title says what the clerk typed); every lookup
+    compares :func:`sheetsync.core.period.period_key` of it, so any spelling finds the period."""
     p = (period or master.setting("period")).strip()
     if not p:
         raise SheetsyncError(t("split.no_period", file=str(master.path or "")))
@@ -256,7 +257,8 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
                                password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
-            write_rollup(rollup, output, lang=lang)
+                write_rollup(rollup, output, lang=lang)
+                ledger.record_rollup(period, rollup.as_of, output.resolve())
     except (OSError, sqlite3.OperationalError) as exc:
         # a full disk while archiving or recording: each file's record is one transaction, so the
         # ledger holds what was done; the previous roll-up is untouched (it is replaced last)
@@ -284,6 +286,8 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
     """The roll-up of ``period`` as the ledger stands, without reading or writing any workbook.
 
     ``master`` as in :func:`gaps_by_unit`: given, the file at ``master_path`` is not read.
+    Judged at ``as_of`` when given, else at the as-of of the period's last roll-up (so status
+    agrees with the roll-up the county sent), else 设置·统计截至日期, else today.
     """
     from sheetsync.master.workbook import read_master
 
@@ -292,8 +296,8 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
     period = resolve_period(master, period)
     db = Path(db_path) if db_path else default_path(master_path)
     with Ledger(db) as ledger:
+        if as_of is None:
+            last = ledger.last_rollup(period)
+            as_of = last.as_of if last is not None else None
         return build_rollup(master, ledger, period=period, as_of=as_of)
 
-
-def now_iso() -> str:
-    return datetime.now().replace(microsecond=0).isoformat()

@@ -45,6 +45,13 @@ class Finding:
             "suggestions": list(self.suggestions),
         }
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Finding:
+        """The inverse of :meth:`to_json` (ledger records, parser children); missing keys default."""
+        return cls(str(d.get("code", "")), d.get("severity", "info"), str(d.get("message", "")),
+                   str(d.get("sheet", "")), str(d.get("cell", "")), str(d.get("file", "")),
+                   [str(s) for s in d.get("suggestions", [])])
+
 
 @dataclass
 class Unit:

@@ -245,12 +245,32 @@ _SEARCH = re.compile(
     re.IGNORECASE)
 
 
-def find_periods(text: object) -> list[tuple[str, Period]]:
-    """Every period named inside a longer text, as (the text as written, its Period), in order."""
-    s = nfkc(text)
+_NUMERIC_MONTH = re.compile(r"\d{4}[-./]\d{1,2}")
+
+
+def find_periods(text: object, *, loose: bool = False) -> list[tuple[str, Period]]:
+    """Every period named inside a longer text, as (the text as written, its Period), in order.
+
+    By default only periods written out as one (2026年第3季度, 2026年11月, 2026Q4, 2026年上半年)
+    count: a title saying 2026年度实施方案 or a file name with a date (2026-12-05) does not name
+    the reporting period. ``loose`` also counts years (2026年度) and 2026.11 / 2026-11."""
+    s = _WS.sub("", nfkc(text))
     out = []
     for m in _SEARCH.finditer(s):
         p = parse_period(m.group(0))
-        if p is not None:
-            out.append((m.group(0), p))
+        if p is None:
+            continue
+        if not loose and (p.kind == "year" or _NUMERIC_MONTH.fullmatch(m.group(0))):
+            continue
+        out.append((m.group(0), p))
     return out
+
+
+def mentions(text: object, period: object) -> bool:
+    """Whether ``text`` (a title, a file name) names ``period`` in any spelling; a period that is
+    not a calendar period (第一批) is looked for as normalised text."""
+    p = parse_period(period)
+    if p is None:
+        key = norm_key(period)
+        return bool(key) and key in norm_key(text)
+    return any(q == p for _, q in find_periods(text, loose=True))

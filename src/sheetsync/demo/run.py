@@ -35,6 +35,7 @@ class DemoResult:
 
 def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[str], None] | None = None) -> DemoResult:
     """Build the demo county in ``folder`` and run every stage on it."""
+    from sheetsync.ledger import default_path
     from sheetsync.master.check import annotate_master, check_master
     from sheetsync.master.workbook import read_master, write_master
     from sheetsync.merge import merge_returns
@@ -94,7 +95,7 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
 
     # 4. merge
     rollup_path = folder / t("demo.file.rollup", lang=lang)
-    ledger = folder / "sheetsync.db"
+    ledger = default_path(master_path)
     if ledger.exists():
         ledger.unlink()
     import shutil

@@ -86,7 +86,7 @@ class WorkbookData:
             kind=str(data["kind"]),
             date_system=int(data.get("date_system", 1900)),
             custom_properties={str(k): decode_value(v) for k, v in data.get("custom_properties", {}).items()},
-            notes=[finding_from_json(n) for n in data.get("notes", [])],
+            notes=[Finding.from_json(n) for n in data.get("notes", [])],
             sheets=[
                 SheetData(
                     name=str(s["name"]),
@@ -127,19 +127,7 @@ class Rejection:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Rejection:
-        return cls(file=str(data["file"]), findings=[finding_from_json(f) for f in data.get("findings", [])])
-
-
-def finding_from_json(d: dict[str, Any]) -> Finding:
-    return Finding(
-        code=str(d["code"]),
-        severity=d.get("severity", "error"),
-        message=str(d.get("message", "")),
-        sheet=str(d.get("sheet", "")),
-        cell=str(d.get("cell", "")),
-        file=str(d.get("file", "")),
-        suggestions=[str(s) for s in d.get("suggestions", [])],
-    )
+        return cls(file=str(data["file"]), findings=[Finding.from_json(f) for f in data.get("findings", [])])
 
 
 def encode_value(v: Any) -> Any:

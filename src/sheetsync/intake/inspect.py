@@ -72,10 +72,9 @@ class Inspection:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Inspection:
-        from sheetsync.intake.data import finding_from_json
 
         return cls(str(data["path"]), str(data["kind"]), str(data["extension"]), int(data.get("size", 0)),
-                   [finding_from_json(f) for f in data.get("findings", [])],
+                   [Finding.from_json(f) for f in data.get("findings", [])],
                    [SheetEntry(str(a), str(b), str(c), str(d)) for a, b, c, d in data.get("sheets", [])],
                    bool(data.get("date1904", False)), bool(data.get("has_macros", False)))
 

@@ -20,6 +20,7 @@ from typing import Any
 from sheetsync.core import schema
 from sheetsync.core.dates import excel_serial_to_date, parse_date
 from sheetsync.core.model import Finding, Master
+from sheetsync.core.period import find_periods, mentions, same_period
 from sheetsync.core.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
 from sheetsync.core.units import Assignment, UnitRegistry
 from sheetsync.i18n import t
@@ -76,12 +77,11 @@ class ParsedReturn:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ParsedReturn:
-        from sheetsync.intake.data import finding_from_json
 
         return cls(file=d["file"], unit=d["unit"], period=d["period"], identified_by=d["identified_by"],
                    fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
                    fields=dict(d["fields"]), rejected=bool(d["rejected"]),
-                   findings=[finding_from_json(f) for f in d["findings"]],
+                   findings=[Finding.from_json(f) for f in d["findings"]],
                    rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)])
 
     @property
@@ -199,6 +199,11 @@ def parse_in_worker(data: Any, *, master: dict[str, Any], period: str, accept_st
         return out
 
 
+# the intake pool's post step names its function by "module:name" (it crosses into the child
+# as text); defined here, next to the function, so a rename breaks at import, not at run time
+WORKER_PARSE = f"{__name__}:{parse_in_worker.__name__}"
+
+
 def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str, list[Assignment]],
            period: str, accept_stale: bool, out: ParsedReturn, master_fp: str) -> None:
     meta, issued_ids, field_cells, source = read_metadata(data)
@@ -224,7 +229,7 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
         out.period = period if _mentions(data, grid, match.row, period) else (found or "")
         _finding(out, "identified-by-fallback", "warning", unit=unit_name, how=t(f"merge.how.{how}"))
     out.unit = unit_name
-    if out.period and period_key(out.period) != period_key(period):
+    if out.period and not same_period(out.period, period):
         if not accept_stale:
             _reject(out, "wrong-period", found=out.period, period=period)
         _finding(out, "wrong-period-accepted", "warning", found=out.period, period=period)
@@ -550,26 +555,16 @@ def _identify_without_metadata(data: Any, grid: list[list[Any]], header_row: int
     return "", ""
 
 
-_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:第\s*[一二三四1-4]\s*季度|[上下]半年|\d{1,2}\s*月份?)")
-_CN_Q = str.maketrans("一二三四", "1234")
-
-
-def period_key(text: str) -> str:
-    """2026年第四季度 and 2026年第4季度 compare equal."""
-    return norm_key(text).translate(_CN_Q).replace("份", "")
-
-
 def _period_in(data: Any, grid: list[list[Any]], header_row: int) -> str:
     """A reporting period named in the title rows or the file name (2026年第3季度, 2026年11月)."""
     texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
     for x in texts:
-        m = _PERIOD.search(nfkc(x))
-        if m:
-            return m.group(0)
+        found = find_periods(x)
+        if found:
+            return found[0][0]
     return ""
 
 
 def _mentions(data: Any, grid: list[list[Any]], header_row: int, period: str) -> bool:
-    key = period_key(period)
     texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r] + [_basename(data.file)]
-    return any(key in period_key(x) for x in texts)
+    return any(mentions(x, period) for x in texts)
