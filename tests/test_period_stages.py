@@ -125,3 +125,69 @@ def test_worker_parse_names_a_real_function() -> None:
     module, name = read.WORKER_PARSE.split(":")
     assert getattr(importlib.import_module(module), name) is read.parse_in_worker
     assert _post_step(demo_data.master(), "2026Q4", False)["fn"] == read.WORKER_PARSE
+
+
+def test_mail_log_and_outbox_compare_period_keys(tmp_path) -> None:
+    from sheetsync.mail import outbox, records
+
+    db = tmp_path / "sheetsync.db"
+    records.record(db, [{"batch": "b1", "kind": "remind", "period": "2026年第4季度", "unit": "县教育局",
+                         "status": "failed"}])
+    assert list(records.last_attempts(db, "remind", "2026年第四季度")) == ["县教育局"]
+    assert records.retryable_kinds(db, "2026Q4") == ["remind"]
+    assert records.retryable_kinds(db, "2026年第3季度") == []
+    assert [r["period"] for r in records.history(db, period="2026年10-12月")] == ["2026年第4季度"]
+    first = outbox.batch_folder(tmp_path / "outbox", "remind", "2026年第4季度")
+    first.mkdir(parents=True)
+    assert outbox.batch_folder(tmp_path / "outbox", "remind", "2026年第四季度") == first
+    assert outbox.batch_folder(tmp_path / "outbox", "send", "2026年第四季度").name == "send-2026年第四季度"
+
+
+def test_old_mail_log_gets_period_keys(tmp_path) -> None:
+    from sheetsync.mail import records
+
+    db = tmp_path / "sheetsync.db"
+    con = sqlite3.connect(db)
+    con.executescript(records.SCHEMA)
+    con.execute("INSERT INTO mail_log (batch, kind, period, unit, status, time) "
+                "VALUES ('b', 'distribute', '2026年第四季度', '县财政局', 'skipped', 'now')")
+    con.commit()
+    con.close()
+    assert records.retryable_kinds(db, "2026年第4季度") == ["distribute"]
+
+
+def test_split_folder_found_by_any_spelling(tmp_path) -> None:
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.split.manifest import ManifestUnit, find_split_dir, read_manifest, write_manifest
+
+    folder = tmp_path / "填报表"
+    folder.mkdir()
+    write_manifest(folder, period="2026年第4季度", due="2027-01-05", region="示例县", plan="方案",
+                   master_fingerprint="f", issued_at="2026-12-01T09:00:00",
+                   units=[ManifestUnit("县教育局", "a.xlsx", "a@x.cn", 2, 1)], units_without_tasks=[])
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["period_key"] == "2026-Q4"
+    for p in ("2026年第4季度", "2026年第四季度", "2026Q4", "2026年10月-12月"):
+        assert find_split_dir(tmp_path, p) == folder
+    m = read_manifest(folder)
+    assert (m.period, m.workbooks()) == ("2026年第4季度", {"县教育局": folder / "a.xlsx"})
+    import pytest
+
+    with pytest.raises(SheetsyncError):
+        find_split_dir(tmp_path, "2026年第3季度")
+
+
+def test_admit_says_known_or_new(tmp_path) -> None:
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(b"PK fake")
+    with Ledger(tmp_path / "sheetsync.db") as ledger:
+        first = ledger.admit("ab" * 32, src, "a.xlsx", "2026年第4季度")
+        assert first.is_new and first.archived.exists()
+        ledger.record_return(sha256="ab" * 32, period="2026年第4季度", unit="", source="a.xlsx", sender="",
+                             received_at="2026-12-01", outcome="rejected", identified_by="", fields={},
+                             findings=[], rows=[], missing=[])
+        again = ledger.admit("ab" * 32, src, "a.xlsx", "2026年第四季度")
+        assert not again.is_new and again.known.period_text == "2026年第4季度"
+        assert ledger.admit("ab" * 32, src, "a.xlsx", "2026Q4", reconsider="password").is_new
+        assert ledger.admit("ab" * 32, src, "a.xlsx", "2026年第3季度").is_new
+        kinds = [r[0] for r in ledger.db.execute("SELECT kind FROM decisions ORDER BY id")]
+        assert kinds == ["return-rejected", "re-evaluate-rejected"]

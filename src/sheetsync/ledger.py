@@ -148,9 +148,17 @@ class Admission:
         return self.known is None
 
 
+FILE_NAME = "sheetsync.db"
+
+
 def default_path(master_path: str | Path) -> Path:
     """The ledger of a master: ``sheetsync.db`` beside it (merge, status, mail and split all use this)."""
-    return Path(master_path).resolve().parent / "sheetsync.db"
+    return folder_path(Path(master_path).resolve().parent)
+
+
+def folder_path(folder: str | Path) -> Path:
+    """The ledger kept in ``folder`` (the master's folder; the mail log shares the file)."""
+    return Path(folder) / FILE_NAME
 
 
 class Ledger:

@@ -12,6 +12,7 @@ import click
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
+from sheetsync.ledger import default_path
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -117,7 +118,7 @@ def remind_cmd(period: str, split_dir: Path | None, due: str, master_path: Path 
     if master_path is None:
         raise click.UsageError(t("mail.cli.master_required"))
     master = _load_master(master_path, required=True)
-    db_path = opts["db_path"] or master_path.parent / "sheetsync.db"
+    db_path = opts["db_path"] or default_path(master_path)
     gaps = _gaps_by_unit(master_path, period, db_path)
     folder = split_dir or _find_split_dir(master_path.parent, period)
     manifest = read_manifest(folder)

@@ -19,6 +19,7 @@ from typing import Any
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import get_lang, t
+from sheetsync.ledger import folder_path as ledger_in
 from sheetsync.mail import outbox as _outbox
 from sheetsync.mail import records
 from sheetsync.mail.compose import Attachment, Draft, build_message, envelope_recipients, to_bytes
@@ -181,7 +182,7 @@ def run_batch(kind: str, period: str, outgoing: list[Outgoing], *, ctx: MailCont
     """Send (or write) every message, record each outcome, and return the report."""
     base = ctx.base_dir or Path.cwd()
     report = MailReport(kind=kind, batch=records.new_batch_id(), period=period)
-    report.db_path = Path(db_path) if db_path else base / "sheetsync.db"
+    report.db_path = Path(db_path) if db_path else ledger_in(base)
 
     def say(msg: str) -> None:
         report.warnings.append(msg)

@@ -1,20 +1,17 @@
 """Distribute: every unit gets its own return workbook from ``split`` by e-mail.
 
 The split folder's ``manifest.json`` says which file belongs to which unit and where to send
-it; the master's 单位.邮箱 fills in addresses the manifest lacks. A unit without an address is
+it (:mod:`sheetsync.split.manifest`); the master's 单位.邮箱 fills in addresses the manifest lacks. A unit without an address is
 reported (and logged as skipped, so ``--retry`` picks it up once 邮箱 is filled in), never dropped.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.mail.batch import (
     MailReport,
@@ -28,66 +25,7 @@ from sheetsync.mail.batch import (
 from sheetsync.mail.compose import Attachment, Draft
 from sheetsync.mail.templates import default_templates_dir, load_templates
 from sheetsync.mail.transport import SmtpConfig, split_addresses
-
-MANIFEST = "manifest.json"
-
-
-@dataclass
-class ManifestUnit:
-    unit: str
-    file: str
-    email: str = ""
-    lead_tasks: int = 0
-    co_tasks: int = 0
-
-
-@dataclass
-class Manifest:
-    folder: Path
-    period: str = ""
-    due: str = ""
-    region: str = ""
-    plan: str = ""
-    units: list[ManifestUnit] = field(default_factory=list)
-
-    def workbooks(self) -> dict[str, Path]:
-        return {u.unit: self.folder / u.file for u in self.units}
-
-
-def read_manifest(outdir: str | Path) -> Manifest:
-    """The ``manifest.json`` written by ``sheetsync split`` into its output folder."""
-    folder = Path(outdir)
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise SheetsyncError(t("mail.no_manifest", dir=str(folder)))
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8-sig"))
-        units = [ManifestUnit(unit=str(u["unit"]), file=str(u["file"]), email=str(u.get("email") or ""),
-                              lead_tasks=int(u.get("lead_tasks") or 0), co_tasks=int(u.get("co_tasks") or 0))
-                 for u in data.get("units", [])]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SheetsyncError(t("mail.bad_manifest", file=str(path), reason=str(exc))) from exc
-    for u in units:  # a manifest must not point outside its folder
-        if Path(u.file).is_absolute() or ".." in Path(u.file).parts:
-            raise SheetsyncError(t("mail.bad_manifest", file=str(path), reason=u.file))
-    return Manifest(folder, str(data.get("period") or ""), str(data.get("due") or ""),
-                    str(data.get("region") or ""), str(data.get("plan") or ""), units)
-
-
-def find_split_dir(base: str | Path, period: str) -> Path:
-    """The split output under ``base`` (one or two levels down) whose manifest is for ``period``.
-
-    催报 attaches each unit's workbook again; the CLI and the Excel ribbon both find the folder
-    this way, so a clerk never has to point at it.
-    """
-    base = Path(base)
-    for manifest in sorted([*base.glob(f"*/{MANIFEST}"), *base.glob(f"*/*/{MANIFEST}")]):
-        try:
-            if json.loads(manifest.read_text(encoding="utf-8-sig")).get("period") == period:
-                return manifest.parent
-        except (OSError, ValueError, AttributeError):
-            continue
-    raise SheetsyncError(t("mail.cli.no_split_dir", period=period, dir=str(base)))
+from sheetsync.split.manifest import read_manifest
 
 
 def distribute(outdir: str | Path, master: Any, *, cc: Iterable[str] = (), dry_run: bool | None = None,

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from sheetsync.core.period import period_key
+
 # characters Windows forbids in file names, plus controls
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -27,9 +29,20 @@ def safe_name(text: str, max_len: int = 60) -> str:
 
 
 def batch_folder(outbox: str | Path, kind: str, period: str = "") -> Path:
-    """``outbox/distribute-2024年第一季度`` — one folder per kind and period."""
-    name = kind + (f"-{safe_name(period, 40)}" if period else "")
-    return Path(outbox) / name
+    """``outbox/distribute-2024年第一季度`` — one folder per kind and period.
+
+    Named with the period as typed the first time; a later run spelling the period another way
+    (2024年第1季度) reuses that folder, so one period's previews stay together."""
+    if not period:
+        return Path(outbox) / kind
+    name = f"{kind}-{safe_name(period, 40)}"
+    outbox = Path(outbox)
+    if not (outbox / name).is_dir() and outbox.is_dir():
+        key = period_key(period)
+        for other in sorted(outbox.glob(f"{kind}-*")):
+            if other.is_dir() and period_key(other.name[len(kind) + 1:]) == key:
+                return other
+    return outbox / name
 
 
 def write_eml(folder: str | Path, seq: int, label: str, raw: bytes) -> Path:

@@ -3,6 +3,8 @@
 The table lives beside the merge ledger (same ``sheetsync.db``) so 'status' can show both; it is
 created with ``CREATE TABLE IF NOT EXISTS`` and touches no other table. ``--retry`` reads the
 newest non-dry-run row of each (kind, period, unit) and resends only where that row is not 'sent'.
+Periods are compared by their canonical key (``period_key`` column, from core.period): a retry
+for 2026年第四季度 finds what was sent for 2026年第4季度.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sheetsync.core.period import period_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mail_log (
@@ -35,8 +39,9 @@ CREATE TABLE IF NOT EXISTS mail_log (
     eml TEXT NOT NULL DEFAULT '',       -- outbox file of a dry run
     time TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS mail_log_key ON mail_log (kind, period, unit, id);
 """
+# after the column exists (logs made before it get it in connect())
+INDEX = "CREATE INDEX IF NOT EXISTS mail_log_pkey ON mail_log (kind, period_key, unit, id);"
 
 RETRYABLE = ("failed", "partial", "skipped")
 
@@ -58,12 +63,19 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(db_path), timeout=30)
     conn.executescript(SCHEMA)
+    if "period_key" not in {r[1] for r in conn.execute("PRAGMA table_info(mail_log)")}:
+        with conn:  # the period as typed stays in ``period``; the key is what lookups compare
+            conn.execute("ALTER TABLE mail_log ADD COLUMN period_key TEXT NOT NULL DEFAULT ''")
+            for (text,) in conn.execute("SELECT DISTINCT period FROM mail_log").fetchall():
+                conn.execute("UPDATE mail_log SET period_key=? WHERE period=?", (period_key(text) if text else "", text))
+    conn.executescript(INDEX)
     return conn
 
 
 def record(db_path: str | Path, rows: list[dict[str, Any]]) -> None:
     cols = ("batch", "kind", "period", "unit", "recipients", "subject", "attachment",
-            "attachment_sha256", "size", "status", "smtp_code", "smtp_message", "refused", "eml", "time")
+            "attachment_sha256", "size", "status", "smtp_code", "smtp_message", "refused", "eml", "time",
+            "period_key")
     now = datetime.now().astimezone().isoformat(timespec="seconds")
     with closing(connect(db_path)) as conn, conn:
         conn.executemany(
@@ -75,6 +87,8 @@ def _cell(row: dict[str, Any], col: str, now: str) -> Any:
     v = row.get(col)
     if col == "time":
         return v or now
+    if col == "period_key":
+        return period_key(row["period"]) if row.get("period") else ""
     if col == "recipients" and isinstance(v, (list, tuple)):
         return ",".join(v)
     if col == "refused":
@@ -91,10 +105,10 @@ def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, Last
     with closing(connect(db_path)) as conn:
         rows = conn.execute(
             "SELECT unit, status, refused, smtp_code, smtp_message FROM mail_log m "
-            "WHERE kind = ? AND period = ? AND status != 'dry-run' AND id = ("
-            "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period = m.period"
+            "WHERE kind = ? AND period_key = ? AND status != 'dry-run' AND id = ("
+            "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period_key = m.period_key"
             "  AND n.unit = m.unit AND n.status != 'dry-run')",
-            (kind, period)).fetchall()
+            (kind, period_key(period) if period else "")).fetchall()
     return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg) for u, s, r, c, msg in rows}
 
 
@@ -118,8 +132,8 @@ def history(db_path: str | Path, kind: str | None = None, period: str | None = N
         sql += " AND kind = ?"
         args.append(kind)
     if period is not None:
-        sql += " AND period = ?"
-        args.append(period)
+        sql += " AND period_key = ?"
+        args.append(period_key(period) if period else "")
     with closing(connect(db_path)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(sql + " ORDER BY id", args)]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
+from sheetsync.ledger import default_path
 from sheetsync.ribbon.sheets import (
     AMBER,
     BLUE,
@@ -63,7 +64,7 @@ def resend_failed(book: Any) -> str:
     live = live_master(book)
     period = period_of(live)
     path = master_file(book)
-    kinds = retryable_kinds(path.parent / "sheetsync.db", period)
+    kinds = retryable_kinds(default_path(path), period)
     if not kinds:
         return t("ribbon.mail.nothing_to_resend", period=period)
     reports, notes = [], []
@@ -102,7 +103,7 @@ def _remind(book: Any, *, retry: bool = False) -> tuple[Any, str]:
         return None, t("ribbon.mail.nothing_to_remind", period=rollup.period)
     manifest = read_manifest(find_split_dir(path.parent, rollup.period))
     return run(live, gaps, manifest.workbooks(), period=rollup.period, due=manifest.due,
-               db_path=path.parent / "sheetsync.db", retry=retry), ""
+               db_path=default_path(path), retry=retry), ""
 
 
 def _report_up(book: Any, *, retry: bool = False) -> Any:

@@ -11,7 +11,6 @@ XlsxWriter: a county splits to 300 units, and openpyxl's object model and serial
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +22,7 @@ from sheetsync.core.dates import parse_date
 from sheetsync.core.model import Master
 from sheetsync.core.units import Assignment, UnitRegistry, assignments
 from sheetsync.i18n import get_lang, t
+from sheetsync.split.manifest import ManifestUnit, write_manifest
 
 _WINDOWS_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -119,13 +119,11 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
         result.workbooks.append(UnitWorkbook(unit.name, path, unit.email,
                                              sum(a.role == "lead" for a in tasks), sum(a.role == "co" for a in tasks)))
     result.distribution_list = _write_distribution_list(result, lang, issued)
-    result.manifest = outdir / "manifest.json"
-    manifest = {"period": period, "due": due_iso, "region": master.region, "plan": master.plan_name,
-                "master_fingerprint": fingerprint, "issued_at": issued.isoformat(),
-                "units": [{"unit": w.unit, "file": w.file.name, "email": w.email, "lead_tasks": w.lead_tasks,
-                           "co_tasks": w.co_tasks} for w in result.workbooks],
-                "units_without_tasks": result.units_without_tasks}
-    result.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    result.manifest = write_manifest(
+        outdir, period=period, due=due_iso, region=master.region, plan=master.plan_name,
+        master_fingerprint=fingerprint, issued_at=issued.isoformat(),
+        units=[ManifestUnit(w.unit, w.file.name, w.email, w.lead_tasks, w.co_tasks) for w in result.workbooks],
+        units_without_tasks=result.units_without_tasks)
     return result
 
 
@@ -415,7 +413,7 @@ def carry_forward_values(master_path: str | Path, rollup_path: str | Path, perio
         period = _rollup_period(Path(rollup_path))
     db = Path(db_path) if db_path else default_path(master_path)
     if not db.exists():
-        alt = Path(rollup_path).resolve().parent / "sheetsync.db"
+        alt = default_path(rollup_path)  # the ledger beside the roll-up
         db = alt if alt.exists() else db
     with Ledger(db) as ledger:
         return ledger.last_values(period)
