@@ -286,8 +286,9 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
     """The roll-up of ``period`` as the ledger stands, without reading or writing any workbook.
 
     ``master`` as in :func:`gaps_by_unit`: given, the file at ``master_path`` is not read.
-    Judged at ``as_of`` when given, else at the as-of of the period's last roll-up (so status
-    agrees with the roll-up the county sent), else 设置·统计截至日期, else today.
+    Judged at ``as_of`` when given, else at 设置·统计截至日期 (typed in the master, possibly
+    unsaved in the ribbon: the clerk's explicit choice), else at the as-of of the period's last
+    roll-up (so status agrees with the roll-up the county sent), else today.
     """
     from sheetsync.master.workbook import read_master
 
@@ -296,7 +297,7 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
     period = resolve_period(master, period)
     db = Path(db_path) if db_path else default_path(master_path)
     with Ledger(db) as ledger:
-        if as_of is None:
+        if as_of is None and as_of_setting(master) is None:
             last = ledger.last_rollup(period)
             as_of = last.as_of if last is not None else None
         return build_rollup(master, ledger, period=period, as_of=as_of)
