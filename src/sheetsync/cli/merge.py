@@ -44,13 +44,11 @@ def merge(master_path: Path, returns: tuple[Path, ...], output: Path, period: st
         click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
     for f in res.files:
-        color = {"rejected": "red", "warnings": "yellow"}.get(f.outcome)
-        click.secho(f"[{t('merge.outcome.' + f.outcome)}] {f.path}" + (f"  → {f.unit}" if f.unit else ""), fg=color)
-        for fd in f.findings:
-            if fd.severity in ("error", "warning"):
-                click.echo(f"    {fd.location + '  ' if fd.location else ''}{fd.message}")
-    counts = {k: sum(f.outcome == k for f in res.files) for k in ("accepted", "warnings", "rejected", "duplicate")}
-    click.echo(t("merge.files_summary", n=len(res.files), **counts))
+        head, *problems = res.file_lines(f)
+        click.secho(head, fg={"rejected": "red", "warnings": "yellow"}.get(f.outcome))
+        for line in problems:
+            click.echo(line)
+    click.echo(res.files_summary())
     _print_summary(res.rollup)
     click.echo(t("merge.written", file=res.output))
 
