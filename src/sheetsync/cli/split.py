@@ -10,7 +10,7 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command()
+@click.command(help=t("cli.doc.split"))
 @click.argument("master_path", metavar="MASTER", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", help="报送周期，如“2026年第4季度”（默认取主表设置） / reporting period")
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹 / output folder")
@@ -22,7 +22,7 @@ from sheetsync.i18n import t
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def split(master_path: Path, period: str | None, outdir: Path, due: str | None, carry_forward: Path | None,
           carry_period: str | None, force: bool, as_json: bool) -> None:
-    """按单位生成任务进展填报表和分发清单。"""
+    """The help text is ``cli.doc.split`` (both languages)."""
     from sheetsync.master.workbook import read_master
     from sheetsync.split.workbook import carry_forward_values, split_master
 
