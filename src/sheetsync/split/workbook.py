@@ -5,7 +5,7 @@ metadata (unit, period, master fingerprint, task ids in order) that lets the mer
 returned file without trusting its name, and detect rows that were moved, inserted or deleted.
 Validation is applied to whole ranges, one rule per column. The workbooks are written with
 XlsxWriter: a county splits to 300 units, and openpyxl's object model and serialiser made that
-~25 s (benchmarks/RESULTS.md).
+far too slow (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -196,8 +196,8 @@ def _created(meta: dict[str, str]) -> datetime | None:
 class _Look:
     """The shared look (xlsxio's fonts, fills, borders) as XlsxWriter formats of one workbook.
 
-    Why XlsxWriter: openpyxl's object model and serialiser cost ~30 ms per return workbook
-    (300 units: ~9 s of CPU); XlsxWriter writes the same sheets, validations, protection and
+    Why XlsxWriter: openpyxl's object model and serialiser dominated the split of a county
+    with hundreds of units; XlsxWriter writes the same sheets, validations, protection and
     properties in a fraction of that. Each distinct cell look is one format, made once.
     """
 
