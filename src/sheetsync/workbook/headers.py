@@ -31,10 +31,6 @@ class HeaderMatch:
         return [c.key for c in spec.columns if c.required and c.key not in self.columns]
 
 
-def _label_score(label: str, spec_col: Any) -> int:
-    return _key_score(_label_key(label), spec_col)
-
-
 def _label_key(label: str) -> str:
     key = norm_key(label)
     return key.rstrip("*＊:：") if key else ""
