@@ -111,7 +111,7 @@ def cases_for(quick: bool, root: Path, workdir: Path, log=print) -> list[Case]: 
     for name in split_specs:
         c = built[name]
         out.append(Case(f"split {c.units} units × {c.rows}", "split", name,
-                        [py, "-c", CLI, "split", str(c.master), "-o", str(workdir / f"split-{name}")]))
+                        [py, "-c", CLI, "split", str(c.master), "-o", str(workdir / f"split-{name}"), "--force"]))
     merge_specs = ["6x8"] if quick else ["70x50", "300x400", "3000x40"]
     for name in merge_specs:
         c = built[name]

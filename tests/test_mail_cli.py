@@ -162,3 +162,18 @@ def test_reads_the_roll_up_written_by_the_merge(tmp_path):
     (eml,) = (tmp_path / "outbox" / "send-2024年第一季度").glob("*.eml")
     html = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("html",)).get_content()
     assert "cid:rollup-chart@sheetsync" in html and "县卫生健康局" in html
+
+
+def test_remind_period_is_the_one_call_behind_cli_and_ribbon(tmp_path):
+    """status → gaps by unit → the period's split folder → remind, in one library call."""
+    from sheetsync.mail import remind_period
+
+    master = _master(tmp_path)
+    report = remind_period(master, dry_run=True, outbox=tmp_path / "outbox")  # period from 设置
+    assert report.kind == "remind" and report.period == "2024年第一季度"
+    by_unit = {r.unit: r for r in report.results}
+    assert set(by_unit) == {"县教育局", "县卫生健康局", "城关镇", "县文旅局"}  # no merge yet: all 未报送
+    assert by_unit["县文旅局"].status == "skipped" and by_unit["县教育局"].status == "dry-run"
+    assert by_unit["县教育局"].attachment.endswith("_县教育局_任务进展填报表.xlsx")
+    cli_res = _run(["mail", "remind", "--period", "2024年第一季度", "--master", str(master), "--json"])
+    assert {r["unit"] for r in json.loads(cli_res.output)["results"]} == set(by_unit)

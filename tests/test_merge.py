@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -330,3 +331,25 @@ def test_as_of_date_from_the_settings_sheet(county) -> None:
                            str(tmp / "r4.xlsx")], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "统计截至日期" in proc.stderr and "2026-12-31" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_merge_summary_text_is_built_once_and_printed_by_the_cli(county) -> None:
+    tmp, master, files = county
+    fill(files["县委编办"], tmp / "in" / "a.xlsx", {"一.(一).2": ("推进中", 50, 6, "x", "")})
+    (tmp / "in" / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
+    res = merge_returns(master, [tmp / "in"], tmp / "r.xlsx", as_of=AS_OF)
+    assert res.outcome_counts() == {"accepted": 1, "warnings": 0, "rejected": 1, "duplicate": 0}
+    zh, en = res.to_summary("zh"), res.to_summary("en")
+    assert zh.splitlines()[-1] == "回收文件 2 个：接收 1，有提示 0，拒收 1，重复 0。"
+    assert en.splitlines()[-1] == "2 files: 1 accepted, 0 with warnings, 1 rejected, 0 duplicates."
+    assert en != zh and "broken.xlsx" in zh and "[已拒收]" in zh
+    broken = next(f for f in res.files if f.outcome == "rejected")
+    assert res.problems(broken) and all(p in zh for p in res.problems(broken))
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "merge", str(master), str(tmp / "in"), "-o",
+                           str(tmp / "r2.xlsx"), "--as-of", "2026-12-31"], capture_output=True, text=True,
+                          env={**os.environ, "SHEETSYNC_LANG": "zh"})
+    assert proc.returncode == 0, proc.stderr
+    again = merge_returns(master, [tmp / "in"], tmp / "r3.xlsx", as_of=AS_OF)  # duplicates now, as the CLI saw
+    assert again.files_summary("zh") in proc.stdout
+    for f in again.files:
+        assert again.file_lines(f, "zh")[0] in proc.stdout

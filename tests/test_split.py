@@ -130,7 +130,8 @@ def test_file_names_are_valid_on_windows(split_demo, tmp_path: Path) -> None:
     m = demo_data.master()
     m.units.append(Unit("县/市联合办公室", category="other", email="x@y.example"))
     m.tasks[0].co_units.append("县/市联合办公室")
-    res2 = split_master(m, tmp_path / "o", issued_at=ISSUED, units=["县/市联合办公室"])
+    # check reads "县/市联合办公室" in a task as two names (an error); the file name is what is tested here
+    res2 = split_master(m, tmp_path / "o", issued_at=ISSUED, units=["县/市联合办公室"], force=True)
     assert res2.workbooks[0].file.name == "2026年第4季度_县_市联合办公室_任务进展填报表.xlsx"
     assert res2.workbooks[0].file.exists()
 
@@ -187,3 +188,40 @@ def test_metadata_lists_many_tasks_compactly_and_old_returns_still_read(tmp_path
     v1_rows = [r for r in meta_rows if r[0] != "tasks"] + [["task", i] for i in ids]
     v1 = WorkbookData(file="v1.xlsx", kind="xlsx", sheets=[SheetData(schema.META_SHEET, "veryHidden", v1_rows)])
     assert read_metadata(v1)[1:] == (ids, fields, "metadata")
+
+
+def test_a_master_with_errors_is_refused_unless_forced(tmp_path: Path) -> None:
+    """One policy for every front-end: split_master refuses check errors, naming sheet!cell; force overrides."""
+    from sheetsync.master.workbook import write_master
+    from sheetsync.split.workbook import ERRORS_SHOWN, MasterHasErrors
+
+    path = write_master(demo_data.master_with_mistakes(), tmp_path / "flawed.xlsx")
+    master = read_master(path)
+    with pytest.raises(MasterHasErrors) as exc:
+        split_master(master, tmp_path / "out", issued_at=ISSUED, lang="zh")
+    err = exc.value
+    n = len(err.report.errors)
+    assert n > ERRORS_SHOWN and f"有 {n} 个错误" in err.message and "flawed.xlsx" in err.message
+    assert "任务!A5" in err.message and f"另有 {n - ERRORS_SHOWN} 个错误" in err.message
+    assert "--force" in err.hint and err.exit_code == 1
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+    forced = split_master(master, tmp_path / "out", issued_at=ISSUED, lang="zh", force=True)
+    assert forced.workbooks and forced.manifest.is_file()
+
+
+def test_cli_split_refuses_errors_and_force_overrides(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from sheetsync.master.workbook import write_master
+
+    path = write_master(demo_data.master_with_mistakes(), tmp_path / "flawed.xlsx")
+    env = {**os.environ, "SHEETSYNC_LANG": "zh"}
+    cmd = [sys.executable, "-m", "sheetsync.cli", "split", str(path), "-o", str(tmp_path / "out")]
+    refused = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert refused.returncode == 1 and "未生成填报表" in refused.stderr and "任务!A5" in refused.stderr
+    assert not (tmp_path / "out").exists()
+    forced = subprocess.run([*cmd, "--force"], capture_output=True, text=True, env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert list((tmp_path / "out").glob("*.xlsx"))

@@ -168,7 +168,7 @@ class Ledger:
         """``keep_rows``: also keep in memory the rows this connection records, exactly as
         :meth:`rows` would read them back. Why: a merge builds its roll-up right after
         recording ~120,000 rows, and reading them back costs SQLite turning every value into a
-        new object again (0.45 s of a city merge). The rows of a return never change after it
+        new object again, a noticeable share of a city merge. The rows of a return never change after it
         is recorded, so the copy cannot go stale."""
         self.path = Path(path)
         self._kept: dict[int, list[tuple[Any, ...]]] | None = {} if keep_rows else None
@@ -179,7 +179,7 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a crash or power cut cannot corrupt the ledger, it can only lose the last
         # few commits — which the next merge of the same files redoes (archive and records are
-        # idempotent). FULL paid an fsync per received file: ~1 s of a 70-file county merge.
+        # idempotent). FULL paid an fsync per received file, a large share of a county merge.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)

@@ -67,6 +67,28 @@ class MergeResult:
             "headline": h,
         }
 
+    def outcome_counts(self) -> dict[str, int]:
+        """Files per outcome, the four the summary line names (a skipped file is only listed)."""
+        return {k: sum(f.outcome == k for f in self.files) for k in ("accepted", "warnings", "rejected", "duplicate")}
+
+    @staticmethod
+    def problems(file: FileOutcome) -> list[str]:
+        """``sheet!cell  message`` of a file's errors and warnings (notes are left to the ledger)."""
+        return [f"{fd.location + '  ' if fd.location else ''}{fd.message}" for fd in file.findings
+                if fd.severity in ("error", "warning")]
+
+    def file_lines(self, file: FileOutcome, lang: str | None = None) -> list[str]:
+        """``[outcome] path → unit``, then one indented line per problem."""
+        head = f"[{t('merge.outcome.' + file.outcome, lang=lang)}] {file.path}" + (f"  → {file.unit}" if file.unit else "")
+        return [head, *("    " + p for p in self.problems(file))]
+
+    def files_summary(self, lang: str | None = None) -> str:
+        return t("merge.files_summary", lang=lang, n=len(self.files), **self.outcome_counts())
+
+    def to_summary(self, lang: str | None = None) -> str:
+        """Every file with its outcome and problems, then the counts: what ``sheetsync merge`` prints."""
+        return "\n".join([*(line for f in self.files for line in self.file_lines(f, lang)), self.files_summary(lang)])
+
 
 def _limits(master: Master) -> Any:
     from sheetsync.intake import Limits

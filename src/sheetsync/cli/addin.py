@@ -22,8 +22,9 @@ def addin() -> None:
 
 @addin.command(help=t("ribbon.addin.help.build"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="xlsx/sheetsync.xlam")
-@click.option("--ribbon-lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+              help="输出文件（默认 xlsx/sheetsync.xlam）/ output file (default xlsx/sheetsync.xlam)")
+@click.option("--ribbon-lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="选项卡和按钮的语言 / language of the tab and its buttons")
 def build(output: Path | None, ribbon_lang: str) -> None:
     from sheetsync.ribbon.addin import DEFAULT_OUT, build_addin
 
@@ -33,7 +34,8 @@ def build(output: Path | None, ribbon_lang: str) -> None:
 
 @addin.command(help=t("ribbon.addin.help.check"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--ribbon-lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--ribbon-lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="选项卡和按钮的语言 / language of the tab and its buttons")
 def check(path: Path | None, ribbon_lang: str) -> None:
     from sheetsync.ribbon.addin import DEFAULT_OUT, stale_parts
 
@@ -68,7 +70,7 @@ def write_config(path: Path, interpreter: str) -> None:
 
 @addin.command(help=t("ribbon.addin.help.install"))
 @click.option("--source", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="xlsx/sheetsync.xlam")
+              help="要安装的加载项（默认随软件安装的 sheetsync.xlam）/ add-in to install (default: the shipped one)")
 def install(source: Path | None) -> None:
     import xlwings
 

@@ -9,10 +9,10 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command()
+@click.command(help=t("cli.doc.demo"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="sheetsync-demo")
 def demo(folder: Path) -> None:
-    """生成示例县并运行全流程（主表、校验、分发、回收、汇总、邮件）。"""
+    """The help text is ``cli.doc.demo`` (both languages)."""
     from sheetsync.demo.run import build_demo
 
     click.secho(t("demo.title"), bold=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,9 +9,7 @@ from typing import Any
 
 import click
 
-from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
-from sheetsync.ledger import default_path
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,11 +45,9 @@ def _load_master(path: Path | None, required: bool = False) -> Any:
         if required:
             raise click.UsageError(t("mail.cli.master_required"))
         return {}
-    try:
-        master_mod = importlib.import_module("sheetsync.master.workbook")
-    except ModuleNotFoundError as exc:
-        raise SheetsyncError(t("mail.cli.master_reader_missing")) from exc
-    return master_mod.read_master(path)
+    from sheetsync.master.workbook import read_master
+
+    return read_master(path)
 
 
 def _loud(message: str) -> None:
@@ -113,42 +108,14 @@ def distribute_cmd(outdir: Path, master_path: Path | None, as_json: bool, **opts
 def remind_cmd(period: str, split_dir: Path | None, due: str, master_path: Path | None, as_json: bool,
                **opts: Any) -> None:
     """催报：给未报送或有缺口的单位发提醒 / remind units that have not reported or left gaps."""
-    from sheetsync.mail import read_manifest, remind
+    from sheetsync.mail import remind_period
 
     if master_path is None:
         raise click.UsageError(t("mail.cli.master_required"))
-    master = _load_master(master_path, required=True)
-    db_path = opts["db_path"] or default_path(master_path)
-    gaps = _gaps_by_unit(master_path, period, db_path)
-    folder = split_dir or _find_split_dir(master_path.parent, period)
-    manifest = read_manifest(folder)
     opts["as_json"] = as_json
-    opts["db_path"] = db_path
-    report = remind(master, gaps, manifest.workbooks(), period=period, due=due or manifest.due,
-                    **_kwargs(opts))
+    report = remind_period(master_path, period, master=_load_master(master_path, required=True), split_dir=split_dir,
+                           due=due, **_kwargs(opts))
     _print(report, as_json)
-
-
-def _gaps_by_unit(master_path: Path, period: str, db_path: Path) -> dict[str, list[Any]]:
-    """Ask the merge for this period's gaps (``sheetsync.merge.gaps_by_unit``)."""
-    try:
-        merge = importlib.import_module("sheetsync.merge")
-    except ModuleNotFoundError as exc:
-        raise SheetsyncError(t("mail.cli.merge_missing")) from exc
-    func = getattr(merge, "gaps_by_unit", None)
-    if func is None:
-        raise SheetsyncError(t("mail.cli.merge_missing"))
-    gaps = func(master_path, period, db_path)
-    if gaps is None:
-        raise SheetsyncError(t("mail.cli.no_merge_for_period", period=period, master=str(master_path)))
-    return dict(gaps)
-
-
-def _find_split_dir(base: Path, period: str) -> Path:
-    """The split output beside the master whose manifest is for ``period``."""
-    from sheetsync.mail import find_split_dir
-
-    return find_split_dir(base, period)
 
 
 @mail.command("send")

@@ -11,39 +11,36 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command()
+@click.command(help=t("cli.doc.new"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--region", default="", help="地区名称 / region name")
 @click.option("--plan", default="", help="计划名称 / plan name")
 @click.option("--force", is_flag=True, help="覆盖已有文件 / overwrite an existing file")
 def new(path: Path, region: str, plan: str, force: bool) -> None:
-    """新建空白任务分解表（含填写说明和示例行）。"""
+    """The help text is ``cli.doc.new`` (both languages)."""
     from sheetsync.master.workbook import new_master
 
     click.echo(t("core.written", file=new_master(path, force=force, region=region, plan=plan)))
 
 
-@click.command()
+@click.command(help=t("cli.doc.check"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 @click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path), help="生成标注副本 / write an annotated copy")
 def check(path: Path, as_json: bool, annotate: Path | None) -> None:
-    """校验主表。退出码：0 无错误，1 有错误，2 文件无法使用。"""
-    from sheetsync.master.check import annotate_master, check_json, check_master, summarize
+    """The help text is ``cli.doc.check`` (both languages)."""
+    from sheetsync.master.check import annotate_master, check_report
     from sheetsync.master.workbook import read_master
 
-    master = read_master(path)
-    findings = check_master(master)
-    counts = summarize(findings)
+    report = check_report(read_master(path))
     if annotate:
-        annotate_master(path, annotate, findings)
+        annotate_master(path, annotate, report.findings)
     if as_json:
-        click.echo(json.dumps(check_json(master, findings), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        for f in findings:
-            color = {"error": "red", "warning": "yellow"}.get(f.severity)
-            click.secho(f"[{t('check.severity.' + f.severity)}] {f.location}  {f.message}", fg=color)
-        click.echo(t("check.summary", file=path.name, tasks=len(master.tasks), units=len(master.units), **counts))
+        for f, line in zip(report.findings, report.lines()):
+            click.secho(line, fg={"error": "red", "warning": "yellow"}.get(f.severity))
+        click.echo(report.headline())
         if annotate:
             click.echo(t("check.annotated", file=annotate))
-    sys.exit(1 if counts["error"] else 0)
+    sys.exit(0 if report.ok else 1)

@@ -22,7 +22,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
     return d
 
 
-@click.command()
+@click.command(help=t("cli.doc.merge"))
 @click.argument("master_path", metavar="MASTER", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="汇总表 / roll-up file")
@@ -35,7 +35,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def merge(master_path: Path, returns: tuple[Path, ...], output: Path, period: str | None, as_of: date | None,
           ledger_path: Path | None, accept_stale: bool, password: str | None, workers: int, as_json: bool) -> None:
-    """合并回收的填报表（文件、文件夹或 .eml 邮件），生成汇总表和缺口清单。"""
+    """The help text is ``cli.doc.merge`` (both languages)."""
     from sheetsync.merge import merge_returns
 
     res = merge_returns(master_path, list(returns), output, period=period, as_of=as_of, ledger_path=ledger_path,
@@ -44,13 +44,11 @@ def merge(master_path: Path, returns: tuple[Path, ...], output: Path, period: st
         click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
     for f in res.files:
-        color = {"rejected": "red", "warnings": "yellow"}.get(f.outcome)
-        click.secho(f"[{t('merge.outcome.' + f.outcome)}] {f.path}" + (f"  → {f.unit}" if f.unit else ""), fg=color)
-        for fd in f.findings:
-            if fd.severity in ("error", "warning"):
-                click.echo(f"    {fd.location + '  ' if fd.location else ''}{fd.message}")
-    counts = {k: sum(f.outcome == k for f in res.files) for k in ("accepted", "warnings", "rejected", "duplicate")}
-    click.echo(t("merge.files_summary", n=len(res.files), **counts))
+        head, *problems = res.file_lines(f)
+        click.secho(head, fg={"rejected": "red", "warnings": "yellow"}.get(f.outcome))
+        for line in problems:
+            click.echo(line)
+    click.echo(res.files_summary())
     _print_summary(res.rollup)
     click.echo(t("merge.written", file=res.output))
 
@@ -64,7 +62,7 @@ def _print_summary(rollup) -> None:  # type: ignore[no-untyped-def]
         click.secho(t("merge.missing_list", names="、".join(rollup.missing_units)), fg="red")
 
 
-@click.command()
+@click.command(help=t("cli.doc.status"))
 @click.option("--master", "master_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="主表 / master workbook")
 @click.option("--period", help="报送周期（默认取主表设置） / reporting period")
@@ -72,7 +70,7 @@ def _print_summary(rollup) -> None:  # type: ignore[no-untyped-def]
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path), help="台账数据库 / ledger file")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def status(master_path: Path, period: str | None, as_of: date | None, ledger_path: Path | None, as_json: bool) -> None:
-    """查看各单位报送情况和缺口数量（读取台账，不生成文件）。"""
+    """The help text is ``cli.doc.status`` (both languages)."""
     from sheetsync.merge import status as build_status
 
     rollup = build_status(master_path, period, ledger_path, as_of)

@@ -11,7 +11,7 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command("import-plan")
+@click.command("import-plan", help=t("cli.doc.import-plan"))
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出主表（.xlsx） / master workbook to write")
@@ -20,7 +20,7 @@ from sheetsync.i18n import t
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite an existing output")
 def import_plan(plan: Path, output: Path, existing: Path | None, as_json: bool, force: bool) -> None:
-    """把实施方案（txt/md/docx、另存的网页 html/mht，或 Excel 任务分解表 xlsx）导入为主表。"""
+    """The help text is ``cli.doc.import-plan`` (both languages)."""
     from sheetsync.core.errors import SheetsyncError
     from sheetsync.master.workbook import read_master, write_master
     from sheetsync.plan import import_plan as run

@@ -10,7 +10,7 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command()
+@click.command(help=t("cli.doc.split"))
 @click.argument("master_path", metavar="MASTER", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", help="报送周期，如“2026年第4季度”（默认取主表设置） / reporting period")
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹 / output folder")
@@ -18,16 +18,17 @@ from sheetsync.i18n import t
 @click.option("--carry-forward", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="上期汇总表（用其台账预填上期数据） / previous roll-up: pre-fill last accepted values")
 @click.option("--carry-period", help="预填所用的周期（默认取上期汇总表的周期） / period to carry forward from")
+@click.option("--force", is_flag=True, help="主表有错误也生成 / split even if the master has check errors")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def split(master_path: Path, period: str | None, outdir: Path, due: str | None, carry_forward: Path | None,
-          carry_period: str | None, as_json: bool) -> None:
-    """按单位生成任务进展填报表和分发清单。"""
+          carry_period: str | None, force: bool, as_json: bool) -> None:
+    """The help text is ``cli.doc.split`` (both languages)."""
     from sheetsync.master.workbook import read_master
     from sheetsync.split.workbook import carry_forward_values, split_master
 
     master = read_master(master_path)
     prefill = carry_forward_values(master_path, carry_forward, carry_period) if carry_forward else None
-    result = split_master(master, outdir, period=period, due=due, carry_forward=prefill)
+    result = split_master(master, outdir, period=period, due=due, carry_forward=prefill, force=force)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

@@ -197,12 +197,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "The message ({size}) exceeds the {limit} the server {where} accepts; not sent."),
     # ------------------------------------------------------------ command line
     "mail.cli.master_required": ("请用 --master 指定主表（任务分解表）。", "Give the master workbook with --master."),
-    "mail.cli.master_reader_missing": ("主表读取功能（sheetsync.master.workbook）尚未安装，无法读取 --master。",
-                                       "The master reader (sheetsync.master.workbook) is not available, so --master cannot be read."),
-    "mail.cli.merge_missing": ("回收合并功能（sheetsync merge）尚未可用，无法得到缺口清单，暂不能催报。",
-                               "The merge (sheetsync merge) is not available, so there is no gap list to remind about."),
-    "mail.cli.no_merge_for_period": ("还没有对“{period}”运行过合并，不知道哪些单位需要催报。请先运行：sheetsync merge --master {master} --period {period}",
-                                     "No merge has been run for '{period}', so it is not known whom to remind. Run first: sheetsync merge --master {master} --period {period}"),
     "mail.cli.no_split_dir": ("在 {dir} 下找不到“{period}”的填报表文件夹（含 manifest.json）。请用 --split-dir 指定 sheetsync split 的输出文件夹。",
                               "No workbook folder (with manifest.json) for '{period}' under {dir}. Give the output folder of sheetsync split with --split-dir."),
 }

@@ -45,7 +45,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _SELECT_PIPES = os.name == "posix"  # select() waits for pipes here; elsewhere a reader thread does
 _BOOT = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
          "from sheetsync.intake.pool import worker_main; worker_main()")
-RECYCLE = 2000  # files per child before it is replaced (a start costs ~0.25 s of CPU)
+RECYCLE = 2000  # files per child before it is replaced (starting a child costs CPU: not too often)
 GROWN_MB = 100  # resident memory a child may gain over its first file before it is replaced
 _STDERR_KEEP = 16 * 1024
 
@@ -129,7 +129,7 @@ class _Worker:
         """Whether the child's resident memory grew by more than GROWN_MB since its first file.
 
         Why not only a file count: 2,000 ordinary returns add ~8 MB to a child, one huge file
-        can add hundreds; replacing every child after 500 files cost a 3,000-file merge ~2 s.
+        can add hundreds; replacing every child after a few hundred files slowed large merges.
         Reads /proc (Linux); elsewhere the count alone decides.
         """
         try:
@@ -269,7 +269,7 @@ class WorkerPool:
     def read(self, path: str, password: str | None) -> tuple[Inspection, WorkbookData | Rejection]:
         """Inspect *and* parse ``path`` in a child, which then applies the inspection's verdict.
 
-        Why in the child: for many small files the inspection (~1.5 ms each, zip and CRC checks)
+        Why in the child: for many small files the inspection (zip and CRC checks)
         was most of this process's work, done under one GIL while the children waited for their
         next file; in the children it runs where a core is free. When the child gives no
         inspection (it died, hung or ran out of memory on the file) the one returned holds the

@@ -131,7 +131,7 @@ class _Stop(Exception):
 # ---- fast path: an ordinary sheet (every cell addressed; no formulas, inline text or error
 # cells) is scanned with regular expressions in C, after expat has judged the XML with no
 # Python call per element. It gives exactly the SheetScan of the general pass below, which
-# handles every other sheet. (The general pass costs ~0.1 s per 400-row return.)
+# handles every other sheet. (The general pass is much slower per ordinary return.)
 FAST_MAX_BYTES = 16 * 1024 * 1024
 _F_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _RPH_TAG = re.compile(rb"<(?:\w+:)?rPh[\s>/]")
@@ -235,8 +235,8 @@ def _scan_simple(data: bytes, max_rows: int, max_cols: int, max_chars: int,
 # ---- plain path: the sheets Excel, WPS, LibreOffice and sheetsync itself write (the main
 # namespace as the one default namespace, every cell addressed as ``<c r="…"``, no formula,
 # error or "str" cell, no inline rich text, no empty value, nothing to judge in any text).
-# Each condition is one C-speed byte search, so an ordinary 400-row return costs ~5 ms here
-# instead of ~30 ms through the regular expressions above; any doubt falls back to them.
+# Each condition is one C-speed byte search, so an ordinary return is judged here several times
+# faster than through the regular expressions above; any doubt falls back to them.
 _MAIN_NS = b"spreadsheetml/2006/main\""
 _DEFAULT_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 # Each pattern starts with a literal, which the regex engine finds at memchr speed.
@@ -307,8 +307,8 @@ def _bound_by_dimension(data: bytes) -> tuple[int, int] | None:
     """The bottom-right corner of the sheet's ``<dimension>`` when no cell lies past it and
     every cell tag starts with a plain address, else None.
 
-    Why: the bound over every address creates an object per cell (2 of a 400-row return's
-    ~20 ms); one search for an address past a candidate corner creates none. The dimension
+    Why: the bound over every address creates an object per cell, a visible share of reading
+    an ordinary return; one search for an address past a candidate corner creates none. The dimension
     element is only the candidate: a sheet that lies about it falls back to every address.
     """
     m = _DIMENSION.search(data)

@@ -9,12 +9,12 @@ module per kind of mail (``distribute``, ``remind``, ``rollup``). See docs/mail.
 from sheetsync.mail.batch import MailReport, MailResult
 from sheetsync.mail.compose import GapLine
 from sheetsync.mail.distribute import distribute
-from sheetsync.mail.remind import remind
+from sheetsync.mail.remind import remind, remind_period
 from sheetsync.mail.rollup import RollupSummary, read_rollup_summary, send_rollup
 from sheetsync.mail.transport import SmtpConfig, resolve_config
 from sheetsync.split.manifest import Manifest, find_split_dir, read_manifest
 
 __all__ = [
     "GapLine", "MailReport", "MailResult", "Manifest", "RollupSummary", "SmtpConfig", "distribute",
-    "find_split_dir", "read_manifest", "read_rollup_summary", "remind", "resolve_config", "send_rollup",
+    "find_split_dir", "read_manifest", "read_rollup_summary", "remind", "remind_period", "resolve_config", "send_rollup",
 ]

@@ -1,6 +1,8 @@
 """催报: a reminder to each unit that has not reported or left gaps, listing exactly what is missing.
 
-The gap lines come from the merge (``sheetsync.merge.gaps_by_unit``); each reminder attaches the
+:func:`remind_period` is the whole 催报 step the CLI and the ribbon run: the period's gaps from
+the ledger (``sheetsync.merge.status``), the split folder of that period beside the master (its
+manifest lists each unit's workbook and the due date), then :func:`remind`, which attaches each
 unit's workbook again so nobody has to dig for last month's e-mail.
 """
 
@@ -91,3 +93,34 @@ def remind(master: Any, gaps_by_unit: Mapping[str, Iterable[Any]], workbooks: Ma
     return run_batch("remind", period, outgoing, ctx=ctx, config=cfg, dry_run=dry_run, outbox=outbox,
                      db_path=db_path, retry=retry, allow_plain=allow_plain, warn=warn, clock=clock,
                      sleep=sleep)
+
+
+def remind_period(master_path: str | Path, period: str | None = None, *, master: Any = None,
+                  split_dir: str | Path | None = None, due: str = "", db_path: str | Path | None = None,
+                  rollup: Any = None, **mail_options: Any) -> MailReport:
+    """Remind every unit with a gap in ``period`` (default: the master's 报送周期).
+
+    ``master``: the master as already read (the ribbon passes the open workbook, unsaved edits
+    included); ``master_path`` still locates the ledger, the split folder and the outbox.
+    ``rollup``: the period's roll-up if the caller already built it from the ledger.
+    ``split_dir`` defaults to the split output beside the master whose manifest is for the
+    period; ``due`` to that manifest's due date. ``mail_options`` go to :func:`remind` (cc,
+    dry_run, outbox, retry, ...). With no gap left the report has no results.
+    """
+    from sheetsync.ledger import default_path
+    from sheetsync.master.workbook import read_master
+    from sheetsync.merge import status
+    from sheetsync.split.manifest import find_split_dir, read_manifest
+
+    master_path = Path(master_path)
+    if master is None:
+        master = read_master(master_path)
+    db = Path(db_path) if db_path else default_path(master_path)
+    if rollup is None:  # no merge yet: every unit is a 未报送 gap, so every unit is reminded
+        rollup = status(master_path, period, db, master=master)
+    gaps = rollup.gaps_by_unit()
+    if not gaps:  # nothing owed: no server is contacted, nothing is logged
+        return MailReport("remind", "", period=rollup.period, db_path=db)
+    manifest = read_manifest(split_dir or find_split_dir(master_path.resolve().parent, rollup.period))
+    return remind(master, gaps, manifest.workbooks(), period=rollup.period, due=due or manifest.due, db_path=db,
+                  **mail_options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,54 @@ def summarize(findings: list[Finding]) -> dict[str, int]:
 
 def check_json(master: Master, findings: list[Finding]) -> dict[str, Any]:
     return {"findings": [f.to_json() for f in findings], "tasks": len(master.tasks), "units": len(master.units)}
+
+
+@dataclass
+class CheckReport:
+    """A master's findings with the counts and the text every front-end shows.
+
+    Why: ``sheetsync check``, the ribbon's 校验主表 and the split refusal print the same lines;
+    built here once, they cannot drift apart. :func:`check_master` still returns the plain list.
+    """
+
+    master: Master
+    findings: list[Finding]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return summarize(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings and notes do not stop anything)."""
+        return not self.counts["error"]
+
+    def to_json(self) -> dict[str, Any]:
+        return check_json(self.master, self.findings)
+
+    def lines(self, lang: str | None = None, *, severity: str | None = None, limit: int | None = None) -> list[str]:
+        """One ``[severity] sheet!cell  message`` line per finding (of ``severity`` if given)."""
+        chosen = [f for f in self.findings if severity is None or f.severity == severity]
+        return [f"[{t('check.severity.' + f.severity, lang=lang)}] {f.location}  {f.message}"
+                for f in chosen[:limit]]
+
+    def headline(self, lang: str | None = None) -> str:
+        name = self.master.path.name if self.master.path else ""
+        return t("check.summary", lang=lang, file=name, tasks=len(self.master.tasks), units=len(self.master.units),
+                 **self.counts)
+
+    def to_summary(self, lang: str | None = None) -> str:
+        """Every finding on its own line, then the counts."""
+        return "\n".join([*self.lines(lang), self.headline(lang)])
+
+
+def check_report(master: Master) -> CheckReport:
+    """:func:`check_master` as a :class:`CheckReport`."""
+    return CheckReport(master, check_master(master))
 
 
 def annotate_master(source: str | Path, out: str | Path, findings: list[Finding]) -> Path:

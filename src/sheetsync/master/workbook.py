@@ -68,8 +68,8 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
     """Every sheet read as returns are (intake's checks, then python-calamine), in this process;
     None when intake would refuse the file — openpyxl below then reads it or says why not.
 
-    Why: openpyxl took 0.25 s, a third of it its import, for a city master calamine reads in
-    0.01 s. calamine is only safe after intake's zip and sheet scans (a cell at XFD1048576 makes
+    Why: calamine reads a city master in a small fraction of openpyxl's time (much of which is
+    openpyxl's import; benchmarks/RESULTS.md). calamine is only safe after intake's zip and sheet scans (a cell at XFD1048576 makes
     it allocate terabytes and abort the process), and those run first here too.
     """
     from sheetsync.intake import Limits, WorkbookData, inspect_file

@@ -245,15 +245,13 @@ def previous_marks(sheet: Any) -> list[tuple[str, str]]:
 
 def check_master(book: Any) -> str:
     """校验主表: colour and annotate every cell ``sheetsync check`` reports, list all findings."""
-    from sheetsync.master.check import check_master as run_check
-    from sheetsync.master.check import summarize
+    from sheetsync.master.check import check_report
 
-    master = live_master(book)
-    findings = run_check(master)
-    show_findings(book, findings)
-    counts = summarize(findings)
-    if not findings:
+    report = check_report(live_master(book))
+    show_findings(book, report.findings)
+    if not report.findings:
         return t("ribbon.check.clean")
+    counts = report.counts
     return t("ribbon.check.summary", errors=counts["error"], warnings=counts["warning"], infos=counts["info"],
              sheet=t("check.results_sheet"))
 
@@ -334,20 +332,19 @@ def show_settings(book: Any) -> str:
 def make_returns(book: Any, folder: Path) -> str:
     """生成填报表: one return workbook per unit from the open master (unsaved edits included).
 
-    A master with errors is refused first: a unit would otherwise receive a workbook built
-    from a wrong unit name or a duplicate task id, and the merge would trip over it later.
+    The policy is the library's (:func:`sheetsync.split.workbook.split_master` refuses a master
+    with check errors); here the refusal also marks the cells, and the ribbon offers no override
+    (the clerk fixes the cells; ``sheetsync split --force`` exists for the exceptional case).
     """
-    from sheetsync.master.check import check_master as run_check
-    from sheetsync.master.check import summarize
-    from sheetsync.split.workbook import split_master
+    from sheetsync.split.workbook import MasterHasErrors, split_master
 
     master = live_master(book)
-    findings = run_check(master)
-    errors = summarize(findings)["error"]
-    if errors:
-        show_findings(book, findings)
-        raise SheetsyncError(t("ribbon.split.has_errors", errors=errors), hint=t("ribbon.split.fix_first"))
-    result = split_master(master, folder)
+    try:
+        result = split_master(master, folder)
+    except MasterHasErrors as exc:
+        show_findings(book, exc.report.findings)
+        raise SheetsyncError(t("ribbon.split.has_errors", errors=len(exc.report.errors)) + "\n" + exc.message,
+                             hint=t("ribbon.split.fix_first")) from None
     text = t("ribbon.split.done", count=len(result.workbooks), folder=str(result.outdir),
              list=str(result.distribution_list or ""))
     if result.units_without_tasks:

@@ -93,17 +93,14 @@ def _distribute(book: Any, folder: Path, *, retry: bool = False) -> Any:
 
 def _remind(book: Any, *, retry: bool = False) -> tuple[Any, str]:
     """(the reminders' report, "") — or (None, why not) when no unit has a gap."""
-    from sheetsync.mail import find_split_dir, read_manifest
-    from sheetsync.mail import remind as run
+    from sheetsync.mail import remind_period
     from sheetsync.ribbon.rollup_buttons import ledger_rollup
 
     path, live, rollup = ledger_rollup(book)
-    gaps = rollup.gaps_by_unit()
-    if not gaps:
+    report = remind_period(path, rollup.period, master=live, rollup=rollup, retry=retry)
+    if not report.results:
         return None, t("ribbon.mail.nothing_to_remind", period=rollup.period)
-    manifest = read_manifest(find_split_dir(path.parent, rollup.period))
-    return run(live, gaps, manifest.workbooks(), period=rollup.period, due=manifest.due,
-               db_path=default_path(path), retry=retry), ""
+    return report, ""
 
 
 def _report_up(book: Any, *, retry: bool = False) -> Any:

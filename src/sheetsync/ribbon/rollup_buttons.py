@@ -65,15 +65,13 @@ def merge_returns(book: Any, folder: Path) -> str:
               t("ribbon.merge.col.problems")]
     rows = []
     for f in res.files:
-        problems = [f"{fd.location + ' ' if fd.location else ''}{fd.message}" for fd in f.findings
-                    if fd.severity in ("error", "warning")]
-        rows.append([_relative(f.path, folder), f.unit, t("merge.outcome." + f.outcome), "\n".join(problems)])
+        rows.append([_relative(f.path, folder), f.unit, t("merge.outcome." + f.outcome), "\n".join(res.problems(f))])
     write_table(sheet, header, rows)
     paint(sheet, {(r, 3): OUTCOME_FILL.get(f.outcome) for r, f in enumerate(res.files, start=2)})
     sheet.activate()
 
-    counts = {k: sum(f.outcome == k for f in res.files) for k in ("accepted", "warnings", "rejected", "duplicate")}
-    lines = [t("merge.files_summary", n=len(res.files), **counts), _summary(res.rollup), t("merge.written", file=res.output)]
+    counts = res.outcome_counts()
+    lines = [res.files_summary(), _summary(res.rollup), t("merge.written", file=res.output)]
     if res.rollup.missing_units:
         lines.append(t("merge.missing_list", names="、".join(res.rollup.missing_units)))
     if counts["rejected"]:

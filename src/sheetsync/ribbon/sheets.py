@@ -144,14 +144,6 @@ def period_of(live: Master) -> str:
     return period
 
 
-def master_sheet(book: Any, live: Master, key: str) -> tuple[Any, int, dict[str, int]] | None:
-    """(sheet, header row, column key → 1-based column) of a master sheet as it was read."""
-    if key not in live.layout:
-        return None
-    title, header_row, cols = live.layout[key]
-    return book.sheets[title], header_row, cols
-
-
 def last_row(grid: list[list[Any]]) -> int:
     """The last row holding any value (0 for an empty sheet)."""
     for r in range(len(grid), 0, -1):

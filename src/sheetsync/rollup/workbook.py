@@ -296,9 +296,9 @@ class _Workbook(xlsxwriter.workbook.Workbook):
 
     Why: a city roll-up is ~100 MB of sheet XML. XlsxWriter writes every part to a temp file,
     reads it back and deflates it at level 6 on the calling thread once the whole workbook is
-    assembled (1.4 s for 300 × 400). Level 2 takes 0.35 s for a file ~30 % larger (8.8 → 11.3 MB),
-    and here the table bodies are deflated by ``pool`` while they are rendered, on the other
-    core (zlib releases the GIL): the write went from 2.0 to ~1.45 s. XlsxWriter has no option
+    assembled. Level 2 is several times faster for a somewhat larger file, and here the table
+    bodies are deflated by ``pool`` while they are rendered, on the other core (zlib releases
+    the GIL), so compression overlaps rendering (benchmarks/RESULTS.md). XlsxWriter has no option
     for either, so its own ``_store_workbook`` (3.x) runs in its ``in_memory`` mode with one
     global replaced: ``ZipFile`` by :class:`_Zip`. Nothing in xlsxwriter itself is changed.
     """

@@ -5,7 +5,7 @@ metadata (unit, period, master fingerprint, task ids in order) that lets the mer
 returned file without trusting its name, and detect rows that were moved, inserted or deleted.
 Validation is applied to whole ranges, one rule per column. The workbooks are written with
 XlsxWriter: a county splits to 300 units, and openpyxl's object model and serialiser made that
-~25 s (benchmarks/RESULTS.md).
+far too slow (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 from sheetsync.core import schema
 from sheetsync.core.dates import parse_date
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
 from sheetsync.core.units import Assignment, UnitRegistry, assignments
 from sheetsync.i18n import get_lang, t
@@ -44,6 +45,43 @@ def safe_filename(name: str, max_len: int = 150) -> str:
 
 def return_filename(period: str, unit: str, lang: str | None = None) -> str:
     return safe_filename(t("split.filename", period=period, unit=unit, lang=lang)) + ".xlsx"
+
+
+#: how many errors the refusal names (the rest are in ``sheetsync check`` / the 校验结果 sheet)
+ERRORS_SHOWN = 5
+
+
+class MasterHasErrors(SheetsyncError):
+    """The master has check errors, so no return workbook was written.
+
+    Why refuse: a unit would receive a workbook built from a wrong unit name or a duplicate task
+    id, and the merge would trip over it weeks later. ``report`` carries every finding so a
+    front-end can mark the cells; ``split_master(..., force=True)`` is the explicit override.
+    """
+
+    exit_code = 1
+
+    def __init__(self, report: Any) -> None:
+        errors = report.errors
+        shown = report.lines(severity="error", limit=ERRORS_SHOWN)
+        more = len(errors) - len(shown)
+        if more > 0:
+            shown.append(t("split.more_errors", n=more))
+        path = report.master.path
+        key, name = ("split.has_errors_in", path.name) if path else ("split.has_errors", "")
+        super().__init__(t(key, errors=len(errors), file=name, list="\n".join(shown)), file=str(path or ""),
+                         hint=t("split.fix_or_force"))
+        self.report = report
+
+
+def refuse_errors(master: Master) -> Any:
+    """The master's :class:`~sheetsync.master.check.CheckReport`; raises :class:`MasterHasErrors` if it has errors."""
+    from sheetsync.master.check import check_report
+
+    report = check_report(master)
+    if not report.ok:
+        raise MasterHasErrors(report)
+    return report
 
 
 @dataclass
@@ -78,15 +116,18 @@ class SplitResult:
 def split_master(master: Master, outdir: str | Path, *, period: str | None = None, due: str | None = None,
                  carry_forward: dict[str, dict[str, dict[str, Any]]] | None = None,
                  issued_at: datetime | None = None, lang: str | None = None,
-                 units: list[str] | None = None) -> SplitResult:
+                 units: list[str] | None = None, force: bool = False) -> SplitResult:
     """Write one return workbook per responsible unit, a distribution list and a manifest.
+
+    A master with check errors is refused (:class:`MasterHasErrors`, listing the first errors
+    with sheet!cell) before anything is written, unless ``force`` (``sheetsync split --force``).
 
     ``carry_forward`` maps unit → task id → last accepted values (see
     :func:`sheetsync.ledger.Ledger.last_values`), pre-filled so units update instead of retyping.
     ``units`` limits the output to those units (the ribbon's "this unit again").
     """
-    from sheetsync.core.errors import SheetsyncError
-
+    if not force:
+        refuse_errors(master)
     lang = lang or get_lang()
     period = (period or master.setting("period")).strip()
     if not period:
@@ -153,8 +194,8 @@ def _created(meta: dict[str, str]) -> datetime | None:
 class _Look:
     """The shared look (xlsxio's fonts, fills, borders) as XlsxWriter formats of one workbook.
 
-    Why XlsxWriter: openpyxl's object model and serialiser cost ~30 ms per return workbook
-    (300 units: ~9 s of CPU); XlsxWriter writes the same sheets, validations, protection and
+    Why XlsxWriter: openpyxl's object model and serialiser dominated the split of a county
+    with hundreds of units; XlsxWriter writes the same sheets, validations, protection and
     properties in a fraction of that. Each distinct cell look is one format, made once.
     """
 
@@ -394,10 +435,6 @@ def _write_distribution_list(result: SplitResult, lang: str, created: datetime |
 
     path = result.outdir / (safe_filename(t("split.dist.filename", lang=lang)) + ".xlsx")
     return xlsxio.save_atomic(write, path)
-
-
-def due_date(meta_due: str) -> date | None:
-    return parse_date(meta_due) if meta_due else None
 
 
 def carry_forward_values(master_path: str | Path, rollup_path: str | Path, period: str | None = None,

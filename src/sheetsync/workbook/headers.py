@@ -31,10 +31,6 @@ class HeaderMatch:
         return [c.key for c in spec.columns if c.required and c.key not in self.columns]
 
 
-def _label_score(label: str, spec_col: Any) -> int:
-    return _key_score(_label_key(label), spec_col)
-
-
 def _label_key(label: str) -> str:
     key = norm_key(label)
     return key.rstrip("*＊:：") if key else ""
@@ -43,8 +39,8 @@ def _label_key(label: str) -> str:
 @lru_cache(maxsize=256)
 def _spec_keys(spec_col: Any) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     """Normalised spellings of a (frozen) column spec, computed once: header search scores
-    every cell of the first rows against every column, so normalising them per cell cost
-    ~0.5 s per returned file."""
+    every cell of the first rows against every column, so normalising them per cell was a
+    large part of reading each returned file."""
     return (frozenset((norm_key(spec_col.zh), norm_key(spec_col.en))),
             frozenset(norm_key(a) for a in spec_col.aliases),
             tuple(ns for ns in (norm_key(s) for s in spec_col.spellings()) if len(ns) >= 2))
@@ -122,7 +118,7 @@ def find_header(grid: Grid, spec: SheetSpec, max_rows: int = 15) -> HeaderMatch 
     """The best header for ``spec`` in the first ``max_rows`` rows, or None if none matches.
 
     Remembered per distinct text of those rows (all the search reads): a city's 300 returns
-    share one template, and scoring its header cost 1.3 ms of each return's ~20."""
+    share one template, so its header is scored once instead of once per return."""
     key = (spec, max_rows, tuple(tuple("" if v is None else str(v) for v in row) for row in grid[:max_rows + 1]))
     if key not in _FOUND:
         if len(_FOUND) >= 256:

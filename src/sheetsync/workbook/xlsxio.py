@@ -184,7 +184,7 @@ def style_ids(ws: Any, **parts: Any) -> dict[str, int]:
     """Register openpyxl style objects once; ``{"fontId": 3, …}`` for :func:`apply_style`.
 
     Why: ``cell.font = f`` makes openpyxl hash and look up ``f`` in the workbook's style list
-    on every assignment — that was 28 of 36 s of a 70-unit split. Looking it up once per
+    on every assignment — that was most of a county split's time. Looking it up once per
     workbook and setting the ids on each cell's style array writes the same file.
     """
     wb = ws.parent
