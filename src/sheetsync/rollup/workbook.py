@@ -24,6 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheetsync.core import schema
 from sheetsync.i18n import get_lang, t
 from sheetsync.rollup.compute import GAP_TYPES, Rollup, gc_paused
+from sheetsync.rollup.summary import RollupSummary
 from sheetsync.workbook import xlsxio, zipwrite
 
 SHEETS = ("overview", "tasks", "units", "details", "gaps", "findings")
@@ -33,11 +34,13 @@ def sheet_title(key: str, lang: str | None = None) -> str:
     return t(f"rollup.sheet.{key}", lang=lang)
 
 
-def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None) -> Path:
-    """Write ``rollup`` to ``path`` atomically (temp file, then replace)."""
+def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None, master_fingerprint: str = "") -> Path:
+    """Write ``rollup`` to ``path`` atomically (temp file, then replace), with its
+    machine-readable summary (:mod:`sheetsync.rollup.summary`) in the very hidden ``_sheetsync`` sheet."""
     lang = lang or get_lang()
     with gc_paused():  # a million short-lived rows and cells that form no cycles: see gc_paused
-        return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang), Path(path))
+        summary = RollupSummary.from_rollup(rollup, master_fingerprint=master_fingerprint)
+        return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang, summary), Path(path))
 
 
 @lru_cache(maxsize=256)
@@ -339,16 +342,17 @@ class _Zip(zipwrite.ZipWriter):
         super().writestr(zinfo_or_arcname, data)
 
 
-def _write(rollup: Rollup, path: str, lang: str) -> None:
+def _write(rollup: Rollup, path: str, lang: str, summary: RollupSummary) -> None:
     pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="sheetsync-deflate")
     try:
         _build(rollup, _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang)
+                                        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang,
+               summary)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _build(rollup: Rollup, wb: _Workbook, lang: str) -> None:
+def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> None:
     b = _Book(wb)
     titles = {k: sheet_title(k, lang) for k in SHEETS}
     sheets = {k: wb.add_worksheet(titles[k], worksheet_class=None if k == "overview" else _TableSheet) for k in SHEETS}
@@ -358,11 +362,23 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str) -> None:
     _details(b, sheets["details"], rollup, lang)
     _gaps(b, sheets["gaps"], rollup, lang)
     _findings(b, sheets["findings"], rollup, lang)
+    _summary_sheet(wb, summary)
     wb.set_properties({"title": t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
                        "comments": "sheetsync"})
     wb.set_custom_property("sheetsync_period", rollup.period)
     wb.set_custom_property("sheetsync_kind", "rollup")
+    wb.set_custom_property("sheetsync_summary_version", str(summary.version))
     wb.close()
+
+
+def _summary_sheet(wb: _Workbook, summary: RollupSummary) -> None:
+    """The very hidden ``_sheetsync`` sheet: the summary's key | value rows, written as text."""
+    ws = wb.add_worksheet(schema.META_SHEET)
+    ws.very_hidden()
+    for r, (key, value) in enumerate(summary.to_rows()):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.protect("")
 
 
 def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, str]) -> None:
