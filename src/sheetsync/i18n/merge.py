@@ -125,12 +125,6 @@ MESSAGES.update({
                               "The summary in {file} (hidden sheet _sheetsync) is damaged: {reason}. Run sheetsync merge again."),
     "merge.summary_too_large": ("{file} 有 {mb} MB，超过汇总表大小上限，不读取。", "{file} is {mb} MB, more than a roll-up can be; not read."),
     "rollup.title": ("{region}{plan} {period} 汇总表", "{region} {plan} {period} roll-up"),
-    "rollup.sheet.overview": ("总览", "Overview"),
-    "rollup.sheet.tasks": ("任务进度", "Tasks"),
-    "rollup.sheet.units": ("单位报送", "Units"),
-    "rollup.sheet.details": ("汇总明细", "Details"),
-    "rollup.sheet.gaps": ("缺口清单", "Gaps"),
-    "rollup.sheet.findings": ("校验问题", "File findings"),
     "rollup.yes": ("已报", "Yes"),
     "rollup.no": ("未报", "No"),
     "rollup.role.lead": ("牵头", "lead"),
@@ -140,23 +134,6 @@ MESSAGES.update({
     "rollup.chart.status": ("任务状态分布", "Task status"),
     "rollup.chart.completion": ("各单位任务完成率", "Completion by unit"),
 })
-_COLS = {
-    "item": ("项目", "Item"), "value": ("数值", "Value"), "status": ("状态", "Status"), "tasks": ("任务数", "Tasks"),
-    "id": ("任务编号", "Task ID"), "title": ("任务名称", "Task"), "lead": ("牵头单位", "Lead unit"),
-    "deadline": ("完成时限", "Deadline"), "progress": ("完成进度(%)", "Progress (%)"), "target": ("目标值", "Target"),
-    "value_sum": ("完成值合计", "Achieved (sum)"), "target_unit": ("计量单位", "Unit of measure"),
-    "reported": ("已报/应报", "Reported/expected"), "unit_statuses": ("各单位状态", "Status by unit"),
-    "unit": ("单位", "Unit"), "file": ("使用文件", "File used"), "received_at": ("接收时间", "Received"),
-    "superseded": ("被替换", "Superseded"), "done": ("已完成", "Done"), "overdue": ("逾期", "Overdue"),
-    "problems": ("存在问题", "Problems"), "blank": ("未填报", "Blank"), "findings": ("校验提示", "Findings"),
-    "reporter": ("填报人", "Reporter"), "phone": ("联系电话", "Phone"), "completion": ("完成率", "Completion"),
-    "role": ("角色", "Role"), "progress_text": ("进展情况", "Progress notes"), "next_steps": ("下步计划", "Next steps"),
-    "evidence": ("佐证材料", "Evidence"), "row": ("行号", "Row"), "gap_type": ("缺口类型", "Gap"),
-    "gap_unit": ("责任单位", "Unit"), "detail": ("说明", "Detail"), "severity": ("严重程度", "Severity"),
-    "outcome": ("处理结果", "Outcome"), "location": ("位置", "Location"), "code": ("代码", "Code"),
-    "message": ("问题说明", "Message"),
-}
-MESSAGES.update({f"rollup.col.{k}": v for k, v in _COLS.items()})
 _HEAD = {
     "period": ("报送周期", "Period"), "as_of": ("统计截至", "As of"), "generated": ("生成时间", "Generated"),
     "files": ("回收文件数", "Files received"), "units_expected": ("应报单位", "Units expected"),

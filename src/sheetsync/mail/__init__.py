@@ -10,10 +10,10 @@ from sheetsync.mail.batch import MailReport, MailResult
 from sheetsync.mail.compose import GapLine
 from sheetsync.mail.distribute import Manifest, distribute, find_split_dir, read_manifest
 from sheetsync.mail.remind import remind
-from sheetsync.mail.rollup import RollupSummary, read_rollup_summary, send_rollup
+from sheetsync.mail.rollup import UpwardSummary, read_rollup_summary, send_rollup
 from sheetsync.mail.transport import SmtpConfig, resolve_config
 
 __all__ = [
-    "GapLine", "MailReport", "MailResult", "Manifest", "RollupSummary", "SmtpConfig", "distribute",
+    "GapLine", "MailReport", "MailResult", "Manifest", "SmtpConfig", "UpwardSummary", "distribute",
     "find_split_dir", "read_manifest", "read_rollup_summary", "remind", "resolve_config", "send_rollup",
 ]
