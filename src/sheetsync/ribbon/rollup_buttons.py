@@ -92,10 +92,10 @@ def _relative(source: str, folder: Path) -> str:
 
 
 def _summary(rollup: Rollup) -> str:
-    h = rollup.headline()
-    return t("merge.summary", period=rollup.period, expected=h["units_expected"], reported=h["units_reported"],
-             missing=h["units_missing"], tasks=h["tasks"], done=h["done"], overdue=h["overdue"],
-             lagging=h["lagging"], gaps=len(rollup.gaps))
+    """The headline line of the library's summary text (rollup.summary.summary_lines)."""
+    from sheetsync.rollup.summary import summary_lines
+
+    return summary_lines(rollup)[0]
 
 
 def ledger_rollup(book: Any) -> tuple[Path, Master, Rollup]:

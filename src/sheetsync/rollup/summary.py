@@ -286,15 +286,8 @@ class RollupSummary:
         return {tk.id: own[tk.id] for tk in self.tasks if tk.id in own}
 
     def to_summary(self, lang: str | None = None) -> list[str]:
-        """The merge/status summary lines every front-end prints (one text, here)."""
-        h = self.counts
-        lines = [t("merge.summary", lang=lang, period=self.period, expected=h.get("units_expected", 0),
-                   reported=h.get("units_reported", 0), missing=h.get("units_missing", 0), tasks=h.get("tasks", 0),
-                   done=h.get("done", 0), overdue=h.get("overdue", 0), lagging=h.get("lagging", 0),
-                   gaps=len(self.gaps))]
-        if self.missing_units:
-            lines.append(t("merge.missing_list", lang=lang, names="、".join(self.missing_units)))
-        return lines
+        """The merge/status summary lines every front-end prints (one text: :func:`summary_lines`)."""
+        return summary_lines(self, lang)
 
     # ------------------------------------------------------------ the workbook sheet
     def to_rows(self) -> list[tuple[str, str]]:
@@ -340,6 +333,19 @@ class RollupSummary:
         return cls.from_json(json.loads(raw.decode("utf-8")))
 
 
+def summary_lines(rollup: Rollup | RollupSummary, lang: str | None = None) -> list[str]:
+    """The merge/status summary text of a :class:`Rollup` or a :class:`RollupSummary`: the
+    headline line, then the units that sent nothing (when any). Front-ends print these lines."""
+    h = rollup.headline()
+    lines = [t("merge.summary", lang=lang, period=rollup.period, expected=h.get("units_expected", 0),
+               reported=h.get("units_reported", 0), missing=h.get("units_missing", 0), tasks=h.get("tasks", 0),
+               done=h.get("done", 0), overdue=h.get("overdue", 0), lagging=h.get("lagging", 0),
+               gaps=len(rollup.gaps))]
+    if rollup.missing_units:
+        lines.append(t("merge.missing_list", lang=lang, names="、".join(rollup.missing_units)))
+    return lines
+
+
 def has_summary(path: str | Path) -> bool:
     """Whether the workbook at ``path`` has a ``_sheetsync`` sheet (a roll-up sheetsync wrote)."""
     try:
@@ -383,4 +389,4 @@ def read_summary(path: str | Path) -> RollupSummary:
 
 
 __all__ = ["FORMAT_VERSION", "RollupSummary", "SummaryDetail", "SummaryFile", "SummaryGap", "SummaryTask",
-           "SummaryUnit", "has_summary", "read_summary"]
+           "SummaryUnit", "has_summary", "read_summary", "summary_lines"]
