@@ -34,13 +34,12 @@ def sheet_title(key: str, lang: str | None = None) -> str:
     return schema.rollup_sheet(key, lang)
 
 
-def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None, master_fingerprint: str = "") -> Path:
+def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None) -> Path:
     """Write ``rollup`` to ``path`` atomically (temp file, then replace), with its
     machine-readable summary (:mod:`sheetsync.rollup.summary`) in the very hidden ``_sheetsync`` sheet."""
     lang = lang or get_lang()
     with gc_paused():  # a million short-lived rows and cells that form no cycles: see gc_paused
-        summary = RollupSummary.from_rollup(rollup, master_fingerprint=master_fingerprint)
-        return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang, summary), Path(path))
+        return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang), Path(path))
 
 
 @lru_cache(maxsize=256)
@@ -342,7 +341,8 @@ class _Zip(zipwrite.ZipWriter):
         super().writestr(zinfo_or_arcname, data)
 
 
-def _write(rollup: Rollup, path: str, lang: str, summary: RollupSummary) -> None:
+def _write(rollup: Rollup, path: str, lang: str) -> None:
+    summary = RollupSummary.from_rollup(rollup)  # master_fingerprint: the Rollup's, when it has one
     pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="sheetsync-deflate")
     try:
         _build(rollup, _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
