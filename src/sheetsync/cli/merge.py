@@ -54,12 +54,13 @@ def merge(master_path: Path, returns: tuple[Path, ...], output: Path, period: st
 
 
 def _print_summary(rollup) -> None:  # type: ignore[no-untyped-def]
-    h = rollup.headline()
-    click.echo(t("merge.summary", period=rollup.period, expected=h["units_expected"], reported=h["units_reported"],
-                 missing=h["units_missing"], tasks=h["tasks"], done=h["done"], overdue=h["overdue"],
-                 lagging=h["lagging"], gaps=len(rollup.gaps)))
-    if rollup.missing_units:
-        click.secho(t("merge.missing_list", names="、".join(rollup.missing_units)), fg="red")
+    """The library's summary text (rollup.summary.summary_lines); the missing-units line in red."""
+    from sheetsync.rollup.summary import summary_lines
+
+    first, *rest = summary_lines(rollup)
+    click.echo(first)
+    for line in rest:
+        click.secho(line, fg="red")
 
 
 @click.command(help=t("cli.doc.status"))

@@ -223,3 +223,59 @@ META_TASKS_PER_ROW = 100
 META_KEYS = ("template_version", "unit_id", "unit", "period", "master_fingerprint", "issued_at",
              "region", "plan", "due")
 RETURN_TEMPLATE_VERSION = "2"
+
+# ---------------------------------------------------------------- roll-up workbook (merge → mail)
+# What rollup/workbook.py writes and mail's header reader (a roll-up without its _sheetsync
+# summary, e.g. one made by hand) accepts. Machines read the summary, never these labels.
+ROLLUP_SHEETS: tuple[Label, ...] = (
+    Label("overview", "总览", "Overview", ("概况", "汇总概况", "总体情况", "Summary")),
+    Label("tasks", "任务进度", "Tasks", ("任务情况",)),
+    Label("units", "单位报送", "Units", ("各单位情况", "单位情况", "按单位")),
+    Label("details", "汇总明细", "Details", ("明细",)),
+    Label("gaps", "缺口清单", "Gaps", ("缺口", "问题清单")),
+    Label("findings", "校验问题", "File findings", ("校验结果",)),
+)
+ROLLUP_COLUMNS: tuple[Label, ...] = (
+    Label("item", "项目", "Item", ("指标", "名称")), Label("value", "数值", "Value"),
+    Label("status", "状态", "Status"), Label("tasks", "任务数", "Tasks", ("应报任务数", "任务总数")),
+    Label("id", "任务编号", "Task ID", ("编号", "taskid")), Label("title", "任务名称", "Task", ("任务", "重点任务", "title")),
+    Label("lead", "牵头单位", "Lead unit"), Label("deadline", "完成时限", "Deadline"),
+    Label("progress", "完成进度(%)", "Progress (%)"), Label("target", "目标值", "Target"),
+    Label("value_sum", "完成值合计", "Achieved (sum)"), Label("target_unit", "计量单位", "Unit of measure"),
+    Label("reported", "已报/应报", "Reported/expected"), Label("unit_statuses", "各单位状态", "Status by unit"),
+    Label("unit", "单位", "Unit", ("单位名称", "填报单位")), Label("file", "使用文件", "File used"),
+    Label("received_at", "接收时间", "Received"), Label("superseded", "被替换", "Superseded"),
+    Label("done", "已完成", "Done", ("完成数", "已完成数", "已完成任务数", "completed")),
+    Label("overdue", "逾期", "Overdue"), Label("problems", "存在问题", "Problems"), Label("blank", "未填报", "Blank"),
+    Label("findings", "校验提示", "Findings"), Label("reporter", "填报人", "Reporter"), Label("phone", "联系电话", "Phone"),
+    Label("completion", "完成率", "Completion", ("完成进度", "完成比例", "任务完成率", "completionrate")),
+    Label("role", "角色", "Role"), Label("progress_text", "进展情况", "Progress notes"),
+    Label("next_steps", "下步计划", "Next steps"), Label("evidence", "佐证材料", "Evidence"), Label("row", "行号", "Row"),
+    Label("gap_type", "缺口类型", "Gap", ("类型", "问题类型", "gaptype", "type")),
+    Label("gap_unit", "责任单位", "Unit", ("单位", "单位名称", "牵头单位", "填报单位")),
+    Label("detail", "说明", "Detail", ("缺口说明", "详情", "备注", "情况说明", "notes")),
+    Label("severity", "严重程度", "Severity"), Label("outcome", "处理结果", "Outcome"),
+    Label("location", "位置", "Location"), Label("code", "代码", "Code"), Label("message", "问题说明", "Message"),
+)
+# the 总览 sheet's label | value rows, in order (labels: i18n rollup.head.<key>)
+ROLLUP_OVERVIEW_ITEMS = ("period", "as_of", "generated", "files", "units_expected", "units_reported", "units_missing",
+                         "tasks", "done", "in_progress", "ongoing", "lagging", "overdue", "not_started", "not_reported",
+                         "completion_rate", "gaps")
+
+
+def rollup_sheet(key: str, lang: str | None = None) -> str:
+    """The roll-up sheet title of ``key`` in ``lang``."""
+    return label_for(ROLLUP_SHEETS, key, lang)
+
+
+def rollup_column(key: str, lang: str | None = None) -> str:
+    """The roll-up column header of ``key`` in ``lang``."""
+    return label_for(ROLLUP_COLUMNS, key, lang)
+
+
+def rollup_spellings(labels: tuple[Label, ...], key: str) -> tuple[str, ...]:
+    """Every spelling of ``key`` a reader of a hand-made roll-up accepts (zh, en, aliases)."""
+    for lab in labels:
+        if lab.key == key:
+            return lab.spellings()
+    raise KeyError(key)

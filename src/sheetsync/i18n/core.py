@@ -1,6 +1,12 @@
 """Messages of the master workbook reader and writer."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "core.address.empty": ("地址为空", "the address is empty"),
+    "core.address.no_at": ("缺少 @", "it has no @"),
+    "core.address.two_at": ("有多个 @（多个地址请用“、”或“;”分隔）", "it has more than one @ (separate addresses with ; or 、)"),
+    "core.address.bad_local": ("@ 前的部分含有不允许的字符", "the part before @ has characters that are not allowed"),
+    "core.address.bad_domain": ("@ 后的域名不正确（应如 example.gov.cn）", "the domain after @ is not valid (like example.gov.cn)"),
+    "core.address.not_ascii": ("含有中文或全角字符，邮件服务器无法投递", "it has Chinese or full-width characters that mail servers cannot deliver to"),
     "core.file_missing": ("找不到文件：{file}。请检查路径是否正确。", "File not found: {file}. Check the path."),
     "core.not_workbook": ("{file} 不是有效的 Excel 工作簿（.xlsx）：{reason}。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
                           "{file} is not a valid Excel workbook (.xlsx): {reason}. Open it in Excel or WPS, save as .xlsx and try again."),

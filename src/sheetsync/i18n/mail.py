@@ -121,6 +121,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mail.no_gaps": ("无缺口，各单位均已按时报送。", "No gaps: every unit reported on time."),
     "mail.chart_rate": ("各单位任务完成率（序号同“各单位缺口情况”表）", "Completion by unit (numbered as in the gaps-by-unit table)"),
     "mail.chart_gaps": ("各单位缺口数（序号同“各单位缺口情况”表）", "Gaps by unit (numbered as in the gaps-by-unit table)"),
+    "mail.summary_from_headers": ("{file} 没有 sheetsync 写入的汇总数据（_sheetsync），邮件中的数字按表头读取，请核对。",
+                                  "{file} has no sheetsync summary (_sheetsync); the figures in the mail were read from its headers: check them."),
     "mail.rollup_label": ("汇总表", "roll-up"),
     # ------------------------------------------------------------ report
     "mail.kind.distribute": ("分发", "Distribution"),

@@ -10,11 +10,12 @@ from sheetsync.mail.batch import MailReport, MailResult
 from sheetsync.mail.compose import GapLine
 from sheetsync.mail.distribute import distribute
 from sheetsync.mail.remind import remind, remind_period
-from sheetsync.mail.rollup import RollupSummary, read_rollup_summary, send_rollup
+from sheetsync.mail.rollup import UpwardSummary, read_rollup_summary, send_rollup
 from sheetsync.mail.transport import SmtpConfig, resolve_config
 from sheetsync.split.manifest import Manifest, find_split_dir, read_manifest
 
 __all__ = [
-    "GapLine", "MailReport", "MailResult", "Manifest", "RollupSummary", "SmtpConfig", "distribute",
-    "find_split_dir", "read_manifest", "read_rollup_summary", "remind", "remind_period", "resolve_config", "send_rollup",
+    "GapLine", "MailReport", "MailResult", "Manifest", "SmtpConfig", "UpwardSummary", "distribute",
+    "find_split_dir", "read_manifest", "read_rollup_summary", "remind", "remind_period", "resolve_config",
+    "send_rollup",
 ]

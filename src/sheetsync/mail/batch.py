@@ -32,7 +32,6 @@ from sheetsync.mail.transport import (
     human_size,
     resolve_config,
     split_addresses,
-    valid_address,
 )
 
 
@@ -163,7 +162,9 @@ def recipients_for(ctx: MailContext, unit: str, given: str = "") -> tuple[list[s
     addrs = split_addresses(given) or ctx.emails.get(unit, [])
     if not addrs:
         return [], t("mail.no_email", unit=unit)
-    bad = [a for a in addrs if not valid_address(a)]
+    from sheetsync.core.addresses import problem, reason_text
+
+    bad = [f"{a}（{reason_text(why)}）" for a in addrs if (why := problem(a))]
     if bad:
         return [], t("mail.bad_email", unit=unit, address="、".join(bad))
     return addrs, ""

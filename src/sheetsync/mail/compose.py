@@ -208,11 +208,10 @@ def _addresses(items: Iterable[str]) -> list[Address]:
 
 def parse_address(text: str) -> Address:
     """``张三 <a@b.cn>`` or ``a@b.cn`` → Address (the display name is RFC 2047-encoded on output)."""
-    text = text.strip()
-    m = re.fullmatch(r'"?([^"<]*?)"?\s*<([^<>\s]+)>', text)
-    if m:
-        return Address(display_name=m.group(1).strip(), addr_spec=m.group(2))
-    return Address(addr_spec=text)
+    from sheetsync.core.addresses import parse_address as parse
+
+    name, addr = parse(text)
+    return Address(display_name=name, addr_spec=addr) if name else Address(addr_spec=addr)
 
 
 def build_message(draft: Draft, *, from_addr: str = "", from_name: str = "",

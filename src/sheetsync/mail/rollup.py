@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sheetsync.core import schema
 from sheetsync.core.errors import FileUnusable, SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.mail.batch import MailReport, Outgoing, common_values, context_from, load_config, run_batch
@@ -34,24 +35,33 @@ from sheetsync.mail.remind import TABLE, TD, TH
 from sheetsync.mail.templates import Rich, default_templates_dir, load_templates
 from sheetsync.mail.transport import SmtpConfig, split_addresses, valid_address
 
-SUMMARY_SHEETS = ("总览", "概况", "汇总概况", "总体情况", "summary", "overview")
-GAP_SHEETS = ("缺口清单", "缺口", "问题清单", "gaps")
-UNIT_SHEETS = ("单位报送", "各单位情况", "单位情况", "按单位", "units")
-_ITEM_HEADERS = {"项目", "item", "指标", "名称"}
+
+def _spellings(labels: tuple[schema.Label, ...], *keys: str) -> tuple[str, ...]:
+    return tuple(sp for k in keys for sp in schema.rollup_spellings(labels, k))
+
+
+# the header reader's spellings, from the roll-up vocabulary's home (core/schema.py)
+if TYPE_CHECKING:
+    from sheetsync.rollup.summary import RollupSummary
+
+SUMMARY_SHEETS = _spellings(schema.ROLLUP_SHEETS, "overview")
+GAP_SHEETS = _spellings(schema.ROLLUP_SHEETS, "gaps")
+UNIT_SHEETS = _spellings(schema.ROLLUP_SHEETS, "units")
+_ITEM_HEADERS = {_n for _n in (s.lower() for s in _spellings(schema.ROLLUP_COLUMNS, "item"))}
 GAP_COLUMNS: dict[str, tuple[str, ...]] = {
-    "kind": ("缺口类型", "类型", "问题类型", "gaptype", "type"),
-    "task_id": ("任务编号", "编号", "taskid", "id"),
-    "title": ("任务名称", "任务", "重点任务", "task", "title"),
-    "unit": ("责任单位", "单位", "单位名称", "牵头单位", "填报单位", "unit"),
-    "detail": ("说明", "缺口说明", "详情", "备注", "情况说明", "detail", "notes"),
+    "kind": _spellings(schema.ROLLUP_COLUMNS, "gap_type"),
+    "task_id": _spellings(schema.ROLLUP_COLUMNS, "id"),
+    "title": _spellings(schema.ROLLUP_COLUMNS, "title"),
+    "unit": _spellings(schema.ROLLUP_COLUMNS, "gap_unit"),
+    "detail": _spellings(schema.ROLLUP_COLUMNS, "detail"),
 }
 UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "unit": GAP_COLUMNS["unit"],
-    "rate": ("完成率", "完成进度", "完成比例", "任务完成率", "completion", "completionrate"),
-    "total": ("任务数", "应报任务数", "任务总数", "tasks"),
-    "done": ("已完成", "完成数", "已完成数", "已完成任务数", "done", "completed"),
+    "unit": (*schema.rollup_spellings(schema.ROLLUP_COLUMNS, "unit"), *GAP_COLUMNS["unit"]),
+    "rate": _spellings(schema.ROLLUP_COLUMNS, "completion"),
+    "total": _spellings(schema.ROLLUP_COLUMNS, "tasks"),
+    "done": _spellings(schema.ROLLUP_COLUMNS, "done"),
 }
-PERIOD_LABELS = ("报送周期", "周期", "本期", "period", "reportingperiod")
+PERIOD_LABELS = (*next(lab for lab in schema.SETTING_KEYS if lab.key == "period").spellings(), "period")
 MAX_GAP_ROWS = 200  # in the message body; the attachment has them all
 CHART_CID = "rollup-chart@sheetsync"
 
@@ -64,11 +74,16 @@ class UnitLine:
 
 
 @dataclass
-class RollupSummary:
+class UpwardSummary:
+    """What the upward mail shows: labels in the mail's language, built from the roll-up's
+    :class:`~sheetsync.rollup.summary.UpwardSummary` (or, for a roll-up without one, read from
+    its headers — ``note`` then says so)."""
+
     period: str = ""
     headline: list[tuple[str, str]] = field(default_factory=list)
     gaps: list[tuple[str, GapLine]] = field(default_factory=list)  # (unit, gap)
     units: list[UnitLine] = field(default_factory=list)
+    note: str = ""  # set when the figures were read from the headers of a hand-made roll-up
 
     @property
     def has_rates(self) -> bool:
@@ -145,18 +160,56 @@ def _rate(value: Any, number_format: str = "") -> float | None:
     return v if "%" in str(value) or v > 1 else v * 100
 
 
-def read_rollup_summary(path: str | Path) -> RollupSummary:
-    """Headline figures, gap lines and per-unit figures read back from a roll-up workbook."""
-    from openpyxl import load_workbook
+def read_rollup_summary(path: str | Path) -> UpwardSummary:
+    """Headline figures, gap lines and per-unit figures of a roll-up workbook.
+
+    A roll-up sheetsync wrote carries its summary (``_sheetsync``): that is read, by key, so a
+    roll-up written in English says what the same one in Chinese says. A workbook without one
+    (made by hand, or by an older sheetsync) is read by its headers, and ``note`` says so; a
+    damaged summary is refused (:func:`~sheetsync.rollup.summary.read_summary`), never guessed around.
+    """
+    from sheetsync.rollup.summary import has_summary, read_summary
 
     p = Path(path)
     if not p.is_file():
         raise SheetsyncError(t("core.file_missing", file=str(p)))
+    if has_summary(p):
+        return upward_summary(read_summary(p))
+    summary = read_rollup_headers(p)
+    summary.note = t("mail.summary_from_headers", file=p.name)
+    return summary
+
+
+def upward_summary(rs: RollupSummary) -> UpwardSummary:
+    """The mail's view of a roll-up summary: the 总览 items, gap lines and completion by unit."""
+    from sheetsync.rollup.compute import _num
+
+    values: dict[str, Any] = {**rs.counts, "period": rs.period, "as_of": rs.as_of, "generated": rs.generated,
+                              "gaps": len(rs.gaps)}
+    headline = []
+    for key in schema.ROLLUP_OVERVIEW_ITEMS:
+        v = values.get(key, "")
+        if key == "completion_rate":
+            text = f"{float(v or 0):.1f}%".replace(".0%", "%")
+        else:
+            text = _num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+        headline.append((t(f"rollup.head.{key}"), text))
+    summary = UpwardSummary(rs.period, headline,
+                            [(g.unit, GapLine(t(f"merge.gap.{g.type}"), g.task_id, g.title, g.detail)) for g in rs.gaps],
+                            [UnitLine(u.name, 0, u.completion) for u in rs.units])
+    _count_gaps(summary)
+    return summary
+
+
+def read_rollup_headers(p: Path) -> UpwardSummary:
+    """The fallback for a roll-up without a summary: sheets and columns found by their names."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise FileUnusable(t("core.not_workbook", file=str(p), reason=str(exc) or type(exc).__name__)) from exc
-    summary = RollupSummary()
+    summary = UpwardSummary()
     try:
         sheets = {ws.title: ws for ws in wb.worksheets}
         rows_of = {title: list(ws.iter_rows()) for title, ws in sheets.items()}
@@ -219,7 +272,7 @@ def read_rollup_summary(path: str | Path) -> RollupSummary:
     return summary
 
 
-def _count_gaps(summary: RollupSummary) -> None:
+def _count_gaps(summary: UpwardSummary) -> None:
     counts: dict[str, int] = {}
     for unit, _g in summary.gaps:
         counts[unit] = counts.get(unit, 0) + 1
@@ -232,14 +285,14 @@ def _count_gaps(summary: RollupSummary) -> None:
 
 
 # ------------------------------------------------------------------ rendering
-def _summary_value(summary: RollupSummary) -> Rich:
+def _summary_value(summary: UpwardSummary) -> Rich:
     text = "\n".join(f"{label}：{value}" for label, value in summary.headline)
     rows = "".join(f"<tr><td {TH}>{html.escape(label)}</td><td {TD}>{html.escape(value)}</td></tr>"
                    for label, value in summary.headline)
     return Rich(text, f"<table {TABLE}>{rows}</table>" if rows else "")
 
 
-def _gaps_value(summary: RollupSummary) -> Rich:
+def _gaps_value(summary: UpwardSummary) -> Rich:
     if not summary.gaps and not summary.units:
         return Rich(t("mail.no_gaps"), html.escape(t("mail.no_gaps")))
     # by unit: numbered like the chart's bars
@@ -274,7 +327,7 @@ def _gaps_value(summary: RollupSummary) -> Rich:
     return Rich(text, by_unit_html + detail_html)
 
 
-def _chart(summary: RollupSummary) -> tuple[Rich, InlineImage | None]:
+def _chart(summary: UpwardSummary) -> tuple[Rich, InlineImage | None]:
     if not summary.units:
         return Rich("", ""), None
     if summary.has_rates:
@@ -290,7 +343,7 @@ def _chart(summary: RollupSummary) -> tuple[Rich, InlineImage | None]:
     return Rich("", tag), img
 
 
-def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, summary: RollupSummary | None = None,
+def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, summary: UpwardSummary | None = None,
                 master: Any = None, period: str | None = None, cc: Iterable[str] = (),
                 dry_run: bool | None = None, outbox: str | Path | None = None,
                 db_path: str | Path | None = None, retry: bool = False, allow_plain: bool = False,
@@ -325,6 +378,11 @@ def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, sum
     subject, text, body_html = templates.render(values)
     draft = Draft(to=recipients, cc=[*cfg.cc, *[a for c in cc for a in split_addresses(c)]], subject=subject,
                   text=text, html=body_html, attachments=[attachment], images=[image] if image else [])
-    return run_batch("send", period, [Outgoing("", draft, attachment)], ctx=ctx, config=cfg, dry_run=dry_run,
-                     outbox=outbox, db_path=db_path, retry=retry, allow_plain=allow_plain, warn=warn,
-                     clock=clock, sleep=sleep)
+    report = run_batch("send", period, [Outgoing("", draft, attachment)], ctx=ctx, config=cfg, dry_run=dry_run,
+                       outbox=outbox, db_path=db_path, retry=retry, allow_plain=allow_plain, warn=warn,
+                       clock=clock, sleep=sleep)
+    if summary.note:  # the figures came from a hand-made roll-up's headers: said, not hidden
+        report.warnings.append(summary.note)
+        if warn is not None:
+            warn(summary.note)
+    return report

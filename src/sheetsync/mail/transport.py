@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sheetsync.core import addresses
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.schema import SETTING_KEYS, Label, key_for
 from sheetsync.i18n import t
@@ -58,46 +59,10 @@ _FILE_ALIASES = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_sec
                  "rate": "mail_rate"}
 _PASSWORD_WORDS = re.compile(r"pass(word)?|pwd|secret|密码|口令|授权码", re.I)
 # "Name <addr>" (name without separators) or a bare token between separators/whitespace
-_ADDR_ITEM = re.compile(r"[^;,，；、<>\r\n]*<[^<>]*>|[^\s;,，；、<>]+")
-_ADDR_OK = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-
-
-def split_addresses(text: str | None) -> list[str]:
-    """``a@x.cn；b@y.cn、张三 <c@z.cn>`` → a list (the separators people actually type).
-
-    An item keeps its display name (``张三 <c@z.cn>``); duplicates of an address are dropped.
-    """
-    out: list[str] = []
-    seen: set[str] = set()
-    items: list[str] = []
-    for m in _ADDR_ITEM.finditer(text or ""):
-        raw = " ".join(m.group(0).split())
-        if "<" in raw:
-            name, _, rest = raw.partition("<")
-            words = name.split()
-            while words and "@" in words[0]:  # "a@b.cn 张三 <c@z.cn>": two addresses
-                items.append(words.pop(0))
-            name = " ".join(words).strip(" \"'")
-            addr = rest.rstrip(">").strip()
-            items.append(f"{name} <{addr}>" if name else addr)
-        else:
-            items.append(raw.strip("\"'"))
-    for item in items:
-        addr = address_of(item).lower()
-        if item and addr not in seen:
-            seen.add(addr)
-            out.append(item)
-    return out
-
-
-def address_of(item: str) -> str:
-    """The bare address of ``张三 <c@z.cn>`` or ``c@z.cn``."""
-    m = re.search(r"<([^<>]*)>", item)
-    return (m.group(1) if m else item).strip()
-
-
-def valid_address(addr: str) -> bool:
-    return bool(_ADDR_OK.fullmatch(address_of(addr)))
+# addresses: one home for check and mail (core/addresses.py); re-exported for the mail modules
+split_addresses = addresses.split_addresses
+address_of = addresses.address_of
+valid_address = addresses.valid_address
 
 
 def parse_security(text: str | None, port: int = 0) -> Security:

@@ -6,20 +6,18 @@ match nothing or several units are never guessed: the finding lists the closest 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.addresses import bad_addresses, reason_text
 from sheetsync.core.dates import parse_date, parse_deadline, plan_year
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Finding, Master
 from sheetsync.core.units import UnitRegistry, assignments, responsible_names
 from sheetsync.i18n import t
 from sheetsync.master.workbook import setting_cell, task_cell, unit_cell
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_master(master: Master) -> list[Finding]:
@@ -84,8 +82,10 @@ def check_master(master: Master) -> list[Finding]:
         if names_seen[unit.name] > 1:
             add("duplicate-unit", "error", t("check.duplicate_unit", name=unit.name), unit_cell(master, unit, "name"))
             names_seen[unit.name] = 0  # report once
-        if unit.email and not all(_EMAIL.match(e) for e in re.split(r"[;；,，\s]+", unit.email) if e):
-            add("bad-email", "warning", t("check.bad_email", name=unit.name, value=unit.email), unit_cell(master, unit, "email"))
+        bad = bad_addresses(unit.email) if unit.email else []
+        if bad:  # what mail cannot send to (the same rule mail applies: core/addresses.py)
+            value = "、".join(f"{item}（{reason_text(why)}）" for item, why in bad)
+            add("bad-email", "warning", t("check.bad_email", name=unit.name, value=value), unit_cell(master, unit, "email"))
         elif not unit.email and unit.name in assigned:
             add("missing-email", "warning", t("check.missing_email", name=unit.name), unit_cell(master, unit, "email"))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core import schema
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
 from sheetsync.i18n import t
@@ -89,10 +90,10 @@ def _relative(source: str, folder: Path) -> str:
 
 
 def _summary(rollup: Rollup) -> str:
-    h = rollup.headline()
-    return t("merge.summary", period=rollup.period, expected=h["units_expected"], reported=h["units_reported"],
-             missing=h["units_missing"], tasks=h["tasks"], done=h["done"], overdue=h["overdue"],
-             lagging=h["lagging"], gaps=len(rollup.gaps))
+    """The headline line of the library's summary text (rollup.summary.summary_lines)."""
+    from sheetsync.rollup.summary import summary_lines
+
+    return summary_lines(rollup)[0]
 
 
 def ledger_rollup(book: Any) -> tuple[Path, Master, Rollup]:
@@ -158,8 +159,8 @@ def mark_gaps(book: Any) -> str:
         fills[(len(rows) + 1, 4)] = colour
 
     sheet = fresh_sheet(book, "ribbon.sheet.gaps", old)
-    write_table(sheet, [t("rollup.col.id"), t("rollup.col.title"), t("check.col.location"),
-                        t("rollup.col.severity"), t("ribbon.gaps.col.gaps")], rows)
+    write_table(sheet, [schema.rollup_column("id"), schema.rollup_column("title"), t("check.col.location"),
+                        schema.rollup_column("severity"), t("ribbon.gaps.col.gaps")], rows)
     paint(sheet, fills)
     tasks_sheet.activate()
     if not rows:
@@ -198,7 +199,7 @@ def refresh_overview(book: Any) -> str:
         *[("", t("ribbon.overview.gap_kind", kind=t("merge.gap." + k)), n) for k, n in rollup.gap_counts().items()],
         ("", t("ribbon.overview.ledger"), str(default_path(path))),
     ]
-    write_table(sheet, [t("rollup.col.item"), t("rollup.col.value")], [[label, v] for _, label, v in items], top=3)
+    write_table(sheet, [schema.rollup_column("item"), schema.rollup_column("value")], [[label, v] for _, label, v in items], top=3)
     alarm = {"units_missing": RED, "overdue": RED, "not_reported": RED, "lagging": AMBER}
     fills: dict[tuple[int, int], Any] = {(4 + i, 2): alarm[k] for i, (k, _, v) in enumerate(items)
                                          if k in alarm and v}

@@ -24,17 +24,19 @@ from xlsxwriter.worksheet import Worksheet
 from sheetsync.core import schema
 from sheetsync.i18n import get_lang, t
 from sheetsync.rollup.compute import GAP_TYPES, Rollup, gc_paused
+from sheetsync.rollup.summary import RollupSummary
 from sheetsync.workbook import xlsxio, zipwrite
 
 SHEETS = ("overview", "tasks", "units", "details", "gaps", "findings")
 
 
 def sheet_title(key: str, lang: str | None = None) -> str:
-    return t(f"rollup.sheet.{key}", lang=lang)
+    return schema.rollup_sheet(key, lang)
 
 
 def write_rollup(rollup: Rollup, path: str | Path, *, lang: str | None = None) -> Path:
-    """Write ``rollup`` to ``path`` atomically (temp file, then replace)."""
+    """Write ``rollup`` to ``path`` atomically (temp file, then replace), with its
+    machine-readable summary (:mod:`sheetsync.rollup.summary`) in the very hidden ``_sheetsync`` sheet."""
     lang = lang or get_lang()
     with gc_paused():  # a million short-lived rows and cells that form no cycles: see gc_paused
         return xlsxio.save_atomic(lambda tmp: _write(rollup, tmp, lang), Path(path))
@@ -340,15 +342,17 @@ class _Zip(zipwrite.ZipWriter):
 
 
 def _write(rollup: Rollup, path: str, lang: str) -> None:
+    summary = RollupSummary.from_rollup(rollup)  # master_fingerprint: the Rollup's, when it has one
     pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="sheetsync-deflate")
     try:
         _build(rollup, _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang)
+                                        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang,
+               summary)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _build(rollup: Rollup, wb: _Workbook, lang: str) -> None:
+def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> None:
     b = _Book(wb)
     titles = {k: sheet_title(k, lang) for k in SHEETS}
     sheets = {k: wb.add_worksheet(titles[k], worksheet_class=None if k == "overview" else _TableSheet) for k in SHEETS}
@@ -358,11 +362,23 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str) -> None:
     _details(b, sheets["details"], rollup, lang)
     _gaps(b, sheets["gaps"], rollup, lang)
     _findings(b, sheets["findings"], rollup, lang)
+    _summary_sheet(wb, summary)
     wb.set_properties({"title": t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
                        "comments": "sheetsync"})
     wb.set_custom_property("sheetsync_period", rollup.period)
     wb.set_custom_property("sheetsync_kind", "rollup")
+    wb.set_custom_property("sheetsync_summary_version", str(summary.version))
     wb.close()
+
+
+def _summary_sheet(wb: _Workbook, summary: RollupSummary) -> None:
+    """The very hidden ``_sheetsync`` sheet: the summary's key | value rows, written as text."""
+    ws = wb.add_worksheet(schema.META_SHEET)
+    ws.very_hidden()
+    for r, (key, value) in enumerate(summary.to_rows()):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.protect("")
 
 
 def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, str]) -> None:
@@ -371,17 +387,11 @@ def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, st
     ws.set_column(1, 1, 26)
     ws.set_row(0, 32)
     ws.write_string(0, 0, t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period), b.title)
-    items = [
-        ("period", rollup.period), ("as_of", rollup.as_of.isoformat()),
-        ("generated", rollup.generated.isoformat(sep=" ")), ("files", h["files"]),
-        ("units_expected", h["units_expected"]), ("units_reported", h["units_reported"]),
-        ("units_missing", h["units_missing"]), ("tasks", h["tasks"]), ("done", h["done"]),
-        ("in_progress", h["in_progress"]), ("ongoing", h["ongoing"]), ("lagging", h["lagging"]),
-        ("overdue", h["overdue"]), ("not_started", h["not_started"]), ("not_reported", h["not_reported"]),
-        ("completion_rate", h["completion_rate"]), ("gaps", len(rollup.gaps)),
-    ]
-    ws.write_string(2, 0, t("rollup.col.item", lang=lang), b.header)
-    ws.write_string(2, 1, t("rollup.col.value", lang=lang), b.header)
+    values = {**h, "period": rollup.period, "as_of": rollup.as_of.isoformat(),
+              "generated": rollup.generated.isoformat(sep=" "), "gaps": len(rollup.gaps)}
+    items = [(key, values[key]) for key in schema.ROLLUP_OVERVIEW_ITEMS]
+    ws.write_string(2, 0, schema.rollup_column("item", lang), b.header)
+    ws.write_string(2, 1, schema.rollup_column("value", lang), b.header)
     fmt_for = {"units_missing": b.red if h["units_missing"] else b.green, "overdue": b.red if h["overdue"] else None,
                "lagging": b.amber if h["lagging"] else None, "done": b.green}
     for i, (key, value) in enumerate(items, start=3):
@@ -391,8 +401,8 @@ def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, st
     # status distribution table for the pie chart
     status_keys = ["done", "in_progress", "ongoing", "lagging", "overdue", "not_started", "not_reported"]
     top = len(items) + 5
-    ws.write_string(top, 0, t("rollup.col.status", lang=lang), b.header)
-    ws.write_string(top, 1, t("rollup.col.tasks", lang=lang), b.header)
+    ws.write_string(top, 0, schema.rollup_column("status", lang), b.header)
+    ws.write_string(top, 1, schema.rollup_column("tasks", lang), b.header)
     for i, k in enumerate(status_keys, start=1):
         b.put(ws, top + i, 0, t(f"rollup.head.{k}", lang=lang), b.text)
         ws.write_number(top + i, 1, h[k], b.num)
@@ -462,7 +472,7 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         f[7] = b.amber if below else None
         rows[-1][5] = None if tl.progress is None else round(tl.progress, 1)
         fmts.append(f)
-    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=2)
+    b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts, freeze_col=2)
 
 
 def _units(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
@@ -482,7 +492,7 @@ def _units(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         f[9] = b.amber if u.blank else None
         f[13] = b.pct
         fmts.append(f)
-    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts)
+    b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts)
 
 
 def _details(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
@@ -510,7 +520,7 @@ def _details(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         rows.append([task.id, task.title, unit, role_label, status[0], row.progress, row.value, row.progress_text,
                      row.problems, row.next_steps, row.evidence, name, row.row])
         fmts.append(status[1])
-    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=3)
+    b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts, freeze_col=3)
 
 
 def _gaps(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
@@ -526,7 +536,7 @@ def _gaps(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
                                     (fmt, None, None, None, None, fmt))
         rows.append([kind[0], g.task_id, g.task_title, g.unit, g.detail, kind[1]])
         fmts.append(kind[2])
-    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts, freeze_col=2)
+    b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts, freeze_col=2)
 
 
 def _findings(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
@@ -543,4 +553,4 @@ def _findings(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
             rows.append([name, fl.unit, outcome, f.location, f.code, f.message])
             sev = b.red if f.severity == "error" else b.amber if f.severity == "warning" else None
             fmts.append([None, None, b.red if fl.outcome == "rejected" else None, None, sev, None])
-    b.table(ws, [t(f"rollup.col.{k}", lang=lang) for k in keys], widths, rows, fmts)
+    b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts)

@@ -1,0 +1,392 @@
+"""The roll-up's own machine-readable summary: what later stages read instead of its headers.
+
+A roll-up workbook is written for people, in their language (总览 / Overview, 缺口清单 / Gaps);
+re-reading its headers made the upward mail find 269 gaps in a Chinese roll-up and 0 in the same
+roll-up written in English. So the writer also stores this summary — language-neutral keys
+(status and gap keys, not labels) — in a very hidden sheet, as returns carry their ``_sheetsync``
+metadata, and mail, the ribbon and later stages (scoring, circulars, the next level's return)
+read it back with :func:`read_summary`.
+
+Storage (docs/formats.md): the very hidden sheet ``_sheetsync`` (:data:`schema.META_SHEET`) holds
+key | value rows: ``kind`` = ``rollup_summary``, ``format_version``, ``encoding`` =
+``zlib+base64``, ``chunks``, ``sha256`` (of the JSON bytes), then one ``data`` row per chunk of
+the deflated, base64-encoded JSON, each under Excel's 32,767-character cell limit. Base64 text is
+plain ASCII with no spaces, so neither Excel nor LibreOffice changes it on save (no ``_xHHHH_``
+escapes, no trimmed whitespace), and a city roll-up's summary stays a few megabytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sheetsync.core import schema
+from sheetsync.core.errors import FileUnusable, SheetsyncError
+from sheetsync.i18n import t
+
+if TYPE_CHECKING:
+    from sheetsync.rollup.compute import Rollup
+
+FORMAT_VERSION = 1
+KIND = "rollup_summary"
+ENCODING = "zlib+base64"
+CHUNK_CHARS = 32_000  # below Excel's 32,767 characters per cell
+MAX_FILE_BYTES = 512 * 1024 * 1024  # a roll-up bigger than this is not ours
+MAX_CHUNKS = 4096  # 131 MB of base64
+MAX_JSON_BYTES = 512 * 1024 * 1024  # inflated JSON
+HEADLINE_KEYS = ("units_expected", "units_reported", "units_missing", "tasks", "done", "in_progress", "lagging",
+                 "overdue", "not_started", "ongoing", "not_reported", "completion_rate", "files")
+GAP_ORDER = ("not_reported", "overdue", "no_unit", "blank", "lagging", "below_target", "problem")
+
+
+@dataclass
+class SummaryUnit:
+    name: str
+    email: str = ""
+    reported: bool = False
+    file: str = ""
+    received_at: str = ""
+    superseded: int = 0
+    tasks: int = 0
+    done: int = 0
+    overdue: int = 0
+    blank: int = 0
+    problems: int = 0
+    findings: int = 0
+    reporter: str = ""
+    phone: str = ""
+
+    @property
+    def unit(self) -> str:
+        """Same name as :class:`rollup.compute.UnitLine`'s, so front-ends print either."""
+        return self.name
+
+    @property
+    def completion(self) -> float:
+        """Done tasks in percent, as the 单位报送 sheet shows it."""
+        return round(100.0 * self.done / self.tasks, 1) if self.tasks else 0.0
+
+
+@dataclass
+class SummaryTask:
+    id: str
+    title: str = ""
+    lead: str = ""
+    assignments: list[list[str]] = field(default_factory=list)  # [unit, role] (role: lead | co)
+    deadline: str = ""  # as the master writes it
+    due: str = ""  # ISO date, "" when the deadline is not a date
+    status: str = ""  # aggregated status key, or not_reported
+    overdue: bool = False
+    progress: float | None = None
+    value_sum: float | None = None
+    target: float | None = None
+    target_unit: str = ""
+    indicator: str = ""
+    units_expected: int = 0
+    units_reported: int = 0
+
+    @property
+    def headline_status(self) -> str:
+        return "overdue" if self.overdue else self.status
+
+
+@dataclass
+class SummaryGap:
+    type: str  # key of rollup.compute.GAP_TYPES
+    severity: str  # high | medium
+    task_id: str = ""
+    title: str = ""
+    unit: str = ""
+    detail: str = ""  # text in the roll-up's language
+
+    @property
+    def task_title(self) -> str:
+        """Same name as :class:`rollup.compute.Gap`'s."""
+        return self.title
+
+
+@dataclass
+class SummaryDetail:
+    task_id: str
+    unit: str
+    role: str
+    reported: bool = False  # the unit's return has a row for the task
+    status: str = ""  # status key, "" when blank
+    progress: float | None = None
+    value: float | None = None
+    progress_text: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    evidence: str = ""
+    file: str = ""  # the unit's current return ("" when it sent none)
+
+
+@dataclass
+class SummaryFile:
+    file: str
+    unit: str = ""
+    outcome: str = ""  # accepted | warnings | rejected | duplicate | skipped
+    received_at: str = ""
+    used: bool = False
+
+
+_T = TypeVar("_T")
+
+
+def _table(items: list[Any], cls: type) -> dict[str, Any]:
+    """Column-oriented JSON: field names once, then one list per item (a city has 120,000 details)."""
+    names = [f.name for f in fields(cls)]
+    return {"columns": names, "rows": [[getattr(it, n) for n in names] for it in items]}
+
+
+def _untable(data: Any, cls: type[_T], where: str) -> list[_T]:
+    """Items back from :func:`_table`; columns unknown to this version are ignored, missing ones default."""
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), list) or not isinstance(data.get("rows"), list):
+        raise ValueError(where)
+    known = {f.name for f in fields(cls)}
+    cols = [c if c in known else None for c in data["columns"]]
+    out = []
+    for row in data["rows"]:
+        if not isinstance(row, list):
+            raise ValueError(where)
+        out.append(cls(**{c: v for c, v in zip(cols, row) if c is not None}))
+    return out
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+@dataclass
+class RollupSummary:
+    """What a roll-up says, by key, in any language: built by :meth:`from_rollup`, stored by
+    ``write_rollup``, read back by :func:`read_summary`."""
+
+    region: str = ""
+    plan: str = ""
+    period: str = ""  # as the clerk typed it (display)
+    period_key: str = ""  # canonical key when the roll-up has one, else the typed text
+    as_of: str = ""  # ISO date
+    generated: str = ""  # ISO date-time
+    master_fingerprint: str = ""
+    counts: dict[str, Any] = field(default_factory=dict)  # Rollup.headline()
+    units: list[SummaryUnit] = field(default_factory=list)
+    tasks: list[SummaryTask] = field(default_factory=list)
+    gaps: list[SummaryGap] = field(default_factory=list)
+    details: list[SummaryDetail] = field(default_factory=list)
+    files: list[SummaryFile] = field(default_factory=list)
+    version: int = FORMAT_VERSION
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    def from_rollup(cls, rollup: Rollup, *, master_fingerprint: str = "") -> RollupSummary:
+        from sheetsync.rollup.compute import GAP_TYPES
+
+        units = [SummaryUnit(u.unit, u.email, u.reported, Path(u.file).name if u.file else "", u.received_at,
+                             u.superseded, u.tasks, u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter,
+                             u.phone) for u in rollup.units]
+        tasks = [SummaryTask(tl.task.id, tl.task.title, tl.lead, [[u, r] for u, r in tl.assignments],
+                             tl.task.deadline, tl.due.isoformat() if tl.due else "", tl.status, tl.overdue,
+                             _num(tl.progress), _num(tl.value_sum), _num(tl.task.target), tl.task.target_unit,
+                             tl.task.indicator, tl.units_expected, tl.units_reported) for tl in rollup.tasks]
+        gaps = [SummaryGap(g.type, GAP_TYPES[g.type], g.task_id, g.task_title, g.unit, g.detail) for g in rollup.gaps]
+        names: dict[str, str] = {}
+        details = []
+        for task, unit, role, row, file in rollup.details:
+            name = names.get(file)
+            if name is None:
+                name = names[file] = Path(file).name if file else ""
+            if row is None:
+                details.append(SummaryDetail(task.id, unit, role, False, file=name))
+            else:
+                details.append(SummaryDetail(task.id, unit, role, True, row.status or "", _num(row.progress),
+                                             _num(row.value), row.progress_text, row.problems, row.next_steps,
+                                             row.evidence, name))
+        files = [SummaryFile(Path(f.file).name, f.unit, f.outcome, f.received_at, f.used) for f in rollup.files]
+        as_of = rollup.as_of.isoformat() if isinstance(rollup.as_of, date) else str(rollup.as_of)
+        generated = (rollup.generated.isoformat(sep=" ") if isinstance(rollup.generated, datetime)
+                     else str(rollup.generated))
+        return cls(rollup.region, rollup.plan, rollup.period, str(getattr(rollup, "period_key", "") or rollup.period),
+                   as_of, generated, master_fingerprint or str(getattr(rollup, "master_fingerprint", "") or ""),
+                   dict(rollup.headline()), units, tasks, gaps, details, files)
+
+    # ------------------------------------------------------------ JSON
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": KIND, "version": self.version, "region": self.region, "plan": self.plan,
+            "period": self.period, "period_key": self.period_key, "as_of": self.as_of, "generated": self.generated,
+            "master_fingerprint": self.master_fingerprint, "counts": dict(self.counts),
+            "units": _table(self.units, SummaryUnit), "tasks": _table(self.tasks, SummaryTask),
+            "gaps": _table(self.gaps, SummaryGap), "details": _table(self.details, SummaryDetail),
+            "files": _table(self.files, SummaryFile),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> RollupSummary:
+        """The summary back from :meth:`to_json`; ValueError when it is not one or is newer than us."""
+        if not isinstance(data, dict) or data.get("kind") != KIND:
+            raise ValueError("kind")
+        version = data.get("version")
+        if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+            raise ValueError(f"version {version!r}")
+        text = {k: str(data.get(k) or "") for k in ("region", "plan", "period", "period_key", "as_of", "generated",
+                                                     "master_fingerprint")}
+        counts = data.get("counts") or {}
+        if not isinstance(counts, dict):
+            raise ValueError("counts")
+        return cls(**text, counts=counts, units=_untable(data.get("units"), SummaryUnit, "units"),
+                   tasks=_untable(data.get("tasks"), SummaryTask, "tasks"),
+                   gaps=_untable(data.get("gaps"), SummaryGap, "gaps"),
+                   details=_untable(data.get("details"), SummaryDetail, "details"),
+                   files=_untable(data.get("files"), SummaryFile, "files"), version=version)
+
+    # ------------------------------------------------------------ the figures, as Rollup gives them
+    def headline(self) -> dict[str, Any]:
+        return dict(self.counts)
+
+    @property
+    def missing_units(self) -> list[str]:
+        return [u.name for u in self.units if not u.reported]
+
+    def gap_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for g in self.gaps:
+            out[g.type] = out.get(g.type, 0) + 1
+        return out
+
+    def gaps_by_unit(self, *, per_task: bool = True) -> dict[str, list[SummaryGap]]:
+        """Unit → its gaps, as :meth:`Rollup.gaps_by_unit`: with ``per_task`` a unit that sent
+        nothing gets one line per task it owes instead of the single 未报送 line."""
+        titles = {tk.id: tk.title for tk in self.tasks}
+        out: dict[str, list[SummaryGap]] = {}
+        for g in self.gaps:
+            if not g.unit:
+                continue
+            if per_task and g.type == "not_reported":
+                out.setdefault(g.unit, []).extend(
+                    SummaryGap("not_reported", g.severity, d.task_id, titles.get(d.task_id, ""), d.unit,
+                               t(f"merge.gap_detail.owed_{d.role}"))
+                    for d in self.details if d.unit == g.unit)
+            else:
+                out.setdefault(g.unit, []).append(g)
+        return out
+
+    def gaps_by_task(self) -> dict[str, list[SummaryGap]]:
+        """Task id → its gaps in task order, as :meth:`Rollup.gaps_by_task`."""
+        own: dict[str, list[SummaryGap]] = {}
+        for g in [*(g for gs in self.gaps_by_unit().values() for g in gs), *(g for g in self.gaps if not g.unit)]:
+            if g.task_id:
+                own.setdefault(g.task_id, []).append(g)
+        return {tk.id: own[tk.id] for tk in self.tasks if tk.id in own}
+
+    def to_summary(self, lang: str | None = None) -> list[str]:
+        """The merge/status summary lines every front-end prints (one text: :func:`summary_lines`)."""
+        return summary_lines(self, lang)
+
+    # ------------------------------------------------------------ the workbook sheet
+    def to_rows(self) -> list[tuple[str, str]]:
+        """The key | value rows of the ``_sheetsync`` sheet (see the module docstring)."""
+        raw = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+        chunks = [packed[i:i + CHUNK_CHARS] for i in range(0, len(packed), CHUNK_CHARS)] or [""]
+        return [("kind", KIND), ("format_version", str(self.version)), ("encoding", ENCODING),
+                ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest()),
+                *(("data", c) for c in chunks)]
+
+    @classmethod
+    def from_rows(cls, rows: list[list[Any]]) -> RollupSummary:
+        """The summary from the sheet's rows; ValueError saying what is wrong."""
+        meta: dict[str, str] = {}
+        chunks: list[str] = []
+        for row in rows:
+            if len(row) < 2:
+                continue
+            key, value = str(row[0] or ""), row[1]
+            if key == "data":
+                chunks.append(str(value or ""))
+                if len(chunks) > MAX_CHUNKS:
+                    raise ValueError("too many chunks")
+            elif key:
+                meta[key] = str(value if value is not None else "")
+        if meta.get("kind") != KIND:
+            raise ValueError("kind")
+        if meta.get("encoding") != ENCODING:
+            raise ValueError(f"encoding {meta.get('encoding')!r}")
+        if str(len(chunks)) != meta.get("chunks"):
+            raise ValueError(f"{len(chunks)} of {meta.get('chunks')} chunks")
+        try:
+            packed = base64.b64decode("".join(chunks), validate=True)
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        except (ValueError, zlib.error) as exc:
+            raise ValueError(f"data: {exc}") from exc
+        if inflater.unconsumed_tail:
+            raise ValueError("data too large")
+        if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
+            raise ValueError("checksum")
+        return cls.from_json(json.loads(raw.decode("utf-8")))
+
+
+def summary_lines(rollup: Rollup | RollupSummary, lang: str | None = None) -> list[str]:
+    """The merge/status summary text of a :class:`Rollup` or a :class:`RollupSummary`: the
+    headline line, then the units that sent nothing (when any). Front-ends print these lines."""
+    h = rollup.headline()
+    lines = [t("merge.summary", lang=lang, period=rollup.period, expected=h.get("units_expected", 0),
+               reported=h.get("units_reported", 0), missing=h.get("units_missing", 0), tasks=h.get("tasks", 0),
+               done=h.get("done", 0), overdue=h.get("overdue", 0), lagging=h.get("lagging", 0),
+               gaps=len(rollup.gaps))]
+    if rollup.missing_units:
+        lines.append(t("merge.missing_list", lang=lang, names="、".join(rollup.missing_units)))
+    return lines
+
+
+def has_summary(path: str | Path) -> bool:
+    """Whether the workbook at ``path`` has a ``_sheetsync`` sheet (a roll-up sheetsync wrote)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+        return schema.META_SHEET in wb.sheet_names
+    except Exception:  # noqa: BLE001 - not a workbook at all: no summary
+        return False
+
+
+def read_summary(path: str | Path) -> RollupSummary:
+    """The summary stored in the roll-up at ``path``.
+
+    Raises :class:`SheetsyncError` naming the file when it is missing, too large, not a workbook,
+    has no summary (a roll-up made by hand or by an older sheetsync) or a damaged one.
+    """
+    from python_calamine import CalamineWorkbook
+
+    p = Path(path)
+    if not p.is_file():
+        raise SheetsyncError(t("core.file_missing", file=str(p)), file=str(p))
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileUnusable(t("merge.summary_too_large", file=str(p), mb=size // (1024 * 1024)), file=str(p))
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own types for a bad file
+        raise FileUnusable(t("core.not_workbook", file=str(p), reason=str(exc) or type(exc).__name__),
+                           file=str(p)) from exc
+    if schema.META_SHEET not in wb.sheet_names:
+        raise SheetsyncError(t("merge.summary_missing", file=str(p)), file=str(p))
+    try:
+        rows = wb.get_sheet_by_name(schema.META_SHEET).to_python(skip_empty_area=False)
+        return RollupSummary.from_rows(rows[:MAX_CHUNKS + 16])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SheetsyncError(t("merge.summary_damaged", file=str(p), reason=str(exc)), file=str(p)) from exc
+    except Exception as exc:  # noqa: BLE001 - calamine's own errors for a damaged sheet
+        raise SheetsyncError(t("merge.summary_damaged", file=str(p), reason=str(exc) or type(exc).__name__),
+                             file=str(p)) from exc
+
+
+__all__ = ["FORMAT_VERSION", "RollupSummary", "SummaryDetail", "SummaryFile", "SummaryGap", "SummaryTask",
+           "SummaryUnit", "has_summary", "read_summary", "summary_lines"]
