@@ -73,7 +73,7 @@ def test_rollup_judges_in_the_target_direction(county, lang: str, monkeypatch: p
     res = split_master(master, tmp / "out", issued_at=datetime(2026, 12, 1))
     files = {w.unit: w.file for w in res.workbooks}
     shown = {}
-    for unit, file in files.items():
+    for file in files.values():
         ws = openpyxl.load_workbook(file)["填报"]
         shown.update({ws.cell(row=r, column=1).value: ws.cell(row=r, column=6).value for r in range(4, ws.max_row + 1)})
     by_unit: dict[str, dict[str, tuple]] = {}
