@@ -76,6 +76,9 @@ class Task:
     deadline: str = ""  # as written; see sheetsync.core.dates.parse_deadline
     indicator: str = ""
     target: float | None = None
+    # the comparison a reported value must satisfy (sheetsync.core.targets): ">=" for 不少于2 or a
+    # bare 2, "<=" for ≤5 / 不超过5 / 控制在5%以内, "<" for 低于5
+    target_op: str = ">="
     target_unit: str = ""
     note: str = ""
     row: int | None = None

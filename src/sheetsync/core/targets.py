@@ -64,7 +64,7 @@ class Target:
     @property
     def op(self) -> str:
         """The comparison a reported value must satisfy: >=, >, <=, <, = (default >=)."""
-        return COMPARATORS.get(self.comparator) or SUFFIX_COMPARATORS.get(self.comparator) or ">="
+        return op_of(self.comparator)
 
 
 def _number(text: str) -> float | None:
@@ -154,3 +154,76 @@ def _make(clause: str, m: re.Match[str], value: float, comparator: str) -> Targe
     comp = comparator or suffix
     indicator = _indicator(clause, m.start(), m.end(), comparator)
     return Target(indicator, value, unit, comp, clause[m.start():m.end()].strip())
+
+
+# ---------------------------------------------------------------- a 目标值 cell and its direction
+# how a direction is written back into a 目标值 cell ("at least" is a plain number)
+OP_SYMBOLS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "＝"}  # ＝: "=5" would be a formula
+UPPER_BOUNDS = ("<=", "<")
+_CELL = re.compile(
+    rf"(?P<comp>{_COMP_RE}|约)?\s*(?P<num>-?\d+(?:\.\d+)?)\s*(?P<rest>[^\d\s]{{0,4}}?)\s*(?P<suffix>{_SUFFIX_RE})?")
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    """What a 目标值 cell says: a number and the comparison a reported value must satisfy."""
+
+    value: float
+    op: str = ">="  # >=, >, <=, <, =
+
+    @property
+    def upper_bound(self) -> bool:
+        """≤5, 不超过5, 控制在5%以内: the reported value must stay at or below the number."""
+        return self.op in UPPER_BOUNDS
+
+
+def op_of(comparator: str) -> str:
+    """The comparison a comparator as written means (不超过 → <=, 以内 → <=); ">=" by default."""
+    return COMPARATORS.get(comparator) or SUFFIX_COMPARATORS.get(comparator) or ">="
+
+
+def parse_target_value(value: object, *, unit: str = "") -> TargetValue | None:
+    """A 目标值 cell: 2, "2", "２次", "≥90%", "≤5", "<=5", "不超过5", "控制在5%以内", "5%以下",
+    "低于5", "不少于2次", "1.5万" → value and direction; None when it is not one number.
+
+    Stricter than :func:`parse_target` on purpose: a cell holding "建设25个示范点" is a
+    ``bad-target`` finding, not a silently chosen 25. ``unit``: the 计量单位 cell (万/亿 scale
+    the number unless the unit counts in them, see :func:`sheetsync.core.numbers.scale`).
+    """
+    from sheetsync.core.numbers import clean, scale
+
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return TargetValue(float(value))
+    m = _CELL.fullmatch(clean(str(value)))
+    if not m:
+        return None
+    comp = m["comp"] or ""
+    op = COMPARATORS[comp] if comp in COMPARATORS else op_of(m["suffix"] or "")
+    return TargetValue(scale(float(m["num"]), m["rest"], unit), op)
+
+
+def target_cell(value: float | None, op: str = ">=") -> int | float | str | None:
+    """A target as the 目标值 cell holds it: a number when the direction is "at least" (the
+    default a clerk expects), else text that :func:`parse_target_value` reads back ("≤5")."""
+    from sheetsync.core.numbers import cell_number, fmt_number
+
+    if value is None:
+        return None
+    if op == ">=":
+        return cell_number(value)
+    return f"{OP_SYMBOLS.get(op, op)}{fmt_number(value)}"
+
+
+def meets_target(achieved: float, target: float, op: str = ">=") -> bool:
+    """Whether a reported value satisfies the target: 3 meets ≤5, 7 does not; 2 meets ≥2."""
+    if op == ">=":
+        return achieved >= target
+    if op == ">":
+        return achieved > target
+    if op == "<=":
+        return achieved <= target
+    if op == "<":
+        return achieved < target
+    return achieved == target

@@ -30,7 +30,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "core.dv_lead_title": ("牵头单位", "Lead unit"),
     "core.dv_lead_prompt": ("从“单位”表选择，或填写“各乡镇(街道)”等分组词", "Pick from the Units sheet, or write a group word"),
     "core.dv_target_title": ("目标值", "Target"),
-    "core.dv_target_error": ("目标值只能填数字；计量单位写在后一列。", "Target must be a number; put the unit of measure in the next column."),
+    "core.dv_target_error": ("目标值填数字（不少于）；上限写“≤5”或“不超过5”；计量单位写在后一列。",
+                             "Target: a number (at least); an upper limit as \"≤5\" or \"不超过5\"; the unit of measure goes in the next column."),
     "core.instructions_title": ("{region}{plan} 任务分解表（主表）填写说明", "{region} {plan} master workbook — how to fill in"),
     "core.instructions_body": (
         "1. “任务”表每行一项任务：任务编号唯一（如 1、1.1、四.(二).3）；任务名称简明；任务内容写具体要求。\n"

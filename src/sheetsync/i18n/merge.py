@@ -93,6 +93,7 @@ MESSAGES.update({
     "merge.gap_detail.lagging_progress": ("完成进度 {progress}，按时间应达约 {expected}", "Progress {progress}; about {expected} expected by now"),
     "merge.gap_detail.no_value": ("目标 {target}{unit}，未填写完成值", "Target {target} {unit}; no achieved value given"),
     "merge.gap_detail.below_target": ("完成 {value}{unit}，目标 {target}{unit}", "Achieved {value} {unit} of {target} {unit}"),
+    "merge.gap_detail.above_limit": ("完成 {value}{unit}，超过上限 {limit}{unit}", "Achieved {value} {unit}, over the limit of {limit} {unit}"),
     "merge.gap_detail.owed_lead": ("本期未报送（本单位牵头）", "Not reported this period (lead unit)"),
     "merge.gap_detail.owed_co": ("本期未报送（本单位配合）", "Not reported this period (co-unit)"),
     "merge.gap_detail.not_reported": ("本期未报送（负责 {n} 项任务）", "Not reported this period ({n} tasks)"),

@@ -11,7 +11,6 @@ anything but :func:`write_master` on a path the user chose.
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,11 @@ from sheetsync.core import schema
 from sheetsync.core.dates import parse_date
 from sheetsync.core.errors import FileUnusable, SheetsyncError
 from sheetsync.core.model import Finding, Master, Phase, Task, Unit
-from sheetsync.core.textnorm import nfkc, norm_key, value_text
+from sheetsync.core.targets import TargetValue, parse_target_value, target_cell
+from sheetsync.core.textnorm import norm_key, value_text
 from sheetsync.core.units import split_unit_list
 from sheetsync.i18n import get_lang, t
-from sheetsync.workbook.headers import Grid, HeaderMatch, cell_text, find_header
+from sheetsync.workbook.headers import Grid, HeaderMatch, find_header
 
 EXAMPLE_MARKERS = ("【示例】", "[示例]", "[Example]", "示例")
 INFERRED_MARK = ("（推断）", "(inferred)")
@@ -156,35 +156,36 @@ def _is_example(*texts: str) -> bool:
     return any(s.startswith(m) for s in texts for m in EXAMPLE_MARKERS if s)
 
 
-def parse_number(value: Any) -> float | None:
-    """2, "2", "２", "2次", "10%", "≥2" → a number; None if there is no single number."""
-    import re
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    s = nfkc(str(value)).strip().replace(",", "")
-    m = re.fullmatch(r"(?:不少于|不低于|不超过|达到|≥|>=|<=|≤|>|<|约)?\s*(-?\d+(?:\.\d+)?)\s*(%|[^\d\s]{0,4})", s)
-    return float(m.group(1)) if m else None
+_SPECS: dict[str, schema.SheetSpec] = {"tasks": schema.TASKS, "units": schema.UNITS, "phases": schema.PHASES,
+                                       "settings": schema.SETTINGS}
 
 
 def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Master:
     """Build a master from sheet name → 2-D values (the file reader and the live Excel workbook)."""
     master = Master(path=path)
     fname = str(path) if path else ""
-    found = {spec.name.key: _find_sheet(grids, spec) for spec in (schema.TASKS, schema.UNITS, schema.PHASES, schema.SETTINGS)}
+    found = {key: _find_sheet(grids, spec) for key, spec in _SPECS.items()}
     if found["tasks"] is None:
         raise SheetsyncError(t("core.no_tasks_sheet", file=fname or "-"), file=fname)
+    _check_headers(master, found, fname)
+    if found["settings"]:
+        _read_settings(master, grids, *found["settings"])
+    if found["units"]:
+        _read_units(master, grids, *found["units"], fname)
+    _read_tasks(master, grids, *found["tasks"], fname)
+    if found["phases"]:
+        _read_phases(master, grids, *found["phases"])
+    return master
 
+
+def _check_headers(master: Master, found: dict[str, tuple[str, HeaderMatch] | None], fname: str) -> None:
+    """Record where each sheet was found, and a ``bad-header`` finding per required column missing."""
     for key, hit in found.items():
         if hit is None:
             continue
         title, match = hit
         master.layout[key] = (title, match.row, dict(match.columns))
-        spec = {"tasks": schema.TASKS, "units": schema.UNITS, "phases": schema.PHASES, "settings": schema.SETTINGS}[key]
+        spec = _SPECS[key]
         for col_key in match.missing(spec):
             master.findings.append(Finding(
                 "bad-header", "error",
@@ -192,65 +193,60 @@ def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Maste
                 sheet=title, cell=f"A{match.row}", file=fname,
             ))
 
-    if found["settings"]:
-        title, match = found["settings"]
-        for r, v in _rows(grids[title], match):
-            label = _text(v.get("key"))
-            value = v.get("value")
-            if not label:
-                continue
-            key = schema.key_for(schema.SETTING_KEYS, label) or label
-            master.setting_rows[key] = r
-            if isinstance(value, (datetime, date)):
-                master.settings[key] = _text(value)
-            else:
-                master.settings[key] = _text(value)
 
-    if found["units"]:
-        title, match = found["units"]
-        for r, v in _rows(grids[title], match):
-            name = _text(v.get("name"))
-            if not name or _is_example(name):
-                continue
-            cat_text = _text(v.get("category"))
-            inferred = any(cat_text.endswith(m) for m in INFERRED_MARK)
-            for m in INFERRED_MARK:
-                cat_text = cat_text.removesuffix(m)
-            category = schema.key_for(schema.UNIT_CATEGORIES, cat_text) or ("" if not cat_text else "other")
-            if cat_text and category == "other" and schema.key_for(schema.UNIT_CATEGORIES, cat_text) is None:
-                col = match.columns["category"]
-                master.findings.append(Finding(
-                    "bad-category", "warning", t("core.bad_category", value=cat_text),
-                    sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
-                    suggestions=[c.zh for c in schema.UNIT_CATEGORIES],
-                ))
-            master.units.append(Unit(
-                name=name,
-                aliases=split_unit_list(_text(v.get("aliases"))),
-                category=category,
-                groups=split_unit_list(_text(v.get("groups"))),
-                contact=_text(v.get("contact")),
-                phone=_text(v.get("phone")),
-                email=_text(v.get("email")),
-                inferred=inferred,
-                row=r,
+def _read_settings(master: Master, grids: dict[str, Grid], title: str, match: HeaderMatch) -> None:
+    """设置: label → value; a known label (in either language) is stored under its key."""
+    for r, v in _rows(grids[title], match):
+        label = _text(v.get("key"))
+        if not label:
+            continue
+        key = schema.key_for(schema.SETTING_KEYS, label) or label
+        master.setting_rows[key] = r
+        master.settings[key] = _text(v.get("value"))
+
+
+def _read_units(master: Master, grids: dict[str, Grid], title: str, match: HeaderMatch, fname: str) -> None:
+    """单位: one unit per row, example rows skipped; an unknown 类别 is ``other`` with a finding."""
+    for r, v in _rows(grids[title], match):
+        name = _text(v.get("name"))
+        if not name or _is_example(name):
+            continue
+        cat_text = _text(v.get("category"))
+        inferred = any(cat_text.endswith(m) for m in INFERRED_MARK)
+        for m in INFERRED_MARK:
+            cat_text = cat_text.removesuffix(m)
+        category = schema.key_for(schema.UNIT_CATEGORIES, cat_text) or ("" if not cat_text else "other")
+        if cat_text and category == "other" and schema.key_for(schema.UNIT_CATEGORIES, cat_text) is None:
+            col = match.columns["category"]
+            master.findings.append(Finding(
+                "bad-category", "warning", t("core.bad_category", value=cat_text),
+                sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
+                suggestions=[c.zh for c in schema.UNIT_CATEGORIES],
             ))
+        master.units.append(Unit(
+            name=name,
+            aliases=split_unit_list(_text(v.get("aliases"))),
+            category=category,
+            groups=split_unit_list(_text(v.get("groups"))),
+            contact=_text(v.get("contact")),
+            phone=_text(v.get("phone")),
+            email=_text(v.get("email")),
+            inferred=inferred,
+            row=r,
+        ))
 
+
+def _read_tasks(master: Master, grids: dict[str, Grid], title: str, match: HeaderMatch, fname: str) -> None:
+    """任务: one task per row, example rows skipped; 配合单位 split knowing the units' group words
+    (so 各乡镇(街道) stays one name), 目标值 read by :func:`_read_target`."""
     group_words = [g for u in master.units for g in u.groups]
-    title, match = found["tasks"]
     for r, v in _rows(grids[title], match):
         task_id = _text(v.get("id"))
         title_text = _text(v.get("title"))
         if _is_example(task_id, title_text):
             continue
-        target_raw = v.get("target")
-        target = parse_number(target_raw)
-        if target_raw not in (None, "") and target is None:
-            col = match.columns["target"]
-            master.findings.append(Finding(
-                "bad-target", "error", t("check.bad_target", value=_text(target_raw)),
-                sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
-            ))
+        target_unit = _text(v.get("target_unit"))
+        target = _read_target(master, v.get("target"), target_unit, title, match, r, fname)
         master.tasks.append(Task(
             id=task_id,
             title=title_text,
@@ -259,21 +255,36 @@ def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Maste
             co_units=split_unit_list(_text(v.get("co_units")), group_words),
             deadline=_text(v.get("deadline")),
             indicator=_text(v.get("indicator")),
-            target=target,
-            target_unit=_text(v.get("target_unit")),
+            target=target.value if target else None,
+            target_op=target.op if target else ">=",
+            target_unit=target_unit,
             note=_text(v.get("note")),
             row=r,
         ))
 
-    if found["phases"]:
-        title, match = found["phases"]
-        for r, v in _rows(grids[title], match):
-            name = _text(v.get("name"))
-            if not name or _is_example(name):
-                continue
-            master.phases.append(Phase(name, parse_date(v.get("start")), parse_date(v.get("end")),
-                                       _text(v.get("note")), row=r))
-    return master
+
+def _read_target(master: Master, raw: Any, unit: str, title: str, match: HeaderMatch, r: int,
+                 fname: str) -> TargetValue | None:
+    """A 目标值 cell with its direction (a clerk may type ≤5 or 不超过5); anything that is not one
+    number is a ``bad-target`` error on its cell, never a silently dropped target."""
+    target = parse_target_value(raw, unit=unit)
+    if raw not in (None, "") and target is None:
+        col = match.columns["target"]
+        master.findings.append(Finding(
+            "bad-target", "error", t("check.bad_target", value=_text(raw)),
+            sheet=title, cell=f"{_col_letter(col)}{r}", file=fname,
+        ))
+    return target
+
+
+def _read_phases(master: Master, grids: dict[str, Grid], title: str, match: HeaderMatch) -> None:
+    """阶段: name, start and end dates (as parse_date reads them), note."""
+    for r, v in _rows(grids[title], match):
+        name = _text(v.get("name"))
+        if not name or _is_example(name):
+            continue
+        master.phases.append(Phase(name, parse_date(v.get("start")), parse_date(v.get("end")),
+                                   _text(v.get("note")), row=r))
 
 
 def task_cell(master: Master, task: Task, column: str) -> tuple[str, str]:
@@ -312,10 +323,11 @@ def category_text(unit: Unit, lang: str | None = None) -> str:
     return _category_text(unit, lang or get_lang())
 
 
-def _fmt_number(x: float | None) -> Any:
-    if x is None or isinstance(x, str):
-        return x
-    return int(x) if float(x).is_integer() else x
+def _target_cell(task: Task) -> Any:
+    """The 目标值 cell: a number for "at least", "≤5" text for an upper limit (read back alike)."""
+    if isinstance(task.target, str):  # a caller's text kept as given (check reports it)
+        return task.target
+    return target_cell(task.target, task.target_op)
 
 
 def write_master(master: Master, path: str | Path, *, lang: str | None = None, examples: bool = False) -> Path:
@@ -335,7 +347,7 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
 
     # 任务
     rows = [[t_.id, t_.title, t_.content, t_.lead, "、".join(t_.co_units), t_.deadline, t_.indicator,
-             _fmt_number(t_.target), t_.target_unit, t_.note] for t_ in master.tasks]
+             _target_cell(t_), t_.target_unit, t_.note] for t_ in master.tasks]
     ws, last = _table_sheet(wb, schema.TASKS, (_example_tasks(lang) if examples else []) + rows, lang, freeze_col=3)
     n_units = max(len(master.units) + 50, 200)
     unit_list = f"='{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
@@ -344,9 +356,9 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
                         prompt=t("core.dv_lead_prompt", lang=lang))
     dv.add(f"D2:D{max(last, 2) + 500}")
     ws.add_data_validation(dv)
-    dvn = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                         showErrorMessage=True, errorTitle=t("core.dv_target_title", lang=lang),
-                         error=t("core.dv_target_error", lang=lang))
+    # a prompt, not a refusal: "≤5" / "不超过5" (an upper limit) is a valid 目标值 too; check reads it
+    dvn = DataValidation(allow_blank=True, showErrorMessage=False, showInputMessage=True,
+                         promptTitle=t("core.dv_target_title", lang=lang), prompt=t("core.dv_target_error", lang=lang))
     dvn.add(f"H2:H{max(last, 2) + 500}")
     ws.add_data_validation(dvn)
 
@@ -445,6 +457,3 @@ def template_path(lang: str | None = None) -> Path:
     name = "master-template-en.xlsx" if (lang or get_lang()) == "en" else "任务分解表模板.xlsx"
     return Path(__file__).resolve().parents[3] / "xlsx" / name
 
-
-def header_text(grid: Grid, row: int, col: int) -> str:
-    return cell_text(grid, row, col)

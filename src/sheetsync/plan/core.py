@@ -358,6 +358,7 @@ def _assemble(raw: list[_Raw], registry: UnitRegistry | None, warnings: list[str
             if len(indicator) < 4:  # 每月不少于1次: the clause has no noun, the task title says what is counted
                 indicator = f"{r.title}（{indicator}）" if indicator else r.title
             task.indicator, task.target, task.target_unit = indicator, target.value, target.unit
+            task.target_op = target.op  # ≤5 / 不超过5 / 控制在5%以内 stay upper limits
         tasks.append(ImportedTask(task, [n for n in names if is_group(n)], target))
     if no_units:
         if len(no_units) == len(raw):

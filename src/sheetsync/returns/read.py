@@ -21,6 +21,8 @@ from sheetsync.core import schema
 from sheetsync.core.dates import excel_serial_to_date, parse_date
 from sheetsync.core.model import Finding, Master
 from sheetsync.core.period import find_periods, mentions, same_period
+from sheetsync.core.numbers import fmt_number, parse_number, parse_percent
+from sheetsync.core.status import parse_status, status_choices
 from sheetsync.core.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
 from sheetsync.core.units import Assignment, UnitRegistry
 from sheetsync.i18n import t
@@ -283,8 +285,9 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
             continue
         seen[tid] = r
         order.append(tid)
-        out.rows.append(_read_row(out, sname, row, r, cols, tid, unit_name, expected[tid].role, formula_cells,
-                                  data.date_system))
+        a = expected[tid]
+        out.rows.append(_read_row(out, sname, row, r, cols, tid, unit_name, a.role, formula_cells,
+                                  data.date_system, a.task.target_unit))
     issued = issued_ids or [a.task.id for a in by_unit.get(unit_name, [])]
     out.missing_tasks = [tid for tid in expected if tid not in seen]
     for tid in out.missing_tasks:
@@ -362,141 +365,110 @@ def _match_id(tid: str, expected: dict[str, Any]) -> str:
 
 
 def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[str, int], tid: str, unit: str,
-              role: str, formula_cells: set[str], date_system: int) -> ReturnRow:
+              role: str, formula_cells: set[str], date_system: int, measure: str = "") -> ReturnRow:
     """One task row of a return, normalised; oddities become findings on their cell.
 
-    Hot (a city merge reads 120,000 rows): cells are taken by position with no helper call
-    per cell, and the row object is made once at the end."""
+    Each field has its reader below. Hot (a city merge reads 120,000 rows): cells are taken by
+    position, and the row object is made once at the end. ``measure``: the task's 计量单位, so
+    "1.2万" is 12,000 unless the target already counts in 万."""
     width = len(row)
     get = cols.get
-
-    def addr(key: str) -> str:
-        return f"{_col(cols[key])}{r}" if key in cols else ""
-
-    unread_cells = ""
-    if formula_cells:
-        unread = [addr(key) for key in schema.RETURN_EDITABLE if addr(key) in formula_cells]
-        for cell in unread:
-            _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
-        unread_cells = " ".join(unread)  # the unit did fill these in; we cannot read them — never "left blank"
-
-    # status
+    unread_cells = _read_unread(out, sname, r, cols, tid, formula_cells) if formula_cells else ""
     c = get("status", 0)
-    v = row[c - 1] if 0 < c <= width else None
-    status = None
-    s = "" if v is None else _text(v)
-    if s:
-        key, canonical = _status_of(s)
-        if key is None:
-            _finding(out, "bad-status", "warning", sheet=sname, cell=addr("status"), value=s, id=tid,
-                     choices="、".join(x.zh for x in schema.STATUSES))
-        else:
-            status = key
-            if canonical:
-                _finding(out, "normalised", "info", sheet=sname, cell=addr("status"), value=s, new=canonical)
-
-    # progress
+    status = _read_status(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid)
     c = get("progress", 0)
-    v = row[c - 1] if 0 < c <= width else None
-    progress = None
-    typed = "" if v is None else _text(v)
-    if typed:
-        p, note = _percent(v)
-        if p is None or not 0 <= p <= 100:
-            _finding(out, "bad-progress", "warning", sheet=sname, cell=addr("progress"), value=typed, id=tid)
-        else:
-            progress = p
-            if note:
-                _finding(out, "normalised", "info", sheet=sname, cell=addr("progress"), value=typed, new=_fmt(p))
+    progress = _read_progress(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid)
     if status == "done" and progress is None:
         progress = 100.0
-
-    # achieved value
     c = get("value", 0)
-    v = row[c - 1] if 0 < c <= width else None
-    value = None
-    typed = "" if v is None else _text(v)
-    if typed:
-        n = _number(v)
-        if n is None:
-            _finding(out, "bad-value", "warning", sheet=sname, cell=addr("value"), value=typed, id=tid)
-        else:
-            value = n
-            if not isinstance(v, (int, float)):
-                _finding(out, "normalised", "info", sheet=sname, cell=addr("value"), value=_text(v), new=_fmt(n))
-
-    # free text stays text; oddities reported
+    value = _read_value(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid, measure)
     texts = ["", "", "", ""]
     for i, key in enumerate(_FREE_TEXT):
         c = get(key, 0)
         v = row[c - 1] if 0 < c <= width else None
-        if v is None:
-            continue
-        if type(v) is str:
-            # as typed, less surrounding spaces and line breaks; a leading tab or CR is kept, so
-            # "\t=1+1" reaches the roll-up (as text) exactly as the unit sent it
-            text = v.rstrip().lstrip(" \u3000\n")
-        elif isinstance(v, (datetime, date)):
-            text = _text(v)
-        elif isinstance(v, float) and not v.is_integer():
-            text = repr(v)
-        else:
-            text = _text(v) if not isinstance(v, str) else v.rstrip().lstrip(" \u3000\n")
-        if text.isprintable() or "\n" in text and text.replace("\n", "").isprintable():
-            pass  # the common case: no control character (a C-speed check)
-        elif has_control_chars(text):
-            text = strip_control_chars(text)
-            _finding(out, "control-chars", "warning", sheet=sname, cell=addr(key), id=tid)
-        if len(text) > 32767:
-            _finding(out, "text-too-long", "warning", sheet=sname, cell=addr(key), id=tid, n=len(text))
-        texts[i] = text
+        if v is not None:
+            texts[i] = _read_text(out, sname, v, c, r, tid)
     return ReturnRow(tid, unit, role, status, progress, value, texts[0], texts[1], texts[2], texts[3], r, unread_cells)
 
 
-_FREE_TEXT = ("progress_text", "problems", "next_steps", "evidence")
+def _read_unread(out: ParsedReturn, sname: str, r: int, cols: dict[str, int], tid: str,
+                 formula_cells: set[str]) -> str:
+    """Editable cells holding a formula without a saved result ("G7 H7"): the unit did fill them
+    in and we cannot read them — a ``formula-no-value`` finding each, never "left blank"."""
+    unread = [cell for key in schema.RETURN_EDITABLE if key in cols
+              for cell in (f"{_col(cols[key])}{r}",) if cell in formula_cells]
+    for cell in unread:
+        _finding(out, "formula-no-value", "warning", sheet=sname, cell=cell, id=tid)
+    return " ".join(unread)
 
 
-@lru_cache(maxsize=256)
-def _status_of(typed: str) -> tuple[str | None, str]:
-    """(status key, canonical label when ``typed`` is spelled otherwise) — once per distinct spelling."""
-    key = schema.key_for(schema.STATUSES, typed)
-    if key is None:
-        return None, ""
-    canonical = schema.label_for(schema.STATUSES, key, "zh")
-    return key, "" if typed in (canonical, schema.label_for(schema.STATUSES, key, "en")) else canonical
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _percent(v: Any) -> tuple[float | None, bool]:
-    """80, "80", "80%", "８０％", 0.8 (a cell formatted as %) → 80. Second value: was it changed?"""
-    if isinstance(v, bool):
-        return None, False
-    if isinstance(v, (int, float)):
-        x = float(v)
-        if 0 < x < 1:
-            return round(x * 100, 4), True
-        return x, False
-    s = nfkc(str(v)).strip().replace(" ", "")
-    m = re.fullmatch(r"(?:完成|已完成)?(-?\d+(?:\.\d+)?)(%|％)?", s)
-    if not m:
-        return None, False
-    x = float(m.group(1))
-    if m.group(2) is None and 0 < x < 1 and "." in m.group(1):
-        x = x * 100
-    return x, True
-
-
-def _number(v: Any) -> float | None:
-    if isinstance(v, bool):
+def _read_status(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str) -> str | None:
+    """完成情况 → a status key (:func:`sheetsync.core.status.parse_status`); a respelling (完成)
+    is a ``normalised`` note, a word that is no status a ``bad-status`` warning."""
+    s = "" if v is None else _text(v)
+    if not s:
         return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    s = nfkc(str(v)).strip().replace(",", "")
-    m = re.fullmatch(r"(?:约|共|完成|累计)?\s*(-?\d+(?:\.\d+)?)\s*(?:[^\d\s]{0,4})", s)
-    return float(m.group(1)) if m else None
+    key, canonical = parse_status(s)
+    if key is None:
+        _finding(out, "bad-status", "warning", sheet=sname, cell=f"{_col(c)}{r}", value=s, id=tid,
+                 choices="、".join(status_choices("zh")))
+    elif canonical:
+        _finding(out, "normalised", "info", sheet=sname, cell=f"{_col(c)}{r}", value=s, new=canonical)
+    return key
+
+
+def _read_progress(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str) -> float | None:
+    """进度 → 0-100 (:func:`sheetsync.core.numbers.parse_percent`: 80%, ８０％, 0.8); outside
+    0-100 or not a number is a ``bad-progress`` warning."""
+    typed = "" if v is None else _text(v)
+    if not typed:
+        return None
+    p, changed = parse_percent(v)
+    if p is None or not 0 <= p <= 100:
+        _finding(out, "bad-progress", "warning", sheet=sname, cell=f"{_col(c)}{r}", value=typed, id=tid)
+        return None
+    if changed:
+        _finding(out, "normalised", "info", sheet=sname, cell=f"{_col(c)}{r}", value=typed, new=fmt_number(p))
+    return p
+
+
+def _read_value(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str, measure: str) -> float | None:
+    """完成值 → a number (:func:`sheetsync.core.numbers.parse_number`: 12个, 约3, 1.2万); text
+    turned into a number is a ``normalised`` note, no single number a ``bad-value`` warning."""
+    typed = "" if v is None else _text(v)
+    if not typed:
+        return None
+    n = parse_number(v, unit=measure)
+    if n is None:
+        _finding(out, "bad-value", "warning", sheet=sname, cell=f"{_col(c)}{r}", value=typed, id=tid)
+    elif not isinstance(v, (int, float)):
+        _finding(out, "normalised", "info", sheet=sname, cell=f"{_col(c)}{r}", value=typed, new=fmt_number(n))
+    return n
+
+
+def _read_text(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str) -> str:
+    """A free-text cell stays text: as typed less surrounding spaces and line breaks (a leading
+    tab or CR is kept, so "\t=1+1" reaches the roll-up as text exactly as sent); control
+    characters removed and an over-long text reported, each as a finding."""
+    if type(v) is str:
+        text = v.rstrip().lstrip(" \u3000\n")
+    elif isinstance(v, (datetime, date)):
+        text = _text(v)
+    elif isinstance(v, float) and not v.is_integer():
+        text = repr(v)
+    else:
+        text = _text(v) if not isinstance(v, str) else v.rstrip().lstrip(" \u3000\n")
+    if text.isprintable() or "\n" in text and text.replace("\n", "").isprintable():
+        pass  # the common case: no control character (a C-speed check)
+    elif has_control_chars(text):
+        text = strip_control_chars(text)
+        _finding(out, "control-chars", "warning", sheet=sname, cell=f"{_col(c)}{r}", id=tid)
+    if len(text) > 32767:
+        _finding(out, "text-too-long", "warning", sheet=sname, cell=f"{_col(c)}{r}", id=tid, n=len(text))
+    return text
+
+
+_FREE_TEXT = ("progress_text", "problems", "next_steps", "evidence")
 
 
 def _read_fields(grid: list[list[Any]], header_row: int, field_cells: dict[str, str], sheet: Any) -> dict[str, str]:

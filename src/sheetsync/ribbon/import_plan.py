@@ -17,6 +17,7 @@ from typing import Any
 from sheetsync.core import schema
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master, Phase, Task, Unit
+from sheetsync.core.targets import target_cell
 from sheetsync.i18n import t
 from sheetsync.ribbon.sheets import AMBER, cell_value, last_row, set_note
 from sheetsync.workbook.headers import Grid
@@ -121,15 +122,11 @@ def _write_rows(sheet: Any, cols: dict[str, int], first: int, rows: list[dict[st
     sheet.range((first, 1)).value = block
 
 
-def _number(x: float | None) -> Any:
-    return int(x) if x is not None and float(x).is_integer() else x
-
-
 def _append_tasks(book: Any, grids: dict[str, Grid], live: Master, tasks: list[Task]) -> None:
     sheet, cols, first = _sheet_for(book, grids, live, schema.TASKS)
     _write_rows(sheet, cols, first, [
         {"id": tk.id, "title": tk.title, "content": tk.content, "lead": tk.lead, "co_units": "、".join(tk.co_units),
-         "deadline": tk.deadline, "indicator": tk.indicator, "target": _number(tk.target),
+         "deadline": tk.deadline, "indicator": tk.indicator, "target": target_cell(tk.target, tk.target_op),
          "target_unit": tk.target_unit, "note": tk.note} for tk in tasks])
 
 

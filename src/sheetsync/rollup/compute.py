@@ -21,6 +21,8 @@ from typing import Any
 
 from sheetsync.core.dates import Deadline, parse_deadline, plan_year
 from sheetsync.core.model import Finding, Master, Task
+from sheetsync.core.numbers import fmt_number
+from sheetsync.core.targets import UPPER_BOUNDS, meets_target, target_cell
 from sheetsync.core.textnorm import norm_key
 from sheetsync.core.units import UnitRegistry, responsible_names, task_roles
 from sheetsync.returns.read import ReturnRow
@@ -224,13 +226,84 @@ def plan_start(master: Master, year: int) -> date:
     return min(starts) if starts else date(year, 1, 1)
 
 
+# ---------------------------------------------------------------- the rules, one function each
+def aggregate_status(statuses: list[str], reported: bool) -> str:
+    """A task's status over its units — the documented worst-of rule: 滞后 > 未启动 > 推进中 >
+    长期坚持 > 已完成. Units that reported the row without a status count for nothing; a task
+    reported only blank is 未启动, one nobody reported 未报送 (``not_reported``)."""
+    if statuses:
+        return min(statuses, key=STATUS_RANK.__getitem__)
+    return "not_started" if reported else "not_reported"
+
+
+def is_overdue(late: bool, status: str | None) -> bool:
+    """The overdue rule: the deadline (or its phase's end) is before the as-of date and the work
+    is not settled — 已完成 and 长期坚持 are never overdue."""
+    return late and status not in _SETTLED
+
+
+def lagging_rule(status: str | None, progress: float | None, expected: float | None) -> str | None:
+    """The lagging rule, for a row that is not overdue: the unit says 滞后 (``lagging_status``),
+    or its progress is more than ``LAG_MARGIN`` points behind the straight line from plan start
+    to deadline (``lagging_progress``); settled work never lags. None: not lagging."""
+    if status == "lagging":
+        return "lagging_status"
+    if (expected is not None and progress is not None and status not in _SETTLED
+            and progress + LAG_MARGIN < expected):
+        return "lagging_progress"
+    return None
+
+
+def blank_rule(row: ReturnRow | None) -> str | None:
+    """The blank rule, for a unit that sent a return: the task's row is missing from it
+    (``row_missing``) or left empty (``blank``). None: the row says something."""
+    if row is None:
+        return "row_missing"
+    return "blank" if row.blank else None
+
+
+def problem_rule(row: ReturnRow) -> bool:
+    """The problem rule: 存在问题 holds a real problem, not 无/暂无/—."""
+    return row.has_problem
+
+
+def not_reported_rule(unit: str, returns: dict[str, UnitReturn]) -> bool:
+    """The not-reported rule: a unit that owes tasks and has no current return this period gets
+    one 未报送 gap (its rows are not judged one by one)."""
+    return unit not in returns
+
+
+def below_target_rule(task: Task, value_sum: float | None, status: str, late: bool) -> tuple[str, dict[str, str]] | None:
+    """The below-target rule, judged once the task is 已完成 or past its deadline: no achieved
+    value (``no_value``), or the sum of the units' values misses the target in the target's own
+    direction — under an at-least target (``below_target``), over an upper limit such as ≤5 or
+    不超过5 (``above_limit``). None: met, or not yet judged. Returns (detail key, its fields)."""
+    if task.target is None or not (status == "done" or late):
+        return None
+    target = _num(task.target)
+    if value_sum is None:
+        return "no_value", {"target": target_label(task), "unit": task.target_unit}
+    if meets_target(value_sum, task.target, task.target_op):
+        return None
+    key = "above_limit" if task.target_op in UPPER_BOUNDS else "below_target"
+    return key, {"value": _num(value_sum), "target": target, "limit": target_label(task), "unit": task.target_unit}
+
+
+def target_label(task: Task) -> str:
+    """The target as a message shows it: 25 for at least, ≤5 for an upper limit."""
+    cell = target_cell(task.target, task.target_op)
+    return cell if isinstance(cell, str) else _num(task.target or 0)
+
+
+# ---------------------------------------------------------------- the roll-up
 def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[FileLine], *, period: str,
                    as_of: date, generated: datetime | None = None) -> Rollup:
     """Statuses, gaps and per-unit counts of ``period`` from each unit's current return.
 
-    A city roll-up is tasks × units (120,000 pairs), so everything that depends on less than a
-    pair — a task's units and deadline, a gap message, whether a problem text says "none" — is
-    worked out once, not per pair, and each pair's row is read once.
+    The rules are the functions above; this applies them. A city roll-up is tasks × units
+    (120,000 pairs), so everything that depends on less than a pair — a task's units and
+    deadline, a gap message, whether a problem text says "none" — is worked out once, not per
+    pair, and each pair's row is read once.
     """
     from functools import partial
 
@@ -284,24 +357,25 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
             details.append((task, unit, role, row, file or ""))
             if file is None:
                 continue  # one 未报送 gap per unit below
-            if row is None or row.blank:
-                gaps.append(Gap("blank", task.id, task.title, unit, detail("row_missing" if row is None else "blank")))
+            empty = blank_rule(row)
+            if empty is not None:
+                gaps.append(Gap("blank", task.id, task.title, unit, detail(empty)))
                 seen[unit] = (True, None, False)
                 continue
             st = row.status
-            if late and st not in _SETTLED:
+            if is_overdue(late, st):
                 gaps.append(Gap("overdue", task.id, task.title, unit,
                                 detail("overdue", due=due.isoformat(), status=_status_text(st, lang))))
-            elif st == "lagging":
-                gaps.append(Gap("lagging", task.id, task.title, unit,
-                                detail("lagging_status", progress=_pct(row.progress))))
-            elif (expected is not None and row.progress is not None and st not in _SETTLED
-                  and row.progress + LAG_MARGIN < expected):
-                gaps.append(Gap("lagging", task.id, task.title, unit, detail(
-                    "lagging_progress", progress=_pct(row.progress), expected=_pct(expected))))
+            else:
+                lag = lagging_rule(st, row.progress, expected)
+                if lag is not None:
+                    fields = {"progress": _pct(row.progress)}
+                    if lag == "lagging_progress":
+                        fields["expected"] = _pct(expected)
+                    gaps.append(Gap("lagging", task.id, task.title, unit, detail(lag, **fields)))
             real = problem.get(row.problems)
             if real is None:
-                real = problem[row.problems] = row.has_problem
+                real = problem[row.problems] = problem_rule(row)
             if real:
                 gaps.append(Gap("problem", task.id, task.title, unit, row.problems[:500]))
             seen[unit] = (False, st, real)
@@ -320,29 +394,23 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
                 c[4] += 1
                 continue
             c[1] += st == "done"
-            c[2] += late and st not in _SETTLED
+            c[2] += is_overdue(late, st)
             c[3] += real
 
-        statuses = [r.status for r in reported.values() if r.status]
-        status = min(statuses, key=STATUS_RANK.__getitem__) if statuses else (
-            "not_started" if reported else "not_reported")
+        status = aggregate_status([r.status for r in reported.values() if r.status], bool(reported))
         lead = next((u for u, role in units if role == "lead"), units[0][0] if units else "")
         lead_row = reported.get(lead)
         progress = lead_row.progress if lead_row and lead_row.progress is not None else _mean(
             [r.progress for r in reported.values() if r.progress is not None])
         values = [r.value for r in reported.values() if r.value is not None]
         value_sum = sum(values) if values else None
-        overdue = bool(late and status not in _SETTLED and reported)
+        overdue = bool(reported) and is_overdue(late, status)
         tasks.append(TaskLine(task, dl, due, list(units), reported, status, overdue, progress, value_sum, lead))
 
-        if task.target is not None and reported and (status == "done" or late):
-            if value_sum is None:
-                gaps.append(Gap("below_target", task.id, task.title, lead, t(
-                    "merge.gap_detail.no_value", target=_num(task.target), unit=task.target_unit)))
-            elif value_sum < task.target:
-                gaps.append(Gap("below_target", task.id, task.title, lead, t(
-                    "merge.gap_detail.below_target", value=_num(value_sum), target=_num(task.target),
-                    unit=task.target_unit)))
+        missed = below_target_rule(task, value_sum, status, late) if reported else None
+        if missed is not None:
+            key, fields = missed
+            gaps.append(Gap("below_target", task.id, task.title, lead, t(f"merge.gap_detail.{key}", **fields)))
 
     unit_lines: list[UnitLine] = []
     for unit in registry.units:
@@ -351,7 +419,7 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
             continue
         ur = returns.get(unit.name)
         ul = UnitLine(unit.name, unit.email, ur is not None, tasks=c[0])
-        if ur is None:
+        if not_reported_rule(unit.name, returns):
             gaps.append(Gap("not_reported", "", "", unit.name, t("merge.gap_detail.not_reported", n=c[0])))
         else:
             ul.file, ul.received_at, ul.superseded, ul.findings = ur.file, ur.received_at, ur.superseded, ur.findings
@@ -413,8 +481,7 @@ def _mean(xs: list[float]) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+_num = fmt_number
 
 
 def _pct(x: float | None) -> str:

@@ -22,6 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheetsync.core import schema
+from sheetsync.core.targets import meets_target, target_cell
 from sheetsync.i18n import get_lang, t
 from sheetsync.rollup.compute import GAP_TYPES, Rollup, gc_paused
 from sheetsync.rollup.summary import RollupSummary
@@ -464,11 +465,12 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
             lines.append(f"{u}（{roles.get(role) or _text('rollup.role.' + role, lang)}）：{state}")
         per_unit = "\n".join(lines)
         rows.append([tl.task.id, tl.task.title, tl.lead, tl.task.deadline, _status_label(tl.headline_status, lang),
-                     tl.progress, tl.task.target, tl.value_sum, tl.task.target_unit,
+                     tl.progress, target_cell(tl.task.target, tl.task.target_op), tl.value_sum, tl.task.target_unit,
                      f"{tl.units_reported}/{tl.units_expected}", per_unit])
         f: list[Any] = [None] * len(keys)
         f[4] = b.status_fmt(tl.headline_status)
-        below = tl.task.target is not None and tl.value_sum is not None and tl.value_sum < tl.task.target
+        below = (tl.task.target is not None and tl.value_sum is not None
+                 and not meets_target(tl.value_sum, tl.task.target, tl.task.target_op))
         f[7] = b.amber if below else None
         rows[-1][5] = None if tl.progress is None else round(tl.progress, 1)
         fmts.append(f)

@@ -21,6 +21,7 @@ from sheetsync.core import schema
 from sheetsync.core.dates import parse_date
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
+from sheetsync.core.targets import target_cell
 from sheetsync.core.units import Assignment, UnitRegistry, assignments
 from sheetsync.i18n import get_lang, t
 from sheetsync.split.manifest import ManifestUnit, write_manifest
@@ -168,12 +169,6 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     return result
 
 
-def _fmt(x: float | None) -> Any:
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else x
-
-
 def write_return_workbook(path: Path, master: Master, unit: str, tasks: list[Assignment], meta: dict[str, str],
                           *, prefill: dict[str, dict[str, Any]] | None = None, lang: str | None = None) -> Path:
     """One unit's return workbook, written with XlsxWriter (see :class:`_ReturnBook` for why)."""
@@ -319,7 +314,7 @@ class _ReturnBook:
         for a in self.tasks:
             tk = a.task
             prev = self.prefill.get(tk.id, {})
-            rows.append([tk.id, tk.title, tk.content, role_text[a.role], tk.deadline, _fmt(tk.target)]
+            rows.append([tk.id, tk.title, tk.content, role_text[a.role], tk.deadline, target_cell(tk.target, tk.target_op)]
                         + [prev.get(k) for k in schema.RETURN_EDITABLE])
         # one format per column: body font, border, wrapped or top-aligned; locked columns grey,
         # editable columns unlocked; the id is text ("@"), progress a whole number ("0")

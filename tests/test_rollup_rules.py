@@ -1,0 +1,84 @@
+"""The roll-up's named rules (rollup.compute), each on its own; compute_rollup applies them."""
+
+from __future__ import annotations
+
+from sheetsync.core.model import Task
+from sheetsync.returns.read import ReturnRow
+from sheetsync.rollup.compute import (
+    LAG_MARGIN,
+    UnitReturn,
+    aggregate_status,
+    below_target_rule,
+    blank_rule,
+    is_overdue,
+    lagging_rule,
+    not_reported_rule,
+    problem_rule,
+)
+
+
+def row(**kw) -> ReturnRow:
+    return ReturnRow("1.1", "县教育局", "lead", **kw)
+
+
+def test_aggregate_status_is_worst_of() -> None:
+    assert aggregate_status(["done", "in_progress", "lagging"], True) == "lagging"
+    assert aggregate_status(["done", "not_started"], True) == "not_started"
+    assert aggregate_status(["done", "ongoing"], True) == "ongoing"
+    assert aggregate_status(["done", "in_progress"], True) == "in_progress"
+    assert aggregate_status(["done"], True) == "done"
+    assert aggregate_status([], True) == "not_started"  # reported, but no status given
+    assert aggregate_status([], False) == "not_reported"
+
+
+def test_overdue_rule() -> None:
+    assert is_overdue(True, "in_progress") and is_overdue(True, None) and is_overdue(True, "lagging")
+    assert not is_overdue(True, "done") and not is_overdue(True, "ongoing")
+    assert not is_overdue(False, "not_started")
+
+
+def test_lagging_rule() -> None:
+    assert lagging_rule("lagging", 80.0, 50.0) == "lagging_status"
+    assert lagging_rule("in_progress", 10.0, 10.0 + LAG_MARGIN + 1) == "lagging_progress"
+    assert lagging_rule("in_progress", 10.0, 10.0 + LAG_MARGIN) is None  # exactly the margin: not lagging
+    assert lagging_rule("done", 10.0, 90.0) is None and lagging_rule("ongoing", 0.0, 90.0) is None
+    assert lagging_rule("in_progress", None, 90.0) is None and lagging_rule("in_progress", 10.0, None) is None
+
+
+def test_blank_rule() -> None:
+    assert blank_rule(None) == "row_missing"
+    assert blank_rule(row()) == "blank"
+    assert blank_rule(row(unread="G7")) is None  # a formula we cannot read is not "left blank"
+    assert blank_rule(row(status="done")) is None and blank_rule(row(evidence="台账")) is None
+
+
+def test_problem_rule() -> None:
+    assert problem_rule(row(problems="资金不足"))
+    assert not problem_rule(row(problems="无")) and not problem_rule(row(problems="暂无")) and not problem_rule(row())
+
+
+def test_not_reported_rule() -> None:
+    returns = {"县教育局": UnitReturn("县教育局", "a.xlsx", "2026-12-01", [])}
+    assert not not_reported_rule("县教育局", returns) and not_reported_rule("县民政局", returns)
+
+
+def task(target: float | None, op: str = ">=") -> Task:
+    return Task("1.1", "减少积案", target=target, target_op=op, target_unit="件")
+
+
+def test_below_target_rule_at_least() -> None:
+    assert below_target_rule(task(2), 1.0, "done", False)[0] == "below_target"
+    assert below_target_rule(task(2), 2.0, "done", False) is None
+    assert below_target_rule(task(2), None, "done", False) == ("no_value", {"target": "2", "unit": "件"})
+    assert below_target_rule(task(2), 1.0, "in_progress", False) is None  # not yet judged
+    assert below_target_rule(task(2), 1.0, "in_progress", True)[0] == "below_target"  # past its deadline
+    assert below_target_rule(task(None), 1.0, "done", True) is None
+
+
+def test_below_target_rule_upper_limit() -> None:
+    assert below_target_rule(task(5, "<="), 3.0, "done", False) is None
+    assert below_target_rule(task(5, "<="), 5.0, "done", False) is None
+    key, fields = below_target_rule(task(5, "<="), 7.0, "done", False)
+    assert key == "above_limit" and fields["limit"] == "≤5" and fields["value"] == "7"
+    assert below_target_rule(task(5, "<"), 5.0, "done", False)[0] == "above_limit"
+    assert below_target_rule(task(5, "<="), None, "done", False) == ("no_value", {"target": "≤5", "unit": "件"})
