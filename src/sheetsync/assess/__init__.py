@@ -56,7 +56,7 @@ class Assessment:
             "notes": self.notes,
             "units": [{"unit": u.unit, "group": u.group, "assessed": u.assessed,
                        "score": round(u.score, 2) if u.assessed else None, "grade": u.grade, "rank": u.rank,
-                       "list": u.list, "base": u.base, "deducted": round(u.deductions, 2),
+                       "list": u.board, "base": u.base, "deducted": round(u.deductions, 2),
                        "bonus": round(u.bonuses, 2), "veto": [v.reason for v in u.vetoes],
                        "change": None if u.change is None else round(u.change, 2),
                        "consecutive_black": u.consecutive_black, "action": u.action,

@@ -72,7 +72,7 @@ class UnitScore:
     score: float = 0.0
     grade: str = ""
     rank: int | None = None
-    list: str = ""  # red | black | ""
+    board: str = ""  # 榜单: red | black | ""
     change: float | None = None  # 较上期: last period's score minus the one before
     consecutive_black: int = 0
     action: str = ""
@@ -382,14 +382,14 @@ def score_units(master: Master, facts: list[PeriodFacts], rules: Rules, weights:
         ranks = competition_ranks(scores)
         lists = honour_lists(scores, s.red.get(g, 0), s.black.get(g, 0), {us.unit for us in members if us.vetoes})
         for us in members:
-            us.rank, us.list = ranks[us.unit], lists.get(us.unit, "")
+            us.rank, us.board = ranks[us.unit], lists.get(us.unit, "")
             us.consecutive_black = consecutive_black(history, us.unit)
-            if us.list == "black":
+            if us.board == "black":
                 n = max(1, us.consecutive_black)
                 us.action = s.action(n)
                 if us.vetoes:
                     us.action = "；".join(filter(None, [t("assess.action.veto", reason=us.vetoes[0].reason), us.action]))
-            elif us.list == "red":
+            elif us.board == "red":
                 us.action = t("assess.action.red")
     return out, lines
 

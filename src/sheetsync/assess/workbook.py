@@ -59,14 +59,14 @@ def write_assessment(res: Any, path: str | Path, *, lang: str | None = None) -> 
             rows.append([u.unit, u.group, "", "", "", "", u.grade, "", "", "", "", "", ""])
             continue
         rows.append([u.unit, u.group, _r(u.base), _r(u.deductions), _r(u.bonuses), _r(u.score), u.grade, u.rank,
-                     "" if u.change is None else _r(u.change), tr(f"assess.list.{u.list or 'none'}"),
+                     "" if u.change is None else _r(u.change), tr(f"assess.list.{u.board or 'none'}"),
                      u.consecutive_black or "", u.action,
                      "；".join(f"{v.reason}（{v.day.isoformat()}）" if v.day else v.reason for v in u.vetoes)])
     last = xlsxio.write_rows(ws, 2, rows, SUMMARY_WIDTHS) - 1
     fills = {"red": xlsxio.GREEN, "black": xlsxio.RED}
     for r, u in enumerate(units, start=2):
-        if u.list in fills:
-            ws.cell(row=r, column=SUMMARY_COLS.index("list") + 1).fill = xlsxio.fill(fills[u.list])
+        if u.board in fills:
+            ws.cell(row=r, column=SUMMARY_COLS.index("list") + 1).fill = xlsxio.fill(fills[u.board])
         for k in ("base", "deducted", "bonus", "score", "change"):
             ws.cell(row=r, column=SUMMARY_COLS.index(k) + 1).number_format = "0.00"
     xlsxio.finish_table(ws, 1, last, len(SUMMARY_COLS), freeze_col=2)
