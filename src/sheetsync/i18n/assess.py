@@ -172,7 +172,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "Scores this period's units from the ledger by the Assessment rules sheet (or the "
                                  "defaults): deductions, bonuses, grades and ranks; writes the result workbook and a "
                                  "Scores sheet in the master."),
-    "ribbon.assessUnits.dialog": ("考核评分", "Score units"),
     "ribbon.sheet.assess": ("考核得分", "Assessment scores"),
     "ribbon.assess.output": ("{region}_{period}_考核结果", "{region}_{period}_assessment"),
     "ribbon.assess.done": ("已评分 {n} 个单位（不参评 {skipped} 个），结果见“{sheet}”表和 {file}",
