@@ -21,8 +21,10 @@ from sheetsync.master.workbook import setting_cell, task_cell, unit_cell
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def check_master(master: Master) -> list[Finding]:
-    """All findings for ``master``: those met while reading plus the checks below, in sheet order."""
+def check_master(master: Master, grids: dict[str, Any] | None = None) -> list[Finding]:
+    """All findings for ``master``: those met while reading plus the checks below, in sheet order.
+
+    ``grids``: the sheets ``master`` was read from, for the 考核 sheets (else its file is read)."""
     fname = str(master.path) if master.path else ""
     out: list[Finding] = list(master.findings)
     reg = UnitRegistry(master.units, master.region)
@@ -87,6 +89,9 @@ def check_master(master: Master) -> list[Finding]:
             add("bad-email", "warning", t("check.bad_email", name=unit.name, value=unit.email), unit_cell(master, unit, "email"))
         elif not unit.email and unit.name in assigned:
             add("missing-email", "warning", t("check.missing_email", name=unit.name), unit_cell(master, unit, "email"))
+    from sheetsync.assess.rules import check_rules  # the 考核 sheets and settings
+
+    out.extend(check_rules(master, grids))
     return out
 
 

@@ -248,8 +248,8 @@ def check_master(book: Any) -> str:
     from sheetsync.master.check import check_master as run_check
     from sheetsync.master.check import summarize
 
-    master = live_master(book)
-    findings = run_check(master)
+    grids, master = live_read(book)
+    findings = run_check(master, grids)
     show_findings(book, findings)
     counts = summarize(findings)
     if not findings:
