@@ -145,8 +145,8 @@ def rule_rows(rules: list[Rule], lang: str | None = None) -> list[list[Any]]:
     """Rules as 考核规则 rows (the template's default rows and the result's 规则快照)."""
     lang = lang or get_lang()
     return [[r.id, r.item, schema.label_for(schema.ASSESS_KINDS, r.kind, lang), scope_text(r.scope, lang),
-             schema.label_for(schema.ASSESS_TRIGGERS, r.trigger, lang), _num(r.points) if r.kind == "deduct" else "",
-             schema.label_for(schema.ASSESS_MODES, r.mode, lang), "" if r.cap is None else _num(r.cap), r.basis]
+             schema.label_for(schema.ASSESS_TRIGGERS, r.trigger, lang), _val(r.points) if r.kind == "deduct" else "",
+             schema.label_for(schema.ASSESS_MODES, r.mode, lang), "" if r.cap is None else _val(r.cap), r.basis]
             for r in rules]
 
 
@@ -503,6 +503,10 @@ def _places(raw: str, groups: list[str]) -> dict[str, int] | None:
             return None
         out[next(g for g in groups if norm_key(g) == norm_key(name))] = int(n)
     return out or None
+
+
+def _val(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
 
 
 def _num(x: float) -> str:
