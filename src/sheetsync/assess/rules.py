@@ -310,13 +310,13 @@ def _read_rule(r: int, v: dict[str, Any], title: str, match: HeaderMatch, group_
         if not text:
             if default:
                 return default
-            bad(code, t(f"assess.check.{code.removeprefix('assess-')}", value="", id=rid), title, _cell(match, key, r),
+            bad(code, t(f"assess.check.{code.removeprefix('assess-').replace('-', '_')}", value="", id=rid), title, _cell(match, key, r),
                 sugg=[lab.zh for lab in labels])
             ok = False
             return None
         found = schema.key_for(labels, text)
         if found is None:
-            bad(code, t(f"assess.check.{code.removeprefix('assess-')}", value=text, id=rid), title, _cell(match, key, r),
+            bad(code, t(f"assess.check.{code.removeprefix('assess-').replace('-', '_')}", value=text, id=rid), title, _cell(match, key, r),
                 sugg=[lab.zh for lab in labels])
             ok = False
         return found
