@@ -279,3 +279,80 @@ def rollup_spellings(labels: tuple[Label, ...], key: str) -> tuple[str, ...]:
         if lab.key == key:
             return lab.spellings()
     raise KeyError(key)
+
+# ---------------------------------------------------------------- 考核 (sheetsync.assess)
+# Optional master sheets: the county's scoring rules, claimed bonuses and 一票否决 cases.
+ASSESS_RULES = SheetSpec(
+    Label("assess_rules", "考核规则", "Assessment rules", ("考核细则", "评分规则", "考核评分规则")),
+    (
+        Column("id", "规则编号", "Rule ID", ("编号", "序号", "ID"), 10, True),
+        Column("item", "考核项目", "Item", ("项目", "考核内容", "评分项目"), 22, True, True),
+        Column("kind", "类别", "Kind", ("类型", "扣分/加分"), 8, True),
+        Column("scope", "适用对象", "Applies to", ("适用范围", "对象"), 14),
+        Column("trigger", "触发", "Trigger", ("触发条件", "情形", "扣分情形"), 14, True),
+        Column("points", "分值", "Points", ("扣分值", "分数", "标准"), 8, True),
+        Column("mode", "计分方式", "Counted", ("计分", "扣分方式"), 10),
+        Column("cap", "上限", "Cap", ("最高", "封顶", "扣分上限"), 8),
+        Column("basis", "依据", "Basis", ("说明", "备注", "文件依据"), 40, False, True),
+    ),
+)
+ASSESS_BONUS = SheetSpec(
+    Label("assess_bonus", "加分申报", "Bonus claims", ("加分项目", "加分")),
+    (
+        Column("unit", "单位", "Unit", ("单位名称", "申报单位"), 22, True),
+        Column("item", "项目", "Item", ("加分项目", "加分事项", "事项"), 36, True, True),
+        Column("points", "分值", "Points", ("加分值", "申报分值", "分数"), 8, True),
+        Column("evidence", "佐证材料", "Evidence", ("佐证", "证明材料", "附件"), 36, False, True),
+    ),
+)
+ASSESS_VETO = SheetSpec(
+    Label("assess_veto", "一票否决", "Veto", ("否决事项", "一票否决事项")),
+    (
+        Column("unit", "单位", "Unit", ("单位名称", "责任单位"), 22, True),
+        Column("reason", "事由", "Reason", ("否决事由", "原因", "情形"), 40, True, True),
+        Column("date", "日期", "Date", ("时间", "认定日期"), 12),
+    ),
+)
+# 考核 rule vocabularies (key -> words in the sheet)
+ASSESS_KINDS: tuple[Label, ...] = (
+    Label("deduct", "扣分", "Deduction", ("减分",)),
+    Label("bonus", "加分", "Bonus", ()),
+    Label("veto", "否决", "Veto", ("一票否决",)),
+)
+ASSESS_TRIGGERS: tuple[Label, ...] = (
+    Label("not_reported", "未报送", "Not reported", ("未报", "未按时报送")),
+    Label("late", "迟报", "Late", ("逾期报送", "延迟报送")),
+    Label("blank", "未填报", "Left blank", ("漏报", "未填写")),
+    Label("overdue", "逾期未完成", "Overdue", ("逾期",)),
+    Label("lagging", "进度滞后", "Lagging", ("滞后",)),
+    Label("below_target", "未达目标", "Below target", ("未完成目标",)),
+    Label("problem", "存在问题", "Problem raised", ("问题",)),
+    Label("thin", "内容空泛", "Thin notes", ("内容简单", "走过场")),
+    Label("claim", "加分申报", "Bonus claim", ("申报加分",)),
+    Label("veto", "一票否决", "Veto", ("否决",)),
+)
+ASSESS_SCOPES: tuple[Label, ...] = (
+    Label("all", "全部", "All", ("所有单位", "全体")),
+    Label("township", "乡镇(街道)", "Townships", ("乡镇", "街道", "乡镇（街道）", "乡镇街道")),
+    Label("department", "县直部门", "County departments", ("县直单位", "部门", "区直部门")),
+    Label("lead", "牵头", "Lead", ("牵头单位",)),
+    Label("co", "配合", "Co-unit", ("配合单位",)),
+)
+ASSESS_MODES: tuple[Label, ...] = (
+    Label("each", "每次", "Each time", ("每起",)),
+    Label("per_task", "每项", "Per task", ("每个", "每条")),
+    Label("per_period", "每期", "Per period", ("每季度", "每月")),
+    Label("once", "一次性", "Once", ("一次",)),
+)
+ASSESS_SETTING_KEYS: tuple[Label, ...] = (
+    Label("assess_base", "基础分", "Base score", ("考核基础分",)),
+    Label("assess_groups", "考核分组", "Assessment groups", ("考核组别",)),
+    Label("assess_lead_weight", "牵头系数", "Lead weight", ("牵头单位系数",)),
+    Label("assess_co_weight", "配合系数", "Co-unit weight", ("配合单位系数",)),
+    Label("assess_grades", "等次划分", "Grades", ("考核等次",)),
+    Label("assess_red", "红榜名额", "Honour-list places", ("红榜",)),
+    Label("assess_black", "黑榜名额", "Warning-list places", ("黑榜",)),
+    Label("assess_escalation", "约谈规则", "Escalation", ("连续黑榜处理",)),
+    Label("assess_thin_chars", "进展情况最少字数", "Minimum progress-note length", ("内容空泛字数",)),
+)
+SETTING_KEYS = SETTING_KEYS + ASSESS_SETTING_KEYS

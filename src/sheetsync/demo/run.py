@@ -117,6 +117,17 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
     res.add("demo.artefact.outbox", outbox)
     res.summary.append(t("demo.step.mail", lang=lang, n=n))
     say(res.summary[-1])
+
+    # 6. 考核: score and rank the units from the ledger
+    from sheetsync.assess import assess_units
+
+    scored = assess_units(master_path, [result.period], db_path=ledger, as_of=demo_data.AS_OF,
+                          output=folder / t("demo.file.assess", lang=lang), lang=lang)
+    res.add("demo.artefact.assess", scored.output)
+    res.summary.append(t("demo.step.assess", lang=lang, n=sum(u.assessed for u in scored.units),
+                         red=sum(u.board == "red" for u in scored.units),
+                         black=sum(u.board == "black" for u in scored.units)))
+    say(res.summary[-1])
     return res
 
 

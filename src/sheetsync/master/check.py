@@ -20,8 +20,10 @@ from sheetsync.i18n import t
 from sheetsync.master.workbook import setting_cell, task_cell, unit_cell
 
 
-def check_master(master: Master) -> list[Finding]:
-    """All findings for ``master``: those met while reading plus the checks below, in sheet order."""
+def check_master(master: Master, grids: dict[str, Any] | None = None) -> list[Finding]:
+    """All findings for ``master``: those met while reading plus the checks below, in sheet order.
+
+    ``grids``: the sheets ``master`` was read from, for the 考核 sheets (else its file is read)."""
     fname = str(master.path) if master.path else ""
     out: list[Finding] = list(master.findings)
     reg = UnitRegistry(master.units, master.region)
@@ -88,6 +90,9 @@ def check_master(master: Master) -> list[Finding]:
             add("bad-email", "warning", t("check.bad_email", name=unit.name, value=value), unit_cell(master, unit, "email"))
         elif not unit.email and unit.name in assigned:
             add("missing-email", "warning", t("check.missing_email", name=unit.name), unit_cell(master, unit, "email"))
+    from sheetsync.assess.rules import check_rules  # the 考核 sheets and settings
+
+    out.extend(check_rules(master, grids))
     return out
 
 
@@ -143,9 +148,9 @@ class CheckReport:
         return "\n".join([*self.lines(lang), self.headline(lang)])
 
 
-def check_report(master: Master) -> CheckReport:
+def check_report(master: Master, grids: dict[str, Any] | None = None) -> CheckReport:
     """:func:`check_master` as a :class:`CheckReport`."""
-    return CheckReport(master, check_master(master))
+    return CheckReport(master, check_master(master, grids))
 
 
 def annotate_master(source: str | Path, out: str | Path, findings: list[Finding]) -> Path:

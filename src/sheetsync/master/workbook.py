@@ -383,6 +383,10 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
             for lab in schema.SETTING_KEYS]
     rows += [[key, value, ""] for key, value in master.settings.items() if key not in known]
     _table_sheet(wb, schema.SETTINGS, rows, lang, freeze_col=2)
+    if examples:  # a new master: the default 考核规则 as rows the clerk edits (sheetsync.assess)
+        from sheetsync.assess.rules import write_rules_sheet
+
+        write_rules_sheet(wb, lang)
 
     wb.active = 1
     return xlsxio.save_atomic(wb, Path(path))

@@ -20,6 +20,7 @@ GROUPS: dict[str, str] = {
     "distribute": "ribbon.group.distribute",
     "rollup": "ribbon.group.rollup",
     "mail": "ribbon.group.mail",
+    "assess": "ribbon.group.assess",
     "help": "ribbon.group.help",
 }
 
@@ -88,6 +89,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("remind", "ribbon.remind", "NewMailMessage", "mail", f"{_P}.mail_buttons:remind"),
     Button("reportUp", "ribbon.reportUp", "FileSendAsAttachment", "mail", f"{_P}.mail_buttons:report_up"),
     Button("resendFailed", "ribbon.resendFailed", "Redo", "mail", f"{_P}.mail_buttons:resend_failed", size="normal"),
+    Button("assessUnits", "ribbon.assessUnits", "ChartInsert", "assess", f"{_P}.assess_buttons:assess_units"),
     Button("help", "ribbon.help", "Help", "help", f"{_H}:show_help"),
     Button("settings", "ribbon.settings", "PropertySheet", "help", f"{_H}:show_settings"),
 )

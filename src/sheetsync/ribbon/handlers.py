@@ -247,7 +247,8 @@ def check_master(book: Any) -> str:
     """校验主表: colour and annotate every cell ``sheetsync check`` reports, list all findings."""
     from sheetsync.master.check import check_report
 
-    report = check_report(live_master(book))
+    grids, master = live_read(book)
+    report = check_report(master, grids)
     show_findings(book, report.findings)
     if not report.findings:
         return t("ribbon.check.clean")

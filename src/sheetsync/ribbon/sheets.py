@@ -17,7 +17,7 @@ from sheetsync.workbook import xlsxio
 
 #: i18n keys of the sheets the add-in writes into a master; never read as part of the master
 OWN_SHEET_KEYS = ("check.results_sheet", "ribbon.sheet.merge", "ribbon.sheet.mail", "ribbon.sheet.gaps",
-                  "ribbon.sheet.overview")
+                  "ribbon.sheet.overview", "ribbon.sheet.assess")
 
 
 def rgb(hex6: str) -> tuple[int, int, int]:
