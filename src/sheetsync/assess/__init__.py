@@ -148,11 +148,12 @@ def record_reviews(ledger: Any, review: str | Path) -> int:
     same file twice changes nothing. Returns how many decisions were added.
     """
     from sheetsync.assess.workbook import read_reviews
+    from sheetsync.core.period import period_key
 
     known = stored_reviews(ledger)
     n = 0
     for (period, unit, rule, task), (points, note) in read_reviews(review).items():
-        if known.get((period, unit, rule, task)) == (points, note):
+        if known.get((period_key(period), unit, rule, task)) == (points, note):
             continue
         ledger.decide(REVIEW_KIND, json.dumps({"rule": rule, "task": task, "points": points, "note": note},
                                               ensure_ascii=False), period=period, unit=unit)

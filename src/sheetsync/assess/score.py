@@ -48,7 +48,9 @@ class Line:
 
     def key(self) -> tuple[str, str, str, str]:
         """What a 复核 decision is attached to: it survives re-merges and re-runs."""
-        return self.period, self.unit, self.rule, self.task
+        from sheetsync.core.period import period_key
+
+        return period_key(self.period), self.unit, self.rule, self.task
 
 
 @dataclass

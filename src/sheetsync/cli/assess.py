@@ -26,7 +26,7 @@ def _dues(ctx: click.Context, param: click.Parameter, value: str | None) -> dict
     return out
 
 
-@click.command()
+@click.command(help=t("cli.doc.assess"))
 @click.argument("master_path", metavar="MASTER", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", "periods", multiple=True, help="期别，可多次给出，按先后顺序（默认取主表设置） / period, repeatable, in order")
 @click.option("--weights", default="", help='各期权重，如 "P1:0.3;P2:0.7"（默认等权） / period weights')
@@ -39,7 +39,7 @@ def _dues(ctx: click.Context, param: click.Parameter, value: str | None) -> dict
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def assess(master_path: Path, periods: tuple[str, ...], weights: str, dues: dict[str, date], ledger_path: Path | None,
            as_of: date | None, review: Path | None, output: Path | None, as_json: bool) -> None:
-    """考核评分：按台账记录为各单位扣分、加分、评定等次并组内排名，每一分都可追溯。"""
+    """The help text is ``cli.doc.assess`` (both languages)."""
     from sheetsync.assess import assess_units
 
     res = assess_units(master_path, list(periods), db_path=ledger_path, as_of=as_of, weights=weights, dues=dues,

@@ -28,6 +28,8 @@ _TRIGGER_ITEMS = {
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "cli.doc.assess": ("考核评分：按台账记录为各单位扣分、加分、评定等次并组内排名，每一分都可追溯。",
+                       "Score, grade and rank each unit within its group from the ledger; every point is traced."),
     **{f"assess.default.{k}": v[0] for k, v in _TRIGGER_ITEMS.items()},
     **{f"assess.basis.{k}": v[1] for k, v in _TRIGGER_ITEMS.items()},
     # settings help (设置 sheet)
