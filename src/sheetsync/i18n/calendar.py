@@ -1,0 +1,58 @@
+"""Messages of the reporting calendar (``sheetsync schedule``, working days, trends)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "calendar.holiday_missing": (
+        "节假日数据缺失：{year}年的放假调休安排尚未收录（日历包中没有该年调休上班日，主表“{sheet}”表也没有该年的行），"
+        "该年日期仅按法定节日和周末推算，可能不准。请在主表“{sheet}”表（日期 | 类型 休/班 | 说明）填写{year}年的安排。",
+        "Holiday data missing: the official {year} schedule is not known (the calendar package has no weekend working "
+        "days for {year} and the master's {sheet} sheet has no rows for it); dates in {year} assume statutory holidays "
+        "and weekends only and may be wrong. Add {year}'s days to the master's {sheet} sheet (Date | Type Off/Work | Notes)."),
+    "calendar.holiday_sheet_header": (
+        "“{sheet}”表缺少“日期”或“类型”列，未读取。表头应为：日期 | 类型（休/班） | 说明。",
+        "The {sheet} sheet lacks a Date or Type column and was not read. Its header must be Date | Type (Off/Work) | Notes."),
+    "calendar.holiday_bad_date": (
+        "“{sheet}”表第{row}行的日期“{value}”不是带年份的日期（如 2027-02-06），该行未使用。",
+        "Row {row} of {sheet}: '{value}' is not a date with a year (e.g. 2027-02-06); the row is not used."),
+    "calendar.holiday_bad_kind": (
+        "“{sheet}”表第{row}行的类型“{value}”应为“休”或“班”，该行未使用。",
+        "Row {row} of {sheet}: type '{value}' must be 休 (off) or 班 (work); the row is not used."),
+    "calendar.bad_frequency": (
+        "{file}：{sheet}!{cell} 的“{setting}”为“{value}”，应为 周报 / 月报 / 季报 / 半年报 / 年报 之一。",
+        "{file}: {sheet}!{cell} '{setting}' is '{value}'; use one of 周报 / 月报 / 季报 / 半年报 / 年报."),
+    "calendar.no_frequency": (
+        "{file}：没有报送频次。请在“设置”表 {sheet}!{cell} 填写“{setting}”（周报 / 月报 / 季报 / 半年报 / 年报），"
+        "或填写可识别的“报送周期”（如 2026年第4季度）。",
+        "{file}: no reporting frequency. Fill in '{setting}' ({sheet}!{cell}: 周报 / 月报 / 季报 / 半年报 / 年报) "
+        "or a reporting period such as 2026 Q4."),
+    "calendar.bad_rule": (
+        "{file}：{sheet}!{cell} 的“{setting}”为“{value}”，无法识别。可写：次月5日、次月第3个工作日、季末月25日、"
+        "期末后5个工作日、每周二12:00。",
+        "{file}: {sheet}!{cell} '{setting}' is '{value}', which is not understood. Use e.g. 次月5日, 次月第3个工作日, "
+        "季末月25日, 期末后5个工作日, 每周二12:00."),
+    "calendar.bad_roll": (
+        "{file}：{sheet}!{cell} 的“{setting}”为“{value}”，应为 不顺延 / 下一工作日 / 第二个工作日。",
+        "{file}: {sheet}!{cell} '{setting}' is '{value}'; use 不顺延 / 下一工作日 / 第二个工作日."),
+    "calendar.bad_lead": (
+        "{file}：{sheet}!{cell} 的“{setting}”为“{value}”，应为工作日天数（如 3）。",
+        "{file}: {sheet}!{cell} '{setting}' is '{value}'; give a number of working days (e.g. 3)."),
+    "calendar.note_moved": ("{date} 非工作日，顺延", "{date} is not a working day; moved"),
+    "calendar.note_missing": ("{years}年节假日数据缺失", "holiday data missing for {years}"),
+    "calendar.title": ("{region}{plan} {year}年报送日历（{frequency}，截止规则：{rule}）",
+                       "{region} {plan} reporting calendar {year} ({frequency}, due rule: {rule})"),
+    "calendar.written": ("已写入报送日历：{file}（{n} 期）", "Reporting calendar written: {file} ({n} periods)"),
+    "calendar.same_file": ("不能写入主表本身：{file}。请用 -o 指定另一个文件（主表副本）。",
+                           "Will not write into the master itself: {file}. Give -o another file (a copy)."),
+    "calendar.header": ("期别\t统计截至\t报送截止\t催报日", "Period\tAs of\tDue\tRemind on"),
+}
+
+MESSAGES.update({
+    "setting.help.frequency": ("周报 / 月报 / 季报 / 半年报 / 年报；用于报送日历（sheetsync schedule）",
+                               "Weekly / monthly / quarterly / half-yearly / yearly: the reporting calendar"),
+    "setting.help.due_rule": ("每期报送截止日，如：次月5日、季末月25日、每周二12:00（默认 次月5日）",
+                              "Each period's due date, e.g. 次月5日 (5th of next month), 季末月25日, 每周二12:00 (default 次月5日)"),
+    "setting.help.holiday_roll": ("截止日遇节假日：不顺延 / 下一工作日 / 第二个工作日（默认 下一工作日）",
+                                  "A due date on a day off: 不顺延 / 下一工作日 / 第二个工作日 (default next working day)"),
+    "setting.help.remind_lead": ("截止前几个工作日开始催报（默认 3）", "Start reminding this many working days before the due date (default 3)"),
+    "setting.help.value_basis": ("完成值是 累计（自年初） 还是 本期 的数（默认 累计）",
+                                 "Whether 完成值 is cumulative (year to date) or this period's (default 累计)"),
+})
