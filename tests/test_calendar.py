@@ -176,3 +176,65 @@ def test_working_days_late() -> None:
     assert working_days_late(date(2026, 10, 11), due, cal) == 3  # a Sunday counts as Monday 10-12
     assert working_days_late(datetime(2026, 10, 8, 15, 0), due, cal, "12:00") == 1
     assert working_days_late(datetime(2026, 10, 8, 11, 0), due, cal, "12:00") == 0
+
+
+# ---------------------------------------------------------------- sheetsync schedule / split
+def _cli(args: list[str]):
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def test_schedule_command_writes_a_copy_never_the_master(tmp_path: Path, libreoffice) -> None:
+    from conftest import sheet_rows
+
+    path = master_file(tmp_path, frequency="月报")
+    before = path.read_bytes()
+    copy = tmp_path / "日历副本.xlsx"
+    res = _cli(["schedule", str(path), "--year", "2026", "-o", str(copy)])
+    assert res.exit_code == 0, res.output
+    assert "12 期" in res.output and "节假日数据缺失" in res.output  # December's deadline is in 2027
+    assert path.read_bytes() == before
+    rows = sheet_rows(copy, "报送日历")
+    assert rows[0][:4] == ["期别", "统计截至", "报送截止", "催报日"]
+    sep = next(r for r in rows if r[0] == "2026年9月")
+    assert sep[1].date() == date(2026, 9, 30) and sep[2].date() == date(2026, 10, 8) and sep[3].date() == date(2026, 9, 28)
+    assert "2026-10-05" in sep[4]
+    assert {"任务", "单位", "设置"} <= set(openpyxl.load_workbook(copy, read_only=True).sheetnames)
+    assert read(copy).tasks[0].id == "1"  # still a master
+    libreoffice([copy], tmp_path / "pdf")
+    from sheetsync.master.calendar_sheet import write_schedule_copy
+
+    with pytest.raises(SheetsyncError, match="主表本身"):
+        write_schedule_copy(path, schedule(read(path), 2026), path)
+    assert path.read_bytes() == before
+
+
+def test_schedule_command_prints_and_json(tmp_path: Path) -> None:
+    import json
+
+    path = master_file(tmp_path, frequency="季报", due_rule="季末月25日")
+    res = _cli(["schedule", str(path)])  # year from 计划年度
+    assert res.exit_code == 0, res.output
+    assert "2026年第4季度\t2026-12-31\t2026-12-25\t2026-12-22" in res.output
+    data = json.loads(_cli(["schedule", str(path), "--year", "2026", "--json"]).output)
+    assert [r["period"] for r in data["rows"]] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert data["findings"] == []
+
+
+def test_split_without_period_takes_the_next_period_from_the_calendar(tmp_path: Path) -> None:
+    from sheetsync.split.workbook import split_master
+
+    m = read(master_file(tmp_path, frequency="月报"))
+    res = split_master(m, tmp_path / "out", issued_at=datetime(2026, 10, 1, 9, 0))
+    # on 10-01 the next deadline is September's, 10-05 moved to 10-08
+    assert res.period == "2026年9月" and res.due == "2026-10-08" and res.findings == []
+    res = split_master(m, tmp_path / "out2", period="2026年12月")
+    assert res.due == "2027-01-05" and [f.code for f in res.findings] == [MISSING_CODE]
+    # an explicit --due and a master without 报送频次 are left alone
+    assert split_master(m, tmp_path / "o3", period="2026年9月", due="2026-10-20").due == "2026-10-20"
+    (tmp_path / "plain").mkdir()
+    plain = read(master_file(tmp_path / "plain", period="2026年9月"))
+    assert split_master(plain, tmp_path / "o4").due == ""

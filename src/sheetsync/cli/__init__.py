@@ -21,6 +21,7 @@ COMMANDS = {
     "split": "sheetsync.cli.split:split",
     "merge": "sheetsync.cli.merge:merge",
     "status": "sheetsync.cli.merge:status",
+    "schedule": "sheetsync.cli.schedule:schedule",
     "mail": "sheetsync.cli.mail:mail",
     "addin": "sheetsync.cli.addin:addin",
 }

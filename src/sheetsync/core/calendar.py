@@ -68,7 +68,7 @@ class WorkCalendar:
         self.file = file
         self.sheet = sheet or schema.HOLIDAYS.name.text()
         self.findings: list[Finding] = []
-        self._warned: set[int] = set()
+        self._warned: dict[int, Finding] = {}
 
     def covers(self, year: int) -> bool:
         return year in self.override_years or package_covers(year)
@@ -76,9 +76,15 @@ class WorkCalendar:
     def _note(self, year: int) -> None:
         if year in self._warned or self.covers(year):
             return
-        self._warned.add(year)
-        self.findings.append(Finding(MISSING_CODE, "warning", t("calendar.holiday_missing", year=year, sheet=self.sheet),
-                                     sheet=self.sheet, file=self.file))
+        self._warned[year] = Finding(MISSING_CODE, "warning", t("calendar.holiday_missing", year=year, sheet=self.sheet),
+                                     sheet=self.sheet, file=self.file)
+        self.findings.append(self._warned[year])
+
+    def findings_for(self, years: Iterable[int]) -> list[Finding]:
+        """The 节假日数据缺失 warnings of these years (those of dates one result was computed from)."""
+        for y in years:
+            self._note(y)
+        return [self._warned[y] for y in sorted(set(years)) if y in self._warned]
 
     def missing_years(self, days: Iterable[date]) -> list[int]:
         return sorted({d.year for d in days if not self.covers(d.year)})
@@ -414,18 +420,18 @@ def next_period(master: Master, today: date | None = None, *,
 def split_defaults(master: Master, period: str | None, due: str | None,
                    today: date | None = None) -> tuple[str, str, list[Finding]]:
     """The period and deadline a split issues when it was given none: --period, else 设置·报送周期,
-    else the calendar's next period; --due, else 设置·报送截止日期, else that period's deadline.
-    Returns (period text, due text, findings of the calendar) — "" where nothing applies."""
+    else the calendar's next period; --due, else 设置·报送截止日期, else that period's deadline
+    (the calendar only when 设置·报送频次 is set). Returns (period text, due text, findings of the calendar) — "" where nothing applies."""
     period = (period or master.setting("period")).strip()
     due = (due or master.setting("due")).strip()
     findings: list[Finding] = []
-    if period and due:
+    if period and due or frequency_of(master) is None:  # no 报送频次: no calendar, as before it existed
         return period, due, findings
     hit = period_schedule(master, period) if period else next_period(master, today)
     if hit is None:
         return period, due, findings
     row, sched = hit
-    findings = list(sched.findings)
+    findings = sched.calendar.findings_for(row.missing_years)
     return period or row.period.label(), due or row.due.isoformat(), findings
 
 

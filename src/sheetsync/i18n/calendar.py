@@ -46,6 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update({
+    "cli.help.schedule": ("报送日历（截止日、催报日，按节假日调休）", "Reporting calendar (due and remind dates on working days)"),
     "setting.help.frequency": ("周报 / 月报 / 季报 / 半年报 / 年报；用于报送日历（sheetsync schedule）",
                                "Weekly / monthly / quarterly / half-yearly / yearly: the reporting calendar"),
     "setting.help.due_rule": ("每期报送截止日，如：次月5日、季末月25日、每周二12:00（默认 次月5日）",
