@@ -42,6 +42,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.written": ("已写入报送日历：{file}（{n} 期）", "Reporting calendar written: {file} ({n} periods)"),
     "calendar.same_file": ("不能写入主表本身：{file}。请用 -o 指定另一个文件（主表副本）。",
                            "Will not write into the master itself: {file}. Give -o another file (a copy)."),
+    "calendar.not_remind_day": ("{day} 不是任何一期的催报工作日，未发送催报。", "{day} is not a remind working day of any period; nothing sent."),
+    "calendar.reminded_today": ("{period}：今天已催报过的 {n} 个单位不再重复发送（{units}）。",
+                                "{period}: {n} units already reminded today are not reminded again ({units})."),
+    "calendar.nobody_owes": ("{period}：没有需要催报的未报送单位。", "{period}: no unit left that has not reported."),
+    "calendar.period_required": ("请用 --period 指定报送周期，或用 --due-soon 按报送日历催报。",
+                                 "Give --period, or --due-soon to remind by the reporting calendar."),
     "calendar.header": ("期别\t统计截至\t报送截止\t催报日", "Period\tAs of\tDue\tRemind on"),
 }
 
