@@ -63,3 +63,32 @@ MESSAGES.update({
     "setting.help.value_basis": ("完成值是 累计（自年初） 还是 本期 的数（默认 累计）",
                                  "Whether 完成值 is cumulative (year to date) or this period's (default 累计)"),
 })
+
+MESSAGES.update({
+    "trend.sheet": ("趋势", "Trend"),
+    "trend.title": ("{region}{plan} 各期趋势（截至 {period}）", "{region} {plan} trend (up to {period})"),
+    "trend.units_reporting": ("一、各单位报送情况（按时 / 迟报 / 未报；迟报按工作日计）",
+                              "1. Reporting by unit (on time / late / missing; late in working days)"),
+    "trend.units_rate": ("二、各单位完成率（%）", "2. Completion rate by unit (%)"),
+    "trend.units_delta": ("三、完成率较上期（百分点）", "3. Completion rate vs previous period (points)"),
+    "trend.tasks": ("四、各任务状态", "4. Task status"),
+    "trend.findings": ("五、跨期提示", "5. Across-period findings"),
+    "trend.col.unit": ("单位", "Unit"),
+    "trend.col.task": ("任务编号", "Task ID"),
+    "trend.col.title": ("任务名称", "Task"),
+    "trend.col.missing_run": ("连续未报期数", "Periods missing in a row"),
+    "trend.col.code": ("代码", "Code"),
+    "trend.col.message": ("说明", "Message"),
+    "trend.on_time": ("按时", "On time"),
+    "trend.late": ("迟报", "Late"),
+    "trend.late_days": ("迟报{n}天", "Late {n}d"),
+    "trend.missing": ("未报", "Missing"),
+    "trend.reported": ("已报", "Reported"),
+    "trend.none": ("无", "None"),
+    "trend.cumulative_drop": ("累计值小于上期：{unit} 任务 {task} {period} 完成值 {value}，低于 {prev} 的 {prev_value}（完成值口径为累计）。",
+                              "Cumulative value below the previous period: {unit}, task {task}, {period} achieved {value} "
+                              "< {prev_value} in {prev} (values are cumulative)."),
+    "trend.done_reopened": ("已完成→推进中：{unit} 任务 {task} 在 {prev} 报“已完成”，{period} 报“推进中”。",
+                            "Completed → in progress: {unit}, task {task} was completed in {prev}, in progress in {period}."),
+})
+

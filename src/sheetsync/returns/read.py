@@ -20,8 +20,8 @@ from typing import Any
 from sheetsync.core import schema
 from sheetsync.core.dates import excel_serial_to_date, parse_date
 from sheetsync.core.model import Finding, Master
-from sheetsync.core.period import find_periods, mentions, same_period
 from sheetsync.core.numbers import fmt_number, parse_number, parse_percent
+from sheetsync.core.period import find_periods, mentions, same_period
 from sheetsync.core.status import parse_status, status_choices
 from sheetsync.core.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
 from sheetsync.core.units import Assignment, UnitRegistry

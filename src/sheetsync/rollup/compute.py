@@ -137,6 +137,7 @@ class Rollup:
     gaps: list[Gap]
     files: list[FileLine]
     details: list[tuple[Task, str, str, ReturnRow | None, str]]  # task, unit, role, row, file
+    trend: Any = None  # rollup.trend.Trend across periods, set by the merge (the 趋势 sheet)
 
     def headline(self) -> dict[str, Any]:
         expected = len(self.units)
