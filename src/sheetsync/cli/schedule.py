@@ -10,14 +10,14 @@ import click
 from sheetsync.i18n import t
 
 
-@click.command()
+@click.command(help=t("cli.doc.schedule"))
 @click.argument("master_path", metavar="MASTER", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, help="年度（默认取主表“计划年度”） / year (default: the plan year)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="写入报送日历的主表副本 / copy of the master to write the calendar into")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
 def schedule(master_path: Path, year: int | None, output: Path | None, as_json: bool) -> None:
-    """报送日历：每期统计截至、报送截止、催报日（按国家法定节假日和调休）。"""
+    """The help text is ``cli.doc.schedule`` (both languages)."""
     from sheetsync.core.calendar import schedule as make_schedule
     from sheetsync.core.dates import plan_year
     from sheetsync.master.calendar_sheet import row_values, write_schedule_copy

@@ -52,6 +52,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update({
+    "cli.doc.schedule": ("报送日历：每期统计截至、报送截止、催报日（按国家法定节假日和调休），打印或写入主表副本的“报送日历”表。",
+                         "Reporting calendar: each period's as-of, due and remind dates on China's working days "
+                         "(make-up working days included), printed or written as a sheet into a copy of the master."),
     "cli.help.schedule": ("报送日历（截止日、催报日，按节假日调休）", "Reporting calendar (due and remind dates on working days)"),
     "setting.help.frequency": ("周报 / 月报 / 季报 / 半年报 / 年报；用于报送日历（sheetsync schedule）",
                                "Weekly / monthly / quarterly / half-yearly / yearly: the reporting calendar"),
