@@ -29,6 +29,8 @@ _EXPORTS = {
     "import_plan": "sheetsync.plan",
     "split_master": "sheetsync.split.workbook",
     "merge_returns": "sheetsync.merge",
+    "history": "sheetsync.rollup.trend",
+    "schedule": "sheetsync.core.calendar",
 }
 
 

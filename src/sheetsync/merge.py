@@ -279,6 +279,9 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
                                password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
+                from sheetsync.rollup.trend import trend_for
+
+                rollup.trend = trend_for(master, ledger, period)  # the 趋势 sheet, from the ledger's history
                 write_rollup(rollup, output, lang=lang)
                 ledger.record_rollup(period, rollup.as_of, output.resolve())
     except (OSError, sqlite3.OperationalError) as exc:

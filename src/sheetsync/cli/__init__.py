@@ -22,6 +22,7 @@ COMMANDS = {
     "merge": "sheetsync.cli.merge:merge",
     "status": "sheetsync.cli.merge:status",
     "assess": "sheetsync.cli.assess:assess",
+    "schedule": "sheetsync.cli.schedule:schedule",
     "mail": "sheetsync.cli.mail:mail",
     "addin": "sheetsync.cli.addin:addin",
 }

@@ -100,19 +100,36 @@ def distribute_cmd(outdir: Path, master_path: Path | None, as_json: bool, **opts
 
 
 @mail.command("remind")
-@click.option("--period", required=True, help="报送周期，如 2024年第一季度 / reporting period")
+@click.option("--period", help="报送周期，如 2024年第一季度（--due-soon 时可省略） / reporting period")
+@click.option("--due-soon", is_flag=True,
+              help="只在报送日历的催报工作日、只催未报送单位、同一天不重复（可每天定时运行） / "
+                   "only on the calendar's remind days, only units not reported, once a day (safe to run daily)")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True,
+              help="按此日期判断催报日（检查用） / judge the remind day as of this date")
 @click.option("--split-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="split 的输出文件夹（附上各单位填报表）/ the split output folder")
 @click.option("--due", default="", help="补报截止日期 / new due date")
 @_common
-def remind_cmd(period: str, split_dir: Path | None, due: str, master_path: Path | None, as_json: bool,
-               **opts: Any) -> None:
+def remind_cmd(period: str | None, due_soon: bool, today: Any, split_dir: Path | None, due: str,
+               master_path: Path | None, as_json: bool, **opts: Any) -> None:
     """催报：给未报送或有缺口的单位发提醒 / remind units that have not reported or left gaps."""
     from sheetsync.mail import remind_period
 
     if master_path is None:
         raise click.UsageError(t("mail.cli.master_required"))
     opts["as_json"] = as_json
+    if due_soon:
+        from sheetsync.mail.due_soon import remind_due_soon
+
+        report = remind_due_soon(master_path, today=today.date() if today else None, period=period,
+                                 split_dir=split_dir, **_kwargs(opts))
+        if not as_json:
+            for w in report.warnings:
+                click.echo(w)
+        _print(report, as_json)
+        return
+    if not period:
+        raise click.UsageError(t("calendar.period_required"))
     report = remind_period(master_path, period, master=_load_master(master_path, required=True), split_dir=split_dir,
                            due=due, **_kwargs(opts))
     _print(report, as_json)

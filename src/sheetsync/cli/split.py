@@ -39,3 +39,5 @@ def split(master_path: Path, period: str | None, outdir: Path, due: str | None, 
     if no_email:
         click.secho(t("split.missing_email", n=len(no_email), names="、".join(no_email)), fg="yellow")
     click.echo(t("core.written", file=result.distribution_list))
+    for f in result.findings:
+        click.secho(f.message, fg="yellow", err=True)

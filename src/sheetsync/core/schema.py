@@ -133,6 +133,12 @@ SETTING_KEYS: tuple[Label, ...] = (
     Label("limit_ratio", "压缩比上限", "Compression ratio limit", ()),
     Label("limit_rows", "行数上限", "Row limit", ()),
     Label("limit_cols", "列数上限", "Column limit", ()),
+    # the reporting calendar (sheetsync.core.calendar)
+    Label("frequency", "报送频次", "Reporting frequency", ("报送频率",)),
+    Label("due_rule", "报送截止规则", "Due-date rule", ("截止规则",)),
+    Label("holiday_roll", "节假日顺延", "Holiday roll-over", ("顺延规则",)),
+    Label("remind_lead", "催报提前(工作日)", "Remind ahead (working days)", ("催报提前", "提前催报")),
+    Label("value_basis", "完成值口径", "Achieved-value basis", ("完成值统计口径",)),
 )
 
 # ---------------------------------------------------------------- vocabularies
@@ -356,3 +362,45 @@ ASSESS_SETTING_KEYS: tuple[Label, ...] = (
     Label("assess_thin_chars", "进展情况最少字数", "Minimum progress-note length", ("内容空泛字数",)),
 )
 SETTING_KEYS = SETTING_KEYS + ASSESS_SETTING_KEYS
+
+
+# ---------------------------------------------------------------- reporting calendar
+# optional master sheet: days that differ from the maintained calendar (休 = day off, 班 = working day)
+HOLIDAYS = SheetSpec(
+    Label("holidays", "节假日", "Holidays", ("节假日安排", "放假安排", "调休安排")),
+    (
+        Column("date", "日期", "Date", ("日期（年月日）", "Day"), 14, True),
+        Column("kind", "类型", "Type", ("休/班", "类别", "Kind"), 8, True),
+        Column("note", "说明", "Notes", ("备注", "名称"), 30, False, True),
+    ),
+)
+HOLIDAY_KINDS: tuple[Label, ...] = (
+    Label("off", "休", "Off", ("放假", "休息", "假", "Holiday")),
+    Label("work", "班", "Work", ("上班", "工作日", "补班", "Workday")),
+)
+FREQUENCIES: tuple[Label, ...] = (  # key = core.period kind
+    Label("week", "周报", "Weekly", ("每周", "周")),
+    Label("month", "月报", "Monthly", ("每月", "月")),
+    Label("quarter", "季报", "Quarterly", ("每季度", "季度")),
+    Label("half", "半年报", "Half-yearly", ("半年",)),
+    Label("year", "年报", "Yearly", ("每年", "年度")),
+)
+HOLIDAY_ROLLS: tuple[Label, ...] = (
+    Label("none", "不顺延", "No roll-over", ("不调整",)),
+    Label("next", "下一工作日", "Next working day", ("顺延至下一工作日", "顺延")),
+    Label("second", "第二个工作日", "Second working day", ("顺延至第二个工作日",)),
+)
+VALUE_BASES: tuple[Label, ...] = (
+    Label("cumulative", "累计", "Cumulative", ("累计值", "年度累计")),
+    Label("period", "本期", "This period", ("当期", "本期值")),
+)
+SCHEDULE = SheetSpec(
+    Label("schedule", "报送日历", "Reporting calendar", ()),
+    (
+        Column("period", "期别", "Period", (), 16),
+        Column("as_of", "统计截至", "As of", (), 14),
+        Column("due", "报送截止", "Due", (), 18),
+        Column("remind", "催报日", "Remind on", (), 14),
+        Column("note", "说明", "Notes", (), 40, False, True),
+    ),
+)

@@ -137,6 +137,9 @@ class Rollup:
     gaps: list[Gap]
     files: list[FileLine]
     details: list[tuple[Task, str, str, ReturnRow | None, str]]  # task, unit, role, row, file
+    # rollup.trend.Trend across periods, set by the merge for the 趋势 sheet; not part of the
+    # period's own figures (status() leaves it None and still equals the merge's roll-up)
+    trend: Any = field(default=None, compare=False, repr=False)
 
     def headline(self) -> dict[str, Any]:
         expected = len(self.units)

@@ -363,6 +363,8 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> 
     _details(b, sheets["details"], rollup, lang)
     _gaps(b, sheets["gaps"], rollup, lang)
     _findings(b, sheets["findings"], rollup, lang)
+    if getattr(rollup, "trend", None) is not None:  # built by the merge from the ledger's history
+        _trend_sheet(b, wb.add_worksheet(t("trend.sheet", lang=lang)), rollup, lang)
     _summary_sheet(wb, summary)
     wb.set_properties({"title": t("rollup.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
                        "comments": "sheetsync"})
@@ -370,6 +372,72 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> 
     wb.set_custom_property("sheetsync_kind", "rollup")
     wb.set_custom_property("sheetsync_summary_version", str(summary.version))
     wb.close()
+
+
+def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
+    """趋势: unit × period (按时/迟报/未报, 完成率, 较上期, 连续未报期数), task × period status and
+    the across-period findings, one block under the other (see :mod:`sheetsync.rollup.trend`)."""
+    import math
+
+    tr = rollup.trend
+    periods = [tr.labels[k] for k in tr.periods]
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1 + len(periods), 11)
+    ws.write_string(0, 0, t("trend.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
+                    b.title)
+    r = 2
+
+    def block(title: str, heads: list[str]) -> None:
+        nonlocal r
+        ws.write_string(r, 0, title, b.label)
+        r += 1
+        for c, h in enumerate(heads):
+            ws.write_string(r, c, h, b.header)
+        r += 1
+
+    def number(x: Any) -> float | None:
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+    unit_head = t("trend.col.unit", lang=lang)
+    block(t("trend.units_reporting", lang=lang), [unit_head, *periods, t("trend.col.missing_run", lang=lang)])
+    fmts = {"on_time": b.green, "late": b.amber, "missing": b.red, "reported": b.text}
+    for unit, row in tr.reporting.iterrows():
+        b.put(ws, r, 0, unit)
+        for c, k in enumerate(tr.periods, start=1):
+            key = row[k]
+            days = number(tr.late_days.loc[unit, k])
+            text = t("trend.late_days", lang=lang, n=int(days)) if key == "late" and days else t(f"trend.{key}", lang=lang)
+            b.put(ws, r, c, text, fmts[key])
+        b.put(ws, r, len(periods) + 1, int(tr.missing_run[unit]), b.red if tr.missing_run[unit] else b.num)
+        r += 1
+    r += 1
+    for title, frame, fmt in ((t("trend.units_rate", lang=lang), tr.rate, b.pct),
+                              (t("trend.units_delta", lang=lang), tr.delta, b.num)):
+        block(title, [unit_head, *periods])
+        for unit, row in frame.iterrows():
+            b.put(ws, r, 0, unit)
+            for c, k in enumerate(tr.periods, start=1):
+                b.put(ws, r, c, number(row[k]), fmt)
+            r += 1
+        r += 1
+    titles = {tl.task.id: tl.task.title for tl in reversed(rollup.tasks)}
+    block(t("trend.tasks", lang=lang), [t("trend.col.task", lang=lang), *periods, t("trend.col.title", lang=lang)])
+    for tid, row in tr.tasks.iterrows():
+        b.put(ws, r, 0, tid)
+        for c, k in enumerate(tr.periods, start=1):
+            b.put(ws, r, c, _status_label(row[k], lang), b.status_fmt(row[k]))
+        b.put(ws, r, len(periods) + 1, titles.get(tid, ""))
+        r += 1
+    r += 1
+    block(t("trend.findings", lang=lang), [t("trend.col.code", lang=lang), t("trend.col.message", lang=lang)])
+    ws.set_column(1 + len(periods) + 1, 1 + len(periods) + 1, 30)
+    for f in tr.findings or []:
+        b.put(ws, r, 0, f.code, b.amber)
+        b.put(ws, r, 1, f.message)
+        r += 1
+    if not tr.findings:
+        b.put(ws, r, 0, t("trend.none", lang=lang))
+    ws.freeze_panes(0, 1)
 
 
 def _summary_sheet(wb: _Workbook, summary: RollupSummary) -> None:

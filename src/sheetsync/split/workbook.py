@@ -20,7 +20,7 @@ from typing import Any
 from sheetsync.core import schema
 from sheetsync.core.dates import parse_date
 from sheetsync.core.errors import SheetsyncError
-from sheetsync.core.model import Master
+from sheetsync.core.model import Finding, Master
 from sheetsync.core.targets import target_cell
 from sheetsync.core.units import Assignment, UnitRegistry, assignments
 from sheetsync.i18n import get_lang, t
@@ -103,6 +103,7 @@ class SplitResult:
     units_without_tasks: list[str] = field(default_factory=list)
     distribution_list: Path | None = None
     manifest: Path | None = None
+    findings: list[Finding] = field(default_factory=list)  # the reporting calendar's (节假日数据缺失)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +112,7 @@ class SplitResult:
                            "co_tasks": w.co_tasks} for w in self.workbooks],
             "units_without_tasks": self.units_without_tasks,
             "distribution_list": str(self.distribution_list) if self.distribution_list else None,
+            "findings": [f.to_json() for f in self.findings],
         }
 
 
@@ -130,10 +132,12 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     if not force:
         refuse_errors(master)
     lang = lang or get_lang()
-    period = (period or master.setting("period")).strip()
+    from sheetsync.core.calendar import split_defaults
+
+    # --period / 设置·报送周期, else the reporting calendar's next period (and its deadline)
+    period, due_text, calendar_findings = split_defaults(master, period, due, (issued_at or datetime.now()).date())
     if not period:
         raise SheetsyncError(t("split.no_period", file=str(master.path or "")))
-    due_text = (due or master.setting("due")).strip()
     due_date = parse_date(due_text) if due_text else None
     due_iso = due_date.isoformat() if due_date else due_text
     outdir = Path(outdir)
@@ -141,7 +145,7 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     registry = UnitRegistry(master.units, master.region)
     by_unit = assignments(master.tasks, registry)
     issued = (issued_at or datetime.now()).replace(microsecond=0)
-    result = SplitResult(outdir, period, due_iso)
+    result = SplitResult(outdir, period, due_iso, findings=calendar_findings)
     fingerprint = master.fingerprint()
     for unit in registry.units:
         if units is not None and unit.name not in units:
