@@ -133,6 +133,13 @@ SETTING_KEYS: tuple[Label, ...] = (
     Label("limit_ratio", "压缩比上限", "Compression ratio limit", ()),
     Label("limit_rows", "行数上限", "Row limit", ()),
     Label("limit_cols", "列数上限", "Column limit", ()),
+    # the drafted 情况报告 / 通报 (sheetsync.documents)
+    Label("issuer", "发文机关", "Issuing office", ("发文单位", "署名")),
+    Label("doc_number", "发文字号", "Document number", ("文号",)),
+    Label("addressee", "主送机关", "Addressee", ("主送", "主送单位")),
+    Label("doc_date", "成文日期", "Document date", ("发文日期",)),
+    Label("doc_note", "附注", "Note", ("联系方式",)),
+    Label("figures", "数字约写", "Figures", ("数字写法",)),
 )
 
 # ---------------------------------------------------------------- vocabularies

@@ -93,3 +93,15 @@ def shares(counts: Sequence[float]) -> list[Decimal]:
     big = max(range(len(counts)), key=lambda i: counts[i])
     out[big] = Decimal("100.0") - sum(x for i, x in enumerate(out) if i != big)
     return out
+
+
+def approx_en(value: float, mode: str = "余") -> str:
+    """The English draft's figure: "over 6,000", "over 470,000", "40,000" (the same rounding)."""
+    if mode == "精确" or not math.isfinite(value) or abs(value) < 100:
+        return exact(value)
+    zh = approx(value, mode)
+    more = zh.endswith("余")
+    zh = zh.rstrip("余")
+    shown = Decimal(zh[:-1]) * 10_000 if zh.endswith("万") else Decimal(zh)
+    text = f"{int(shown):,}"
+    return f"over {text}" if more else text

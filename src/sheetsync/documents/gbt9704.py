@@ -55,7 +55,7 @@ FONTS: dict[str, tuple[str, str]] = {
 LATIN = "Times New Roman"
 PLACEHOLDER = re.compile(r"【请补充：[^】]*】|\[To be written: [^\]]*\]")
 
-Kind = Literal["mark", "title", "addressee", "para", "h1", "h2", "h3", "attachments", "signature", "date", "note"]
+Kind = Literal["mark", "number", "title", "addressee", "para", "h1", "h2", "h3", "attachments", "signature", "date", "note"]
 
 
 @dataclass
@@ -310,6 +310,9 @@ def add_block(doc: DocxDocument, block: Block, *, right: int = 0) -> Paragraph:
     kind, text = block.kind, block.text
     if kind == "mark":  # 初稿: top left, like 份号/密级, 3号黑体
         _add_runs(p, text, "h1", BODY_PT)
+    elif kind == "number":  # 发文字号 without a letterhead: centred, 3号仿宋
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _add_runs(p, text, "body", BODY_PT)
     elif kind == "title":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _add_runs(p, text, "title", TITLE_PT)

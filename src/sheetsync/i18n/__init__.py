@@ -14,7 +14,7 @@ import os
 
 LANGS = ("zh", "en")
 # catalogue modules, one per area; each defines MESSAGES: dict[str, tuple[str, str]]
-_AREAS = ("core", "check", "plan", "split", "merge", "intake", "mail", "ribbon", "cli", "assess")
+_AREAS = ("core", "check", "plan", "split", "merge", "intake", "mail", "ribbon", "cli", "assess", "documents")
 
 _lang: str | None = None
 _catalog: dict[str, tuple[str, str]] | None = None
