@@ -297,7 +297,8 @@ def behind_sentence(f: Facts, lang: str | None = None) -> str | None:
         if names:
             lang_ = lang or get_lang()
             q = ("“", "”") if lang_ == "zh" else ('"', '"')
-            shown = (", " if lang_ == "en" else "、").join(f"{q[0]}{n}{q[1]}" for n in names[:2])
+            # quoted items in a row take no 顿号 between them (GB/T 15834)
+            shown = (", " if lang_ == "en" else "").join(f"{q[0]}{n}{q[1]}" for n in names[:2])
             what = shown if len(names) <= 2 else t("documents.tasks_etc", lang=lang, names=shown, n=len(names))
             out.append(t(f"documents.tasks_{key}", lang=lang, tasks=what))
     return t("documents.sep2", lang=lang).join(out) if out else None

@@ -17,6 +17,7 @@ Where an office lacks 仿宋_GB2312 or 方正小标宋简体, the font table nam
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +41,13 @@ BODY_PT, TITLE_PT, PAGE_NO_PT, TABLE_PT = 16, 22, 14, 12  # 3号, 2号, 4号, �
 _TWIPS_PER_MM = 1440 / 25.4
 #: the line pitch that puts exactly 22 lines in the text area (about 29 pt)
 LINE_PITCH = int((PAGE_H - MARGINS["top"] - MARGINS["bottom"]) * _TWIPS_PER_MM / LINES)
-#: w:charSpace: how much narrower than the 16 pt font a grid character is, in 1/4096 pt
-CHAR_SPACE = round(((PAGE_W - MARGINS["left"] - MARGINS["right"]) * 72 / 25.4 / CHARS - BODY_PT) * 4096)
+#: 28 characters of 3号 (16 pt) need 448 pt; the text area is 442 pt wide, so each character is
+#: condensed by this much (w:spacing, in twentieths of a point): 28 to a line in Word, WPS and
+#: LibreOffice alike. (A character grid, docGrid type linesAndChars with a negative charSpace,
+#: does the same in Word, but LibreOffice then gives every 16 pt character two 15.8 pt cells —
+#: 14 characters a line — so the grid here is a line grid and the 28 come from the spacing.)
+TEXT_WIDTH_PT = (PAGE_W - MARGINS["left"] - MARGINS["right"]) * 72 / 25.4
+CHAR_CONDENSE = -math.ceil((CHARS * BODY_PT - TEXT_WIDTH_PT) / CHARS * 20)
 CHAR = BODY_PT * 20  # one character of body text, in twips (indents are counted in characters)
 
 #: role -> (East-Asian font, its usual substitute)
@@ -99,11 +105,14 @@ class Draft:
 def set_fonts(rpr_owner: object, role: str, size: float | None = None, *, bold: bool | None = None) -> None:
     """Give a run or a style the East-Asian font of ``role`` (and Times New Roman for Latin text)."""
     el = rpr_owner._element if hasattr(rpr_owner, "_element") else rpr_owner  # type: ignore[attr-defined]
-    rpr = el.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    if hasattr(el, "get_or_add_rPr"):
+        rpr = el.get_or_add_rPr()
+    else:  # w:rPrDefault: a plain element
+        rpr = el.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            el.append(rpr)
+    fonts = rpr.get_or_add_rFonts()
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     east = FONTS[role][0]
@@ -114,18 +123,28 @@ def set_fonts(rpr_owner: object, role: str, size: float | None = None, *, bold: 
     fonts.set(qn("w:cs"), latin)
     if size is not None:
         for tag in ("w:sz", "w:szCs"):
-            sz = rpr.find(qn(tag))
-            if sz is None:
-                sz = OxmlElement(tag)
-                rpr.append(sz)
-            sz.set(qn("w:val"), str(int(size * 2)))
+            rpr_child(rpr, tag).set(qn("w:val"), str(int(size * 2)))
     if bold is not None:
         for tag in ("w:b", "w:bCs"):
-            b = rpr.find(qn(tag))
-            if b is None:
-                b = OxmlElement(tag)
-                rpr.append(b)
-            b.set(qn("w:val"), "1" if bold else "0")
+            rpr_child(rpr, tag).set(qn("w:val"), "1" if bold else "0")
+
+
+#: the children of w:rPr in the order the schema requires (ECMA-376 CT_RPr)
+_RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+              "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+              "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def rpr_child(rpr: object, tag: str) -> object:
+    """The ``tag`` child of a w:rPr, created in the schema's order (Word refuses others)."""
+    el = rpr.find(qn(tag))  # type: ignore[attr-defined]
+    if el is None:
+        seq = _RPR_ORDER
+        el = OxmlElement(tag)
+        rpr.insert_element_before(el, *seq[seq.index(tag) + 1:])  # type: ignore[attr-defined]
+    return el
 
 
 def _spacing(paragraph_format: object, pitch: int = LINE_PITCH) -> None:
@@ -137,11 +156,7 @@ def _spacing(paragraph_format: object, pitch: int = LINE_PITCH) -> None:
 
 def _indent_chars(p: Paragraph, *, first: int = 0, left: int = 0, right: int = 0) -> None:
     """Indents in characters (w:firstLineChars …) with the twips Word falls back to."""
-    ppr = p._p.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = p._p.get_or_add_pPr().get_or_add_ind()
     if first:
         ind.set(qn("w:firstLine"), str(first * CHAR))
         ind.set(qn("w:firstLineChars"), str(first * 100))
@@ -153,17 +168,16 @@ def _indent_chars(p: Paragraph, *, first: int = 0, left: int = 0, right: int = 0
         ind.set(qn("w:rightChars"), str(right * 100))
 
 
-def _grid(section: object, *, lines_and_chars: bool = True) -> None:
+def _grid(section: object) -> None:
+    """The line grid: 22 lines of the exact pitch (see CHAR_CONDENSE for the 28 characters)."""
     sect = section._sectPr  # type: ignore[attr-defined]
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
     grid.attrib.clear()
-    grid.set(qn("w:type"), "linesAndChars" if lines_and_chars else "lines")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    if lines_and_chars:
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def page_setup(section: object, *, landscape: bool = False) -> None:
@@ -181,7 +195,7 @@ def page_setup(section: object, *, landscape: bool = False) -> None:
         s.left_margin, s.right_margin = Mm(MARGINS["left"]), Mm(MARGINS["right"])  # type: ignore[attr-defined]
     s.header_distance = Mm(15)  # type: ignore[attr-defined]
     s.footer_distance = Mm(24)  # type: ignore[attr-defined]  # number's top edge about 7 mm under the text
-    _grid(s, lines_and_chars=not landscape)
+    _grid(s)
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -193,6 +207,7 @@ def _styles(doc: DocxDocument) -> None:
             set_fonts(rpr_default, "body", BODY_PT)
     normal = doc.styles["Normal"]
     set_fonts(normal.element, "body", BODY_PT)
+    rpr_child(normal.element.get_or_add_rPr(), "w:spacing").set(qn("w:val"), str(CHAR_CONDENSE))
     _spacing(normal.paragraph_format)
     normal.paragraph_format.widow_control = False
 

@@ -129,3 +129,13 @@ MESSAGES = {
     "documents.assess.col.score": ("得分", "Score"),
     "documents.assess.col.deductions": ("扣分情况", "Deductions"),
 }
+
+# 设置 sheet help of the document keys (core/schema.py SETTING_KEYS)
+MESSAGES.update({f"setting.help.{k}": v for k, v in {
+    "issuer": ("报告、通报落款的发文机关署名；空则用“牵头科室”", "Issuing office signed under reports and circulars; empty: the coordinating office"),
+    "doc_number": ("发文字号，如 示县基治办〔2026〕3号；空则不写", "Document number, e.g. 示县基治办〔2026〕3号; empty: none"),
+    "addressee": ("报告的主送机关，如 县委、县政府；通报默认“各责任单位”", "Addressee of the report; the circular defaults to all responsible units"),
+    "doc_date": ("成文日期；空则为起草当天", "Document date; empty: the day of drafting"),
+    "doc_note": ("附注，空则为（联系人：…，电话：…）", "Note; empty: (contact, phone)"),
+    "figures": ("报告中数字的写法：余（6000余、1.8万余，默认）或 精确", "How reports write figures: 余 (rounded down, default) or 精确 (exact)"),
+}.items()})
