@@ -24,6 +24,8 @@ COMMANDS = {
     "assess": "sheetsync.cli.assess:assess",
     "mail": "sheetsync.cli.mail:mail",
     "addin": "sheetsync.cli.addin:addin",
+    "report": "sheetsync.cli.documents:report",
+    "notice": "sheetsync.cli.documents:notice",
 }
 
 

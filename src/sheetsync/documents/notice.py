@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path | None = None,
                  assessment: str | Path | None = None, template: str | Path | None = None,
-                 facts: Facts | None = None, when: date | None = None, lang: str | None = None) -> DraftResult:
+                 facts: Facts | None = None, period: str | None = None, as_of: date | None = None,
+                 when: date | None = None, lang: str | None = None) -> DraftResult:
     """Draft the circular on the roll-up at ``rollup`` into ``output`` (.docx).
 
     Without ``assessment`` it is about reporting: on time, late, missing, lagging tasks. With the
@@ -24,7 +25,7 @@ def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path |
     from sheetsync.documents.report import check_facts, write_draft
     from sheetsync.documents.source import load_facts
 
-    facts = facts or load_facts(rollup, master)
+    facts = facts or load_facts(rollup, master, period=period, as_of=as_of)
     check_facts(facts)
     scores = read_assessment(assessment) if assessment else None
     draft = compose_notice(facts, scores, when=when, lang=lang)

@@ -48,8 +48,8 @@ def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | 
 
 
 def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path | None = None,
-                 template: str | Path | None = None, facts: Facts | None = None,
-                 sections: dict[str, str] | None = None, when: date | None = None,
+                 template: str | Path | None = None, facts: Facts | None = None, period: str | None = None,
+                 as_of: date | None = None, sections: dict[str, str] | None = None, when: date | None = None,
                  lang: str | None = None) -> DraftResult:
     """Draft the report on the roll-up at ``rollup`` into ``output`` (.docx).
 
@@ -59,7 +59,7 @@ def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path |
     """
     from sheetsync.documents.compose import compose_report
 
-    facts = facts or load_facts(rollup, master)
+    facts = facts or load_facts(rollup, master, period=period, as_of=as_of)
     check_facts(facts)
     draft = compose_report(facts, sections=sections, when=when, lang=lang)
     return write_draft(draft, facts, output, template)

@@ -118,11 +118,12 @@ def facts_from_rollup(rollup: Any, settings: dict[str, str] | None = None) -> Fa
 
 
 def load_facts(rollup_path: str | Path, master_path: str | Path | None, *, period: str | None = None,
-               ledger_path: str | Path | None = None) -> Facts:
+               as_of: date | None = None, ledger_path: str | Path | None = None) -> Facts:
     """The facts behind the roll-up at ``rollup_path``.
 
     For now from the ledger beside ``master_path`` (``merge.status``), for the period the master
-    names; this is the adapter to replace with ``rollup.summary.read_summary(rollup_path)``.
+    names, judged at ``as_of`` (else 设置·统计截至日期, else today — the roll-up workbook's own
+    date is not read from its sheets); this is the adapter to replace with ``rollup.summary.read_summary(rollup_path)``.
     """
     from sheetsync.master.workbook import read_master
     from sheetsync.merge import as_of_setting, status
@@ -133,5 +134,5 @@ def load_facts(rollup_path: str | Path, master_path: str | Path | None, *, perio
     if master_path is None:
         raise SheetsyncError(t("documents.need_master", file=str(rollup_path)), file=str(rollup_path))
     master = read_master(master_path)
-    rollup = status(master_path, period, ledger_path, as_of_setting(master), master=master)
+    rollup = status(master_path, period, ledger_path, as_of or as_of_setting(master), master=master)
     return facts_from_rollup(rollup, master.settings)
