@@ -392,7 +392,7 @@ def progress_table(f: Facts, lang: str | None = None) -> Table:
                      "" if value is None else figures.exact(value) + x.target_unit,
                      "" if x.target is None else figures.exact(x.target) + x.target_unit])
     return Table(t("documents.attachment_label", lang=lang, n=1), t("documents.table.title", lang=lang, period=f.period),
-                 header, rows, [3, 6, 22, 12, 8, 6, 9, 9])
+                 header, rows, [4, 8, 22, 12, 9, 6, 9, 9])
 
 
 # ---------------------------------------------------------------- whole drafts

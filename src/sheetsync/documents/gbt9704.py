@@ -168,15 +168,17 @@ def _indent_chars(p: Paragraph, *, first: int = 0, left: int = 0, right: int = 0
         ind.set(qn("w:rightChars"), str(right * 100))
 
 
-def _grid(section: object) -> None:
-    """The line grid: 22 lines of the exact pitch (see CHAR_CONDENSE for the 28 characters)."""
+def _grid(section: object, *, lines: bool = True) -> None:
+    """The line grid: 22 lines of the exact pitch (see CHAR_CONDENSE for the 28 characters).
+    Landscape table pages have none, so table rows are as high as their text."""
     sect = section._sectPr  # type: ignore[attr-defined]
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
     grid.attrib.clear()
-    grid.set(qn("w:type"), "lines")
+    if lines:
+        grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
 
 
@@ -195,7 +197,7 @@ def page_setup(section: object, *, landscape: bool = False) -> None:
         s.left_margin, s.right_margin = Mm(MARGINS["left"]), Mm(MARGINS["right"])  # type: ignore[attr-defined]
     s.header_distance = Mm(15)  # type: ignore[attr-defined]
     s.footer_distance = Mm(24)  # type: ignore[attr-defined]  # number's top edge about 7 mm under the text
-    _grid(s)
+    _grid(s, lines=not landscape)
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -363,7 +365,8 @@ def _cell(cell: object, text: str, *, head: bool) -> None:
     p = cell.paragraphs[0]  # type: ignore[attr-defined]
     p.paragraph_format.space_before = Pt(0)
     p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.0
+    p.paragraph_format.line_spacing = Pt(TABLE_PT * 1.5)
+    p.paragraph_format.first_line_indent = Pt(0)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if head else WD_ALIGN_PARAGRAPH.LEFT
     _add_runs(p, text, "h1" if head else "body", TABLE_PT)
 
@@ -389,11 +392,15 @@ def add_table_pages(doc: DocxDocument, table: Table) -> None:
         for cell, text in zip(cells, row):
             _cell(cell, text, head=False)
     if table.widths:
-        usable = (PAGE_H - MARGINS["top"] - MARGINS["bottom"])
+        tb.autofit = False
+        usable = PAGE_H - MARGINS["top"] - MARGINS["bottom"]
         total = sum(table.widths)
-        for i, w in enumerate(table.widths):
-            for cell in tb.columns[i].cells:
-                cell.width = Mm(usable * w / total)
+        widths = [Mm(usable * w / total) for w in table.widths]
+        for col, w in zip(tb._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+            col.set(qn("w:w"), str(w.twips))
+        for row in tb.rows:
+            for cell, w in zip(row.cells, widths):
+                cell.width = w
 
 
 # ---------------------------------------------------------------- the document
