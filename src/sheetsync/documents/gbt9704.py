@@ -423,16 +423,18 @@ def render(draft: Draft, path: str | Path, *, template: str | Path | None = None
         _footers(doc)
     anchor = _fill_template(doc, draft.fields) if template else None
     body = doc.element.body
-    before = len(body)
+    before = set(body)  # the template's own elements (held, so lxml keeps their proxies)
     sig = next((b.text for b in draft.blocks if b.kind == "signature"), "")
     day = next((b.text for b in draft.blocks if b.kind == "date"), "")
     rights = dict(zip(("signature", "date"), signature_indents(sig, day)))
     for block in draft.blocks:
+        if template and block.kind == "number":
+            continue  # the letterhead carries the 发文字号 ({发文字号})
         add_block(doc, block, right=rights.get(block.kind, 0))
     for table in draft.tables:
         add_table_pages(doc, table)
     if anchor is not None:
-        added = [el for el in list(body)[before:] if el.tag != qn("w:sectPr")]
+        added = [el for el in body if el not in before and el.tag != qn("w:sectPr")]
         for el in added:
             anchor.addprevious(el)
         anchor.getparent().remove(anchor)
