@@ -122,11 +122,11 @@ def load_facts(rollup_path: str | Path, master_path: str | Path | None, *, perio
     """The facts behind the roll-up at ``rollup_path``.
 
     For now from the ledger beside ``master_path`` (``merge.status``), for the period the master
-    names, judged at ``as_of`` (else 设置·统计截至日期, else today — the roll-up workbook's own
-    date is not read from its sheets); this is the adapter to replace with ``rollup.summary.read_summary(rollup_path)``.
+    names, judged at ``as_of`` (else as ``merge.status`` judges: 设置·统计截至日期, else the as-of
+    of the period's last roll-up); this is the adapter to replace with ``rollup.summary.read_summary(rollup_path)``.
     """
     from sheetsync.master.workbook import read_master
-    from sheetsync.merge import as_of_setting, status
+    from sheetsync.merge import status
 
     rollup_path = Path(rollup_path)
     if not rollup_path.exists():
@@ -134,5 +134,5 @@ def load_facts(rollup_path: str | Path, master_path: str | Path | None, *, perio
     if master_path is None:
         raise SheetsyncError(t("documents.need_master", file=str(rollup_path)), file=str(rollup_path))
     master = read_master(master_path)
-    rollup = status(master_path, period, ledger_path, as_of or as_of_setting(master), master=master)
+    rollup = status(master_path, period, ledger_path, as_of, master=master)
     return facts_from_rollup(rollup, master.settings)
