@@ -311,8 +311,7 @@ def test_notice_without_assessment_is_about_reporting() -> None:
     heads = [b.text for b in draft.blocks if b.kind == "h1"]
     assert heads == ["一、报送情况", "二、任务推进情况", "三、工作要求"]
     reporting = draft.blocks[draft.blocks.index(next(b for b in draft.blocks if b.text == "一、报送情况")) + 1].text
-    assert reporting == "一是县残联逾期报送；二是县教育局、县民政局按时报送；三是县林业局、城关镇、县财政局未报送。" or (
-        reporting == "一是县教育局、县民政局按时报送；二是县残联逾期报送；三是县林业局、城关镇、县财政局未报送。")
+    assert reporting == "一是县教育局、县民政局按时报送；二是县残联逾期报送；三是县林业局、城关镇、县财政局未报送。"
 
 
 # ---------------------------------------------------------------- the demo, end to end
@@ -393,3 +392,22 @@ def test_bad_figures_setting_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SheetsyncError, match="数字约写|Figures"):
         draft_report("unused.xlsx", tmp_path / "r.docx", facts=small_facts(figures="大概"), lang="zh")
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_mail_send_attaches_the_report(demo, tmp_path: Path) -> None:
+    from email import message_from_bytes, policy
+
+    folder, _out = demo
+    report = folder / "示例县_2026年第4季度_情况报告(初稿).docx"
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "mail", "send",
+                           str(folder / "示例县_2026年第4季度_汇总表.xlsx"), "--master", str(folder / "示例县_任务分解表.xlsx"),
+                           "--to", "shiwei@shilixian.example", "--attach", str(report), "--dry-run",
+                           "--outbox", str(tmp_path / "out"), "--db", str(tmp_path / "mail.db")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    (eml,) = (tmp_path / "out").rglob("*.eml")
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    names = [a.get_filename() for a in msg.iter_attachments() if a.get_filename()]
+    assert names == ["示例县_2026年第4季度_汇总表.xlsx", report.name]
+    sent = next(a for a in msg.iter_attachments() if a.get_filename() == report.name)
+    assert sent.get_content() == report.read_bytes()
