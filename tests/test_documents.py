@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.documents import compose, figures, gbt9704
-from sheetsync.documents.source import DetailFact, Facts, GapFact, TaskFact, UnitFact
+from sheetsync.documents.source import Facts
+from sheetsync.rollup.summary import SummaryDetail, SummaryGap, SummaryTask, SummaryUnit
 
 # ---------------------------------------------------------------- figures
 
@@ -54,34 +55,44 @@ def test_percentages_and_shares_that_total_100() -> None:
 # ---------------------------------------------------------------- compose, on small facts
 def small_facts(**settings: str) -> Facts:
     """A county of six units and four tasks in two groups, written by hand so every number is known."""
-    units = [UnitFact("县林业局", False, tasks=1), UnitFact("县残联", True, "2026-12-27T10:00:00", 1),
-             UnitFact("县教育局", True, "2026-12-20T09:00:00", 2), UnitFact("县民政局", True, "2026-12-21T09:00:00", 2),
-             UnitFact("城关镇", False, tasks=1), UnitFact("县财政局", False, tasks=1)]
+    def unit(name: str, received: str = "", tasks: int = 1) -> SummaryUnit:
+        return SummaryUnit(name, reported=bool(received), received_at=received, tasks=tasks)
+
+    def task(id_: str, title: str, lead: str, status: str, **kw: object) -> SummaryTask:
+        return SummaryTask(id_, title, lead, status=status, **kw)  # type: ignore[arg-type]
+
+    def detail(id_: str, unit: str, role: str, status: str, progress: float, value: float, text: str,
+               problems: str, nxt: str) -> SummaryDetail:
+        return SummaryDetail(id_, unit, role, True, status, progress, value, text, problems, nxt)
+
+    units = [unit("县林业局"), unit("县残联", "2026-12-27T10:00:00"), unit("县教育局", "2026-12-20T09:00:00", 2),
+             unit("县民政局", "2026-12-21T09:00:00", 2), unit("城关镇"), unit("县财政局")]
     tasks = [
-        TaskFact("一.(一).1", "开展宣讲活动", "县教育局", "done", value_sum=6127, target=6000, target_unit="场次",
-                 indicator="宣讲场次"),
-        TaskFact("一.(一).2", "扩大受众覆盖", "县民政局", "in_progress", progress=80, value_sum=473120, target_unit="人",
-                 indicator="受众人数"),
-        TaskFact("二.1", "提高签约率", "县民政局", "lagging", value_sum=150, target=90, target_unit="%", indicator="签约率"),
-        TaskFact("二.2", "建设服务站", "县林业局", "in_progress", overdue=True),
+        task("一.(一).1", "开展宣讲活动", "县教育局", "done", value_sum=6127, target=6000, target_unit="场次",
+             indicator="宣讲场次"),
+        task("一.(一).2", "扩大受众覆盖", "县民政局", "in_progress", progress=80, value_sum=473120, target_unit="人",
+             indicator="受众人数"),
+        task("二.1", "提高签约率", "县民政局", "lagging", value_sum=150, target=90, target_unit="%", indicator="签约率"),
+        task("二.2", "建设服务站", "县林业局", "in_progress", overdue=True),
     ]
     details = [
-        DetailFact("一.(一).1", "县教育局", "lead", "done", 100, 6127, "已组建宣讲团，深入基层开展宣讲。同时开展线上宣讲。",
-                   "资金到位较慢。", "继续推进。"),
-        DetailFact("一.(一).2", "县民政局", "lead", "in_progress", 80, 473120, "覆盖全部村（社区）", "无", "继续推进。"),
-        DetailFact("二.1", "县民政局", "lead", "lagging", 40, 75, "签约工作正在推进", "", "加强督导。"),
-        DetailFact("二.1", "县教育局", "co", "lagging", 40, 75, "配合开展", "", ""),
+        detail("一.(一).1", "县教育局", "lead", "done", 100, 6127, "已组建宣讲团，深入基层开展宣讲。同时开展线上宣讲。",
+               "资金到位较慢。", "继续推进。"),
+        detail("一.(一).2", "县民政局", "lead", "in_progress", 80, 473120, "覆盖全部村（社区）", "无", "继续推进。"),
+        detail("二.1", "县民政局", "lead", "lagging", 40, 75, "签约工作正在推进", "", "加强督导。"),
+        detail("二.1", "县教育局", "co", "lagging", 40, 75, "配合开展", "", ""),
     ]
-    gaps = [GapFact("problem", "一.(一).1", "开展宣讲活动", "县教育局", "资金到位较慢。"),
-            GapFact("problem", "二.1", "提高签约率", "县残联", "资金到位较慢"),
-            GapFact("problem", "二.1", "提高签约率", "县民政局", "专业人员不足"),
-            GapFact("not_reported", "", "", "县林业局", "")]
+    gaps = [SummaryGap("problem", "medium", "一.(一).1", "开展宣讲活动", "县教育局", "资金到位较慢。"),
+            SummaryGap("problem", "medium", "二.1", "提高签约率", "县残联", "资金到位较慢"),
+            SummaryGap("problem", "medium", "二.1", "提高签约率", "县民政局", "专业人员不足"),
+            SummaryGap("not_reported", "high", "", "", "县林业局", "")]
     headline = {"units_expected": 6, "units_reported": 3, "units_missing": 3, "tasks": 4, "done": 1,
                 "in_progress": 1, "lagging": 1, "overdue": 1, "not_started": 0, "ongoing": 0, "not_reported": 0,
                 "completion_rate": 25.0, "files": 3}
     base = {"office": "县委宣传部", "office_contact": "周明", "office_phone": "0000-8612345", **settings}
-    return Facts("示例县", "2026年理论宣讲实施方案", "2026年第4季度", date(2026, 12, 31), datetime(2027, 1, 2, 9),
-                 headline, units, tasks, gaps, details, date(2026, 12, 25), base)
+    due = None if base.get("due") == "" else date(2026, 12, 25)
+    return Facts("示例县", "2026年理论宣讲实施方案", "2026年第4季度", date(2026, 12, 31), "2027-01-02 09:00:00",
+                 headline, units, tasks, gaps, details, due, base)
 
 
 def test_title_subject_and_addressee() -> None:
@@ -103,6 +114,16 @@ def test_lead_paragraph_counts() -> None:
     assert "截至2026年12月31日，应报送单位6个，已报送3个（其中按时报送2个、逾期报送1个），未报送3个；" in text
     assert "4项任务中，已完成1项、推进中1项、滞后1项、逾期1项，完成率25%。" in text
     assert "长期坚持" not in text  # a status nobody has is left out
+
+
+def test_without_a_due_date_on_time_is_not_claimed() -> None:
+    f = small_facts(due="")
+    assert not f.knows_due
+    text = compose.lead_paragraph(f, "report", "zh")
+    assert "应报送单位6个，已报送3个，未报送3个；" in text and "按时" not in text
+    assert compose.reporting_sentence(f, "zh") == "县林业局、城关镇等3个单位未报送"
+    notice = compose.compose_notice(f, when=date(2027, 1, 5), lang="zh").text()
+    assert "按时报送" not in notice and "县残联、县教育局、县民政局已报送" in notice
 
 
 def test_groups_and_items() -> None:
@@ -373,17 +394,32 @@ def test_cli_report_and_notice(demo, tmp_path: Path) -> None:
     rollup = folder / "示例县_2026年第4季度_汇总表.xlsx"
     master = folder / "示例县_任务分解表.xlsx"
     out = tmp_path / "报告.docx"
-    proc = subprocess.run([*env_py, "report", str(rollup), "-o", str(out), "--master", str(master),
-                           "--as-of", "2026-12-31"], capture_output=True, text=True)
+    proc = subprocess.run([*env_py, "report", str(rollup), "-o", str(out), "--master", str(master)],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "已生成情况报告初稿" in proc.stdout and "待补充" in proc.stdout and out.exists()
     proc = subprocess.run([*env_py, "--lang", "en", "notice", str(rollup), "-o", str(tmp_path / "n.docx"),
                            "--master", str(master)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert docx.Document(str(tmp_path / "n.docx")).paragraphs[0].text == "DRAFT"
+    # the same draft as the demo's (which reads the same stored summary); only the 成文日期 and the
+    # group headings (the demo names the plan's sections) differ
+    a = _docx_text(out).splitlines()
+    b = _docx_text(folder / "示例县_2026年第4季度_情况报告(初稿).docx").splitlines()
+    assert len(a) == len(b)
+    differ = [(x, y) for x, y in zip(a, b) if x != y]
+    assert differ and all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", x) or x[:3] == y[:3] == x[:3].rstrip()
+                          and x.startswith("（") and x.endswith("项任务推进情况") for x, y in differ), differ
+    # without the master: drafted from the roll-up alone, saying what it cannot know
     proc = subprocess.run([*env_py, "report", str(rollup), "-o", str(tmp_path / "x.docx")], capture_output=True,
                           text=True)
-    assert proc.returncode != 0 and "--master" in proc.stderr and not (tmp_path / "x.docx").exists()
+    assert proc.returncode == 0 and "--master" in proc.stderr
+    text = _docx_text(tmp_path / "x.docx")
+    assert "按时报送" not in text and "【请补充：发文机关署名】" in text
+    # a workbook that is not a sheetsync roll-up is refused, naming it
+    proc = subprocess.run([*env_py, "report", str(master), "-o", str(tmp_path / "y.docx")], capture_output=True,
+                          text=True)
+    assert proc.returncode != 0 and master.name in proc.stderr and not (tmp_path / "y.docx").exists()
 
 
 def test_bad_figures_setting_is_refused(tmp_path: Path) -> None:

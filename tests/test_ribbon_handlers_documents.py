@@ -11,7 +11,6 @@ from sheetsync.ribbon import handlers
 from test_ribbon_helpers import (
     Demo,
     alert,
-    merge_cli,
     open_file,
     remote_engine,  # noqa: F401  (autouse fixture)
     small_county,
@@ -20,8 +19,18 @@ from test_ribbon_helpers import (
 
 @pytest.fixture(scope="module")
 def merged(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The small county merged by ``sheetsync merge`` into the roll-up where 合并回收表 puts it."""
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+    from sheetsync.master.workbook import read_master
+    from sheetsync.ribbon.rollup_buttons import rollup_path
+
     d = small_county(tmp_path_factory.mktemp("merged") / "示例县")
-    merge_cli(d)
+    master = read_master(d.master)
+    out = rollup_path(d.master, master, master.setting("period"))
+    r = CliRunner().invoke(cli, ["merge", str(d.master), str(d.returns), "-o", str(out)])
+    assert r.exit_code == 0, r.output
     return d
 
 

@@ -131,9 +131,9 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
 
     # 7. the report upward and the circular, drafted from the roll-up (dated at its as-of date)
     from sheetsync.documents import draft_notice, draft_report
-    from sheetsync.documents.source import facts_from_rollup
+    from sheetsync.documents.source import load_facts
 
-    facts = facts_from_rollup(result.rollup, master.settings)
+    facts = load_facts(rollup_path, master)  # the summary stored in the roll-up, and the master's 设置
     drafts = [draft_report(rollup_path, folder / t("demo.file.report", lang=lang), facts=facts,
                            sections=demo_data.SECTIONS, when=demo_data.AS_OF, lang=lang),
               draft_notice(rollup_path, folder / t("demo.file.notice", lang=lang), facts=facts,

@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sheetsync.core import schema
 from sheetsync.core.textnorm import norm_key
 from sheetsync.documents import figures
 from sheetsync.documents.gbt9704 import Block, Draft, Table
-from sheetsync.documents.source import DetailFact, Facts, TaskFact
+from sheetsync.documents.source import Facts
 from sheetsync.i18n import get_lang, t
+
+if TYPE_CHECKING:
+    from sheetsync.rollup.summary import SummaryDetail, SummaryTask
 
 SENTENCE_LIMIT = 60  # characters of a unit's 进展情况 one item quotes
 _CN = "零一二三四五六七八九"
@@ -138,8 +142,9 @@ def counts(f: Facts) -> Counts:
 def units_sentence(f: Facts, lang: str | None = None) -> str:
     """应报送单位…个，已报送…个（其中按时报送…个、逾期报送…个），未报送…个；"""
     c = counts(f)
-    return t("documents.counts.units", lang=lang, expected=c.expected, reported=c.reported, on_time=c.on_time,
-             late=c.late, missing=c.missing)
+    key = "documents.counts.units" if f.knows_due else "documents.counts.units_no_due"
+    return t(key, lang=lang, expected=c.expected, reported=c.reported, on_time=c.on_time, late=c.late,
+             missing=c.missing)
 
 
 def tasks_sentence(f: Facts, lang: str | None = None) -> str:
@@ -174,9 +179,9 @@ def group_key(task_id: str) -> str:
     return m.group(1) if m else text
 
 
-def task_groups(f: Facts) -> list[tuple[str, list[TaskFact]]]:
+def task_groups(f: Facts) -> list[tuple[str, list[SummaryTask]]]:
     """Tasks by top-level group, in plan order."""
-    out: dict[str, list[TaskFact]] = {}
+    out: dict[str, list[SummaryTask]] = {}
     for task in f.tasks:
         out.setdefault(group_key(task.id), []).append(task)
     return list(out.items())
@@ -196,7 +201,7 @@ def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
     return first.rstrip("，,、。")
 
 
-def lead_detail(f: Facts, task: TaskFact) -> DetailFact | None:
+def lead_detail(f: Facts, task: SummaryTask) -> SummaryDetail | None:
     """The lead unit's line of a task (the unit whose 进展情况 a report quotes)."""
     for d in f.details:
         if d.task_id == task.id and d.unit == task.lead:
@@ -204,7 +209,7 @@ def lead_detail(f: Facts, task: TaskFact) -> DetailFact | None:
     return None
 
 
-def task_value(f: Facts, task: TaskFact) -> float | None:
+def task_value(f: Facts, task: SummaryTask) -> float | None:
     """The figure a report gives for a task: the summed 完成值, or for a rate (%) the lead's own
     value (rates of several units do not add up)."""
     if task.target_unit.strip() in ("%", "％"):
@@ -213,7 +218,7 @@ def task_value(f: Facts, task: TaskFact) -> float | None:
     return task.value_sum
 
 
-def task_item(f: Facts, task: TaskFact, lang: str | None = None) -> str | None:
+def task_item(f: Facts, task: SummaryTask, lang: str | None = None) -> str | None:
     """One 一是… item: the task, its lead's first sentence, and its figure; None if the lead said nothing."""
     lang = lang or get_lang()
     d = lead_detail(f, task)
@@ -238,7 +243,7 @@ def items(texts: Iterable[str], lang: str | None = None) -> str:
                     for i, x in enumerate(texts, start=1)) + (end if texts else "")
 
 
-def group_part(f: Facts, n: int, key: str, tasks: list[TaskFact], sections: dict[str, str] | None = None,
+def group_part(f: Facts, n: int, key: str, tasks: list[SummaryTask], sections: dict[str, str] | None = None,
                lang: str | None = None) -> list[Block]:
     """（n）{the group's heading}, then one paragraph of 一是…二是… items."""
     lang = lang or get_lang()
@@ -279,14 +284,16 @@ def problem_lines(f: Facts, lang: str | None = None) -> list[str]:
 
 
 def late_units(f: Facts) -> list[str]:
-    """Units that did not report on time (late or not at all), in the 单位 sheet's order."""
+    """Units that did not report on time (late or not at all), in the 单位 sheet's order; without
+    a known due date, the units that did not report."""
     return [u.name for u in f.units if not f.on_time(u)]
 
 
 def reporting_sentence(f: Facts, lang: str | None = None) -> str | None:
-    """县林业局、县残联等4个单位未按时报送 (None when everyone did)."""
+    """县林业局、县残联等4个单位未按时报送 (None when everyone did); 未报送 when the due date is unknown."""
     names = late_units(f)
-    return t("documents.late_units", lang=lang, units=units_phrase(names, lang)) if names else None
+    key = "documents.late_units" if f.knows_due else "documents.notice.missing"
+    return t(key, lang=lang, units=units_phrase(names, lang)) if names else None
 
 
 def behind_sentence(f: Facts, lang: str | None = None) -> str | None:
@@ -442,7 +449,8 @@ def compose_notice(f: Facts, assessment: object | None = None, *, when: date | N
     missing = [u.name for u in f.units if not u.reported]
     lines = []
     if on_time:
-        lines.append(t("documents.notice.on_time", lang=lang, units=units_phrase(on_time, lang, limit=3)))
+        key = "documents.notice.on_time" if f.knows_due else "documents.notice.reported"
+        lines.append(t(key, lang=lang, units=units_phrase(on_time, lang, limit=3)))
     if late:
         lines.append(t("documents.notice.late", lang=lang, units=units_phrase(late, lang, limit=len(late))))
     if missing:

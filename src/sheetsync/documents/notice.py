@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sheetsync.core.model import Master
     from sheetsync.documents.report import DraftResult
     from sheetsync.documents.source import Facts
 
 
-def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path | None = None,
+def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path | Master | None = None,
                  assessment: str | Path | None = None, template: str | Path | None = None,
-                 facts: Facts | None = None, period: str | None = None, as_of: date | None = None,
-                 when: date | None = None, lang: str | None = None) -> DraftResult:
-    """Draft the circular on the roll-up at ``rollup`` into ``output`` (.docx).
+                 facts: Facts | None = None, when: date | None = None, lang: str | None = None) -> DraftResult:
+    """Draft the circular on the roll-up at ``rollup`` (its stored summary) into ``output`` (.docx);
+    ``master`` as in :func:`~sheetsync.documents.report.draft_report`.
 
     Without ``assessment`` it is about reporting: on time, late, missing, lagging tasks. With the
     考核结果 workbook of ``sheetsync assess`` it adds the 红榜/黑榜 paragraphs and the ranking table.
@@ -25,7 +26,7 @@ def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path |
     from sheetsync.documents.report import check_facts, write_draft
     from sheetsync.documents.source import load_facts
 
-    facts = facts or load_facts(rollup, master, period=period, as_of=as_of)
+    facts = facts or load_facts(rollup, master)
     check_facts(facts)
     scores = read_assessment(assessment) if assessment else None
     draft = compose_notice(facts, scores, when=when, lang=lang)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.documents.gbt9704 import PLACEHOLDER, Draft, render
 from sheetsync.documents.source import Facts, load_facts
 from sheetsync.i18n import t
+
+if TYPE_CHECKING:
+    from sheetsync.core.model import Master
 
 
 @dataclass
@@ -47,19 +51,21 @@ def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | 
     return DraftResult(out, draft, facts, PLACEHOLDER.findall(draft.text()))
 
 
-def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path | None = None,
-                 template: str | Path | None = None, facts: Facts | None = None, period: str | None = None,
-                 as_of: date | None = None, sections: dict[str, str] | None = None, when: date | None = None,
+def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path | Master | None = None,
+                 template: str | Path | None = None, facts: Facts | None = None,
+                 sections: dict[str, str] | None = None, when: date | None = None,
                  lang: str | None = None) -> DraftResult:
-    """Draft the report on the roll-up at ``rollup`` into ``output`` (.docx).
+    """Draft the report on the roll-up at ``rollup`` (its stored summary) into ``output`` (.docx).
 
-    ``facts``: already loaded (the demo and the ribbon pass them); ``sections``: headings of the
+    ``master``: the 设置 (document keys, 报送截止日期) come from it; without it the defaults
+    apply and the draft cannot tell on-time from late returns. ``facts``: already loaded
+    (:func:`~sheetsync.documents.source.load_facts`); ``sections``: headings of the
     plan's top-level task groups (一 → 强化基层组织建设), else each group is named by its tasks;
     ``template``: an office's letterhead .docx to fill; ``when``: 成文日期 (else 设置, else today).
     """
     from sheetsync.documents.compose import compose_report
 
-    facts = facts or load_facts(rollup, master, period=period, as_of=as_of)
+    facts = facts or load_facts(rollup, master)
     check_facts(facts)
     draft = compose_report(facts, sections=sections, when=when, lang=lang)
     return write_draft(draft, facts, output, template)
