@@ -371,7 +371,21 @@ def test_demo_drafts_match_the_rollup(demo, libreoffice, tmp_path: Path) -> None
                 shown += 1
     assert shown >= 5
     missing = rollup.missing_units
-    assert all(u in _docx_text(notice) for u in missing)
+    notice_text = _docx_text(notice)
+    assert all(u in notice_text for u in missing)
+    # the circular's 红榜/黑榜 are the ones `assess` decided (its 榜单 column), ranking attached
+    import openpyxl
+
+    wb = openpyxl.load_workbook(folder / "示例县_2026年第4季度_考核结果.xlsx", read_only=True)
+    rows = list(wb["得分汇总"].iter_rows(values_only=True))
+    col = {name: i for i, name in enumerate(rows[0])}
+    red = [r[col["单位"]] for r in rows[1:] if r[col["榜单"]] == "红榜"]
+    black = [r[col["单位"]] for r in rows[1:] if r[col["榜单"]] == "黑榜"]
+    wb.close()
+    assert red and black
+    line = next(x for x in notice_text.splitlines() if x.startswith("红榜："))
+    assert [u for u in red if u in line] == red and not any(u in line for u in black)
+    assert "三、考核情况" in notice_text and "考核得分排名表" in notice_text
     # LibreOffice opens both; the PDF is A4 with the page number in the footer
     pdfs = libreoffice([report, notice], tmp_path)
     info = subprocess.run(["pdfinfo", str(pdfs[0])], capture_output=True, text=True).stdout
