@@ -25,19 +25,19 @@ def _done(res, what: str, master_path: Path | None) -> None:  # type: ignore[no-
         click.secho(t("documents.placeholders", n=len(res.placeholders), items="；".join(res.placeholders)), fg="yellow")
 
 
-@click.command()
+@click.command(help=t("cli.doc.report"))
 @_ROLLUP
 @_OUT
 @_MASTER
 @_TEMPLATE
 def report(rollup: Path, output: Path, master_path: Path | None, template: Path | None) -> None:
-    """按汇总结果起草情况报告初稿（GB/T 9704 格式 .docx）。"""
+    """The help text is ``cli.doc.report`` (both languages)."""
     from sheetsync.documents import draft_report
 
     _done(draft_report(rollup, output, master=master_path, template=template), "report", master_path)
 
 
-@click.command()
+@click.command(help=t("cli.doc.notice"))
 @_ROLLUP
 @_OUT
 @_MASTER
@@ -46,7 +46,7 @@ def report(rollup: Path, output: Path, master_path: Path | None, template: Path 
 @_TEMPLATE
 def notice(rollup: Path, output: Path, master_path: Path | None, assessment: Path | None,
            template: Path | None) -> None:
-    """按报送情况起草通报初稿（GB/T 9704 格式 .docx）。"""
+    """The help text is ``cli.doc.notice`` (both languages)."""
     from sheetsync.documents import draft_notice
 
     _done(draft_notice(rollup, output, master=master_path, assessment=assessment, template=template), "notice",

@@ -5,6 +5,10 @@ MESSAGES = {
     # ---------------------------------------------------------------- commands
     "cli.help.report": ("起草情况报告（GB/T 9704 格式 .docx）", "Draft the progress report (GB/T 9704 .docx)"),
     "cli.help.notice": ("起草报送情况通报（GB/T 9704 格式 .docx）", "Draft the circular on reporting (GB/T 9704 .docx)"),
+    "cli.doc.report": ("按汇总表中保存的汇总数据起草情况报告初稿（GB/T 9704 格式 .docx）；--master 提供发文机关等设置和报送截止日期。",
+                       "Draft the progress report (GB/T 9704 .docx) from the summary stored in the roll-up; --master adds the document settings and the due date."),
+    "cli.doc.notice": ("按汇总表起草报送情况通报初稿（GB/T 9704 格式 .docx）；--assessment 加入考核排名和红黑榜。",
+                       "Draft the circular on reporting (GB/T 9704 .docx) from the roll-up; --assessment adds the ranking and the honour and warning lists."),
     "documents.written": ("已生成{what}初稿：{file}（黄色底纹处需人工补充）",
                           "{what} draft written: {file} (fill in the parts highlighted in yellow)"),
     "documents.what.report": ("情况报告", "Report"),
