@@ -273,6 +273,14 @@ def test_docx_format_is_gbt9704(tmp_path: Path) -> None:
     assert land.page_width > land.page_height and len(doc.tables) == 1
 
 
+def test_control_characters_from_returns_do_not_break_the_docx(tmp_path: Path) -> None:
+    f = small_facts()
+    f.details[0].progress_text = "已组建宣讲团\x0b，深入基层\x01开展宣讲。"
+    out = gbt9704.render(compose.compose_report(f, when=date(2027, 1, 5), lang="zh"), tmp_path / "r.docx")
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "县教育局已组建宣讲团，深入基层开展宣讲" in text
+
+
 def test_letterhead_template_is_filled(tmp_path: Path) -> None:
     tpl = docx.Document()
     tpl.add_paragraph("示例县委宣传部文件")

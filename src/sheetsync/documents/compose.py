@@ -355,11 +355,11 @@ def closing(f: Facts, kind: str, when: date, lang: str | None = None, attachment
     out = [Block("para", t(f"documents.{kind}.closing", lang=lang))]
     if attachments:
         names = [f"{i}.{a}" if len(attachments) > 1 else a for i, a in enumerate(attachments, start=1)]
-        out.append(Block("addressee", ""))
+        out.append(Block("blank", ""))
         out.append(Block("attachments", t("documents.attachments", lang=lang, names=names[0])))
         out += [Block("attachments", "\u3000" * 3 + x) for x in names[1:]]
     issuer = f.setting("issuer") or f.setting("office") or placeholder(t("documents.ph.issuer", lang=lang), lang)
-    out += [Block("addressee", ""), Block("addressee", ""), Block("signature", issuer),
+    out += [Block("blank", ""), Block("blank", ""), Block("signature", issuer),
             Block("date", written_date(when, lang))]
     note = f.setting("doc_note")
     if not note:
@@ -407,8 +407,8 @@ def _head(f: Facts, kind: str, lang: str) -> list[Block]:
     blocks = [Block("mark", t("documents.draft_mark", lang=lang))]
     number = f.setting("doc_number")
     if number:  # 发文字号 belongs to the letterhead (版头); without one, centred above the title
-        blocks += [Block("number", doc_number(number)), Block("addressee", "")]
-    blocks += [Block("title", title(f, kind, lang)), Block("addressee", ""), Block("addressee", addressee(f, kind, lang))]
+        blocks += [Block("number", doc_number(number)), Block("blank", "")]
+    blocks += [Block("title", title(f, kind, lang)), Block("blank", ""), Block("addressee", addressee(f, kind, lang))]
     return blocks
 
 

@@ -61,7 +61,7 @@ FONTS: dict[str, tuple[str, str]] = {
 LATIN = "Times New Roman"
 PLACEHOLDER = re.compile(r"【请补充：[^】]*】|\[To be written: [^\]]*\]")
 
-Kind = Literal["mark", "number", "title", "addressee", "para", "h1", "h2", "h3", "attachments", "signature", "date", "note"]
+Kind = Literal["mark", "number", "title", "blank", "addressee", "para", "h1", "h2", "h3", "attachments", "signature", "date", "note"]
 
 
 @dataclass
@@ -238,7 +238,13 @@ def _font_table(doc: DocxDocument) -> None:
 
 
 def _add_runs(p: Paragraph, text: str, role: str, size: float) -> None:
-    """The text as runs; each 【请补充：…】 placeholder highlighted so nobody sends it unfilled."""
+    """The text as runs; each 【请补充：…】 placeholder highlighted so nobody sends it unfilled.
+
+    Control characters a return may carry (XML cannot hold them) are dropped, not refused: the
+    draft is for a person to edit, and the roll-up keeps the text as the unit typed it."""
+    from sheetsync.core.textnorm import strip_control_chars
+
+    text = strip_control_chars(text)
     pos = 0
     for m in PLACEHOLDER.finditer(text):
         if m.start() > pos:
@@ -333,6 +339,8 @@ def add_block(doc: DocxDocument, block: Block, *, right: int = 0) -> Paragraph:
     elif kind == "title":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _add_runs(p, text, "title", TITLE_PT)
+    elif kind == "blank":  # the standard's 空一行
+        pass
     elif kind == "addressee":  # 主送机关: flush left, ends with a full-width colon
         _add_runs(p, text, "body", BODY_PT)
     elif kind in ("para", "h3"):
@@ -377,7 +385,7 @@ def add_table_pages(doc: DocxDocument, table: Table) -> None:
     page_setup(section, landscape=True)
     add_block(doc, Block("mark", table.label))
     add_block(doc, Block("title", table.title))
-    add_block(doc, Block("addressee", ""))
+    add_block(doc, Block("blank", ""))
     tb = doc.add_table(rows=1, cols=len(table.header))
     tb.style = doc.styles["Table Grid"] if "Table Grid" in [s.name for s in doc.styles] else tb.style
     tb.alignment = WD_TABLE_ALIGNMENT.CENTER
