@@ -25,6 +25,8 @@ COMMANDS = {
     "schedule": "sheetsync.cli.schedule:schedule",
     "mail": "sheetsync.cli.mail:mail",
     "addin": "sheetsync.cli.addin:addin",
+    "report": "sheetsync.cli.documents:report",
+    "notice": "sheetsync.cli.documents:notice",
 }
 
 

@@ -138,11 +138,14 @@ def remind_cmd(period: str | None, due_soon: bool, today: Any, split_dir: Path |
 @mail.command("send")
 @click.argument("rollup", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--to", "to", multiple=True, help="收件人（默认：设置“上报收件人”）/ recipients")
+@click.option("--attach", "attach", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="随汇总表附上的文件，如情况报告 .docx / more files to attach, e.g. the drafted report")
 @_common
-def send_cmd(rollup: Path, to: tuple[str, ...], master_path: Path | None, as_json: bool, **opts: Any) -> None:
+def send_cmd(rollup: Path, to: tuple[str, ...], attach: tuple[Path, ...], master_path: Path | None, as_json: bool,
+             **opts: Any) -> None:
     """把汇总表发给上级 / send the roll-up upward."""
     from sheetsync.mail import send_rollup
 
     opts["as_json"] = as_json
-    report = send_rollup(rollup, list(to), master=_load_master(master_path), **_kwargs(opts))
+    report = send_rollup(rollup, list(to), master=_load_master(master_path), attach=list(attach), **_kwargs(opts))
     _print(report, as_json)

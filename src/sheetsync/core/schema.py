@@ -139,6 +139,13 @@ SETTING_KEYS: tuple[Label, ...] = (
     Label("holiday_roll", "节假日顺延", "Holiday roll-over", ("顺延规则",)),
     Label("remind_lead", "催报提前(工作日)", "Remind ahead (working days)", ("催报提前", "提前催报")),
     Label("value_basis", "完成值口径", "Achieved-value basis", ("完成值统计口径",)),
+    # the drafted 情况报告 / 通报 (sheetsync.documents)
+    Label("issuer", "发文机关", "Issuing office", ("发文单位", "署名")),
+    Label("doc_number", "发文字号", "Document number", ("文号",)),
+    Label("addressee", "主送机关", "Addressee", ("主送", "主送单位")),
+    Label("doc_date", "成文日期", "Document date", ("发文日期",)),
+    Label("doc_note", "附注", "Note", ("联系方式",)),
+    Label("figures", "数字约写", "Figures", ("数字写法",)),
 )
 
 # ---------------------------------------------------------------- vocabularies

@@ -128,6 +128,21 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
                          red=sum(u.board == "red" for u in scored.units),
                          black=sum(u.board == "black" for u in scored.units)))
     say(res.summary[-1])
+
+    # 7. the report upward and the circular (with the 考核 ranking), drafted from the roll-up,
+    #    dated at its as-of date
+    from sheetsync.documents import draft_notice, draft_report
+    from sheetsync.documents.source import load_facts
+
+    facts = load_facts(rollup_path, master)  # the summary stored in the roll-up, and the master's 设置
+    drafts = [draft_report(rollup_path, folder / t("demo.file.report", lang=lang), facts=facts,
+                           sections=demo_data.SECTIONS, when=demo_data.AS_OF, lang=lang),
+              draft_notice(rollup_path, folder / t("demo.file.notice", lang=lang), facts=facts,
+                           assessment=scored.output, when=demo_data.AS_OF, lang=lang)]
+    res.add("demo.artefact.report", drafts[0].output)
+    res.add("demo.artefact.notice", drafts[1].output)
+    res.summary.append(t("demo.step.documents", lang=lang, n=sum(len(d.placeholders) for d in drafts)))
+    say(res.summary[-1])
     return res
 
 

@@ -26,6 +26,7 @@ _AREAS = (
     "cli",
     "assess",
     "calendar",
+    "documents",
 )
 
 _lang: str | None = None

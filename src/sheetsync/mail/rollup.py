@@ -351,8 +351,10 @@ def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, sum
                 ca_file: str | Path | None = None, rate: float | None = None,
                 templates_dir: str | Path | None = None, warn: Callable[[str], None] | None = None,
                 clock: Callable[[], float] = time.monotonic,
-                sleep: Callable[[float], None] = time.sleep) -> MailReport:
-    """Send the roll-up workbook to ``to`` (else 设置 上报收件人) with an HTML summary and chart."""
+                sleep: Callable[[float], None] = time.sleep, attach: Iterable[str | Path] = ()) -> MailReport:
+    """Send the roll-up workbook to ``to`` (else 设置 上报收件人) with an HTML summary and chart.
+
+    ``attach``: more files to go with it, e.g. the drafted 情况报告 (``sheetsync report``)."""
     path = Path(rollup_path)
     if summary is None:
         summary = read_rollup_summary(path)
@@ -372,12 +374,17 @@ def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, sum
     templates = load_templates("send", ctx.settings, templates_dir or default_templates_dir(ctx.base_dir))
     chart_value, image = _chart(summary)
     attachment = Attachment.from_path(path)
+    extra = []
+    for item in attach:
+        if not Path(item).is_file():
+            raise SheetsyncError(t("core.file_missing", file=str(item)))
+        extra.append(Attachment.from_path(item))
     values = {**common_values(ctx, period, ctx.setting("due")), "attachment": path.name, "unit": "",
               "summary": _summary_value(summary), "gaps": _gaps_value(summary), "chart": chart_value,
               "gap_count": str(len(summary.gaps))}
     subject, text, body_html = templates.render(values)
     draft = Draft(to=recipients, cc=[*cfg.cc, *[a for c in cc for a in split_addresses(c)]], subject=subject,
-                  text=text, html=body_html, attachments=[attachment], images=[image] if image else [])
+                  text=text, html=body_html, attachments=[attachment, *extra], images=[image] if image else [])
     report = run_batch("send", period, [Outgoing("", draft, attachment)], ctx=ctx, config=cfg, dry_run=dry_run,
                        outbox=outbox, db_path=db_path, retry=retry, allow_plain=allow_plain, warn=warn,
                        clock=clock, sleep=sleep)

@@ -21,6 +21,7 @@ GROUPS: dict[str, str] = {
     "rollup": "ribbon.group.rollup",
     "mail": "ribbon.group.mail",
     "assess": "ribbon.group.assess",
+    "documents": "ribbon.group.documents",
     "help": "ribbon.group.help",
 }
 
@@ -90,6 +91,8 @@ BUTTONS: tuple[Button, ...] = (
     Button("reportUp", "ribbon.reportUp", "FileSendAsAttachment", "mail", f"{_P}.mail_buttons:report_up"),
     Button("resendFailed", "ribbon.resendFailed", "Redo", "mail", f"{_P}.mail_buttons:resend_failed", size="normal"),
     Button("assessUnits", "ribbon.assessUnits", "ChartInsert", "assess", f"{_P}.assess_buttons:assess_units"),
+    Button("draftReport", "ribbon.draftReport", "CreateReport", "documents", f"{_P}.document_buttons:draft_report"),
+    Button("draftNotice", "ribbon.draftNotice", "FileDocumentInspect", "documents", f"{_P}.document_buttons:draft_notice"),
     Button("help", "ribbon.help", "Help", "help", f"{_H}:show_help"),
     Button("settings", "ribbon.settings", "PropertySheet", "help", f"{_H}:show_settings"),
 )
