@@ -21,8 +21,10 @@ import base64
 import hashlib
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -139,15 +141,43 @@ class SummaryFile:
 
 _T = TypeVar("_T")
 
-# Columns stored as codes into a list of their distinct values: keys and names that repeat on every
-# row (a city has 120,000 details and ~100,000 gaps), never the free text a unit typed.
+# Columns stored as codes into a list of their distinct values: the keys and names of the two big
+# tables (a city has 120,000 details and ~100,000 gaps), which repeat on every row as the same
+# objects, and each task's assignments (tasks of one 牵头/配合 text share them; 各成员单位 is 300
+# units for every task of a city). Not typed text: coding a column of distinct strings costs the
+# encoder's time again (measured), and that is the time this saves.
 _CODED: dict[str, tuple[str, ...]] = {
     "details": ("task_id", "unit", "role", "status", "file"),
     "gaps": ("type", "severity", "task_id", "title", "unit", "detail"),
+    "tasks": ("assignments",),
 }
 
 
-def _table(name: str, columns: dict[str, list[Any]]) -> dict[str, Any]:
+class _Blank(tuple):  # type: ignore[type-arg]
+    """A column whose None means "" (a row's blank status): coded as it is, "" in the values."""
+
+
+def _code(items: Sequence[Any]) -> tuple[list[int], list[Any]]:
+    """(codes, distinct values in order of first appearance) of a column of texts or of lists of
+    [unit, role] lists (compared by value; the same list object is converted once)."""
+    keys: Sequence[Any] = items
+    if items and isinstance(items[0], list):
+        by_id: dict[int, Any] = {}  # items keeps every list alive, so ids are not reused meanwhile
+        keys = []
+        for v in items:
+            k = by_id.get(id(v))
+            if k is None:
+                k = by_id[id(v)] = tuple(map(tuple, v))
+            keys.append(k)
+    first = dict(zip(keys, items))  # key -> its value, in order of first appearance
+    codes = {k: i for i, k in enumerate(first)}
+    values = list(first.values())
+    if isinstance(items, _Blank):
+        values = ["" if v is None else v for v in values]
+    return list(map(codes.__getitem__, keys)), values
+
+
+def _table(name: str, columns: dict[str, Sequence[Any]]) -> dict[str, Any]:
     """Column-major JSON (format 2): ``columns`` (names), ``n`` (rows), ``data`` (one list per
     column) and ``values`` (for a column coded by :data:`_CODED`: its distinct values, which its
     list in ``data`` indexes).
@@ -160,9 +190,8 @@ def _table(name: str, columns: dict[str, list[Any]]) -> dict[str, Any]:
     data, values = [], {}
     for col, items in columns.items():
         if col in coded:
-            codes: dict[Any, int] = {}
-            data.append([codes.setdefault(v, len(codes)) for v in items])
-            values[col] = list(codes)
+            codes, values[col] = _code(items)
+            data.append(codes)
         else:
             data.append(items)
     n = len(data[0]) if data else 0
@@ -202,7 +231,11 @@ def _untable(data: Any, cls: type[_T], where: str) -> list[_T]:
                 distinct = values[c]
                 if not isinstance(distinct, list) or not all(type(k) is int and 0 <= k < len(distinct) for k in lists[i]):
                     raise ValueError(f"{where}.{c}")
-                lists[i] = [distinct[k] for k in lists[i]]
+                if any(isinstance(v, list) for v in distinct):  # assignments: each task its own lists
+                    lists[i] = [[list(p) if isinstance(p, list) else p for p in distinct[k]]
+                                if isinstance(distinct[k], list) else distinct[k] for k in lists[i]]
+                else:
+                    lists[i] = [distinct[k] for k in lists[i]]
         rows = zip(*lists) if lists else [()] * n
     names = [f.name for f in fields(cls)]
     if cols == names:
@@ -214,7 +247,7 @@ def _num(x: float | None) -> float | None:
     return None if x is None or x != x else float(x)
 
 
-def _nums(xs: list[Any]) -> list[float | None]:
+def _nums(xs: Sequence[Any]) -> list[float | None]:
     """:func:`_num` of each; a float that is a number (nearly all) is taken as it is."""
     return [x if type(x) is float and x == x else _num(x) for x in xs]
 
@@ -234,8 +267,16 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
     units = _transpose(SummaryUnit, [
         (u.unit, u.email, u.reported, Path(u.file).name if u.file else "", u.received_at, u.superseded, u.tasks,
          u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter, u.phone) for u in rollup.units])
+    shared: dict[int, list[list[str]]] = {}  # tasks of one 牵头/配合 text share their assignments
+
+    def assigned(a: list[tuple[str, str]]) -> list[list[str]]:
+        out = shared.get(id(a))
+        if out is None:
+            out = shared[id(a)] = [[u, r] for u, r in a]
+        return out
+
     tasks = _transpose(SummaryTask, [
-        (tl.task.id, tl.task.title, tl.lead, [[u, r] for u, r in tl.assignments], tl.task.deadline,
+        (tl.task.id, tl.task.title, tl.lead, assigned(tl.assignments), tl.task.deadline,
          tl.due.isoformat() if tl.due else "", tl.status, tl.overdue, _num(tl.progress), _num(tl.value_sum),
          _num(tl.task.target), tl.task.target_unit, tl.task.indicator, tl.units_expected, tl.units_reported)
         for tl in rollup.tasks])
@@ -243,20 +284,18 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
     gaps = {"type": [g.type for g in gs], "severity": [GAP_TYPES[g.type] for g in gs],
             "task_id": [g.task_id for g in gs], "title": [g.task_title for g in gs], "unit": [g.unit for g in gs],
             "detail": [g.detail for g in gs]}
-    det = rollup.details
-    rows = [d[3] for d in det]
-    names = {f: Path(f).name if f else "" for f in {d[4] for d in det}}
+    # columns taken apart by zip/map in C: 120,000 pairs, most of them a row each
+    d_tasks, d_units, d_roles, rows, d_files = zip(*rollup.details) if rollup.details else ((),) * 5
+    blank = (None, None, None, "", "", "", "")  # a unit that sent nothing
+    fields_of = attrgetter("status", "progress", "value", "progress_text", "problems", "next_steps", "evidence")
+    status, progress, value, text, problems, next_steps, evidence = (
+        zip(*[blank if r is None else fields_of(r) for r in rows]) if rows else ((),) * 7)
+    names = {f: Path(f).name if f else "" for f in set(d_files)}
     details = {
-        "task_id": [d[0].id for d in det], "unit": [d[1] for d in det], "role": [d[2] for d in det],
-        "reported": [r is not None for r in rows],
-        "status": ["" if r is None else r.status or "" for r in rows],
-        "progress": _nums([None if r is None else r.progress for r in rows]),
-        "value": _nums([None if r is None else r.value for r in rows]),
-        "progress_text": ["" if r is None else r.progress_text for r in rows],
-        "problems": ["" if r is None else r.problems for r in rows],
-        "next_steps": ["" if r is None else r.next_steps for r in rows],
-        "evidence": ["" if r is None else r.evidence for r in rows],
-        "file": [names[d[4]] for d in det],
+        "task_id": list(map(attrgetter("id"), d_tasks)), "unit": d_units, "role": d_roles,
+        "reported": [r is not None for r in rows], "status": _Blank(status), "progress": _nums(progress),
+        "value": _nums(value), "progress_text": text, "problems": problems, "next_steps": next_steps,
+        "evidence": evidence, "file": list(map(names.__getitem__, d_files)),
     }
     files = _transpose(SummaryFile, [(Path(f.file).name, f.unit, f.outcome, f.received_at, f.used)
                                      for f in rollup.files])
@@ -270,9 +309,9 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
         counts=dict(rollup.headline()), units=units, tasks=tasks, gaps=gaps, details=details, files=files)
 
 
-def _document(*, version: int = FORMAT_VERSION, counts: dict[str, Any], units: dict[str, list[Any]],
-              tasks: dict[str, list[Any]], gaps: dict[str, list[Any]], details: dict[str, list[Any]],
-              files: dict[str, list[Any]], **text: str) -> dict[str, Any]:
+def _document(*, version: int = FORMAT_VERSION, counts: dict[str, Any], units: dict[str, Sequence[Any]],
+              tasks: dict[str, Sequence[Any]], gaps: dict[str, Sequence[Any]], details: dict[str, Sequence[Any]],
+              files: dict[str, Sequence[Any]], **text: str) -> dict[str, Any]:
     """The JSON document: the one layout for :func:`rollup_json` and :meth:`RollupSummary.to_json`."""
     return {"kind": KIND, "version": version, **{k: text[k] for k in _TEXT_KEYS}, "counts": dict(counts),
             "units": _table("units", units), "tasks": _table("tasks", tasks), "gaps": _table("gaps", gaps),
