@@ -193,7 +193,7 @@ def _table(name: str, columns: dict[str, Sequence[Any]]) -> dict[str, Any]:
             codes, values[col] = _code(items)
             data.append(codes)
         else:
-            data.append(items)
+            data.append(items if isinstance(items, list) else list(items))
     n = len(data[0]) if data else 0
     return {"columns": list(columns), "n": n, "values": values, "data": data}
 
