@@ -10,7 +10,8 @@ read it back with :func:`read_summary`.
 Storage (docs/formats.md): the very hidden sheet ``_sheetsync`` (:data:`schema.META_SHEET`) holds
 key | value rows: ``kind`` = ``rollup_summary``, ``format_version``, ``encoding`` =
 ``zlib+base64``, ``chunks``, ``sha256`` (of the JSON bytes), then one ``data`` row per chunk of
-the deflated, base64-encoded JSON, each under Excel's 32,767-character cell limit. Base64 text is
+the deflated, base64-encoded JSON, each under Excel's 32,767-character cell limit. The JSON's
+tables are column-major with repeated keys coded (format 2, :func:`_table`; format 1 is still read). Base64 text is
 plain ASCII with no spaces, so neither Excel nor LibreOffice changes it on save (no ``_xHHHH_``
 escapes, no trimmed whitespace), and a city roll-up's summary stays a few megabytes.
 """
