@@ -122,3 +122,18 @@ def test_summary_survives_libreoffice_open_and_save(rollup, tmp_path, libreoffic
         assert "xl/workbook.xml" in z.namelist()
     assert read_summary(saved) == read_summary(path)
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_format_1_documents_are_still_read(rollup) -> None:
+    """Roll-ups written before the column-major layout (format 1: one list per row) read the same."""
+    s = RollupSummary.from_rollup(rollup)
+    doc = s.to_json()
+    for name in ("units", "tasks", "gaps", "details", "files"):
+        table = doc[name]
+        cols = [[table["values"][c][k] for k in col] if c in table["values"] else col
+                for c, col in zip(table["columns"], table["data"])]
+        doc[name] = {"columns": table["columns"], "rows": [list(row) for row in zip(*cols)]}
+    doc["version"] = 1
+    old = RollupSummary.from_json(doc)
+    old.version = s.version
+    assert old == s and s.details and s.gaps

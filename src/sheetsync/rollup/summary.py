@@ -10,7 +10,8 @@ read it back with :func:`read_summary`.
 Storage (docs/formats.md): the very hidden sheet ``_sheetsync`` (:data:`schema.META_SHEET`) holds
 key | value rows: ``kind`` = ``rollup_summary``, ``format_version``, ``encoding`` =
 ``zlib+base64``, ``chunks``, ``sha256`` (of the JSON bytes), then one ``data`` row per chunk of
-the deflated, base64-encoded JSON, each under Excel's 32,767-character cell limit. Base64 text is
+the deflated, base64-encoded JSON, each under Excel's 32,767-character cell limit. The JSON's
+tables are column-major with repeated keys coded (format 2, :func:`_table`; format 1 is still read). Base64 text is
 plain ASCII with no spaces, so neither Excel nor LibreOffice changes it on save (no ``_xHHHH_``
 escapes, no trimmed whitespace), and a city roll-up's summary stays a few megabytes.
 """
@@ -21,8 +22,10 @@ import base64
 import hashlib
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,9 +36,10 @@ from sheetsync.i18n import t
 if TYPE_CHECKING:
     from sheetsync.rollup.compute import Rollup
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: tables column-major, repeated keys coded (1 is still read)
 KIND = "rollup_summary"
 ENCODING = "zlib+base64"
+ZLIB_LEVEL = 6
 CHUNK_CHARS = 32_000  # below Excel's 32,767 characters per cell
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a roll-up bigger than this is not ours
 MAX_CHUNKS = 4096  # 131 MB of base64
@@ -138,29 +142,200 @@ class SummaryFile:
 
 _T = TypeVar("_T")
 
+# Columns stored as codes into a list of their distinct values: the keys and names of the two big
+# tables (a city has 120,000 details and ~100,000 gaps), which repeat on every row as the same
+# objects, and each task's assignments (tasks of one 牵头/配合 text share them; 各成员单位 is 300
+# units for every task of a city). Not typed text: coding a column of distinct strings costs the
+# encoder's time again (measured), and that is the time this saves.
+_CODED: dict[str, tuple[str, ...]] = {
+    "details": ("task_id", "unit", "role", "status", "file"),
+    "gaps": ("type", "severity", "task_id", "title", "unit", "detail"),
+    "tasks": ("assignments",),
+}
 
-def _table(items: list[Any], cls: type) -> dict[str, Any]:
-    """Column-oriented JSON: field names once, then one list per item (a city has 120,000 details)."""
+
+class _Blank(tuple):  # type: ignore[type-arg]
+    """A column whose None means "" (a row's blank status): coded as it is, "" in the values."""
+
+
+def _code(items: Sequence[Any]) -> tuple[list[int], list[Any]]:
+    """(codes, distinct values in order of first appearance) of a column of texts or of lists of
+    [unit, role] lists (compared by value; the same list object is converted once)."""
+    keys: Sequence[Any] = items
+    if items and isinstance(items[0], list):
+        by_id: dict[int, Any] = {}  # items keeps every list alive, so ids are not reused meanwhile
+        keys = []
+        for v in items:
+            k = by_id.get(id(v))
+            if k is None:
+                k = by_id[id(v)] = tuple(map(tuple, v))
+            keys.append(k)
+    first = dict(zip(keys, items))  # key -> its value, in order of first appearance
+    codes = {k: i for i, k in enumerate(first)}
+    values = list(first.values())
+    if isinstance(items, _Blank):
+        values = ["" if v is None else v for v in values]
+    return list(map(codes.__getitem__, keys)), values
+
+
+def _table(name: str, columns: dict[str, Sequence[Any]]) -> dict[str, Any]:
+    """Column-major JSON (format 2): ``columns`` (names), ``n`` (rows), ``data`` (one list per
+    column) and ``values`` (for a column coded by :data:`_CODED`: its distinct values, which its
+    list in ``data`` indexes).
+
+    Why column-major and coded: the encoder's cost is per value and per list, so 120,000 row lists
+    of twelve values cost about twice their twelve columns, and a code costs less than the
+    string it stands for.
+    """
+    coded = _CODED.get(name, ())
+    data, values = [], {}
+    for col, items in columns.items():
+        if col in coded:
+            codes, values[col] = _code(items)
+            data.append(codes)
+        else:
+            data.append(items if isinstance(items, list) else list(items))
+    n = len(data[0]) if data else 0
+    return {"columns": list(columns), "n": n, "values": values, "data": data}
+
+
+def _columns(items: list[Any], cls: type) -> dict[str, list[Any]]:
+    return {f.name: [getattr(it, f.name) for it in items] for f in fields(cls)}
+
+
+def _transpose(cls: type, rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
     names = [f.name for f in fields(cls)]
-    return {"columns": names, "rows": [[getattr(it, n) for n in names] for it in items]}
+    cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in names]
+    return dict(zip(names, cols))
 
 
 def _untable(data: Any, cls: type[_T], where: str) -> list[_T]:
-    """Items back from :func:`_table`; columns unknown to this version are ignored, missing ones default."""
-    if not isinstance(data, dict) or not isinstance(data.get("columns"), list) or not isinstance(data.get("rows"), list):
+    """Items back from :func:`_table` (or format 1's ``rows``); columns unknown to this version are
+    ignored, missing ones default."""
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
         raise ValueError(where)
     known = {f.name for f in fields(cls)}
     cols = [c if c in known else None for c in data["columns"]]
-    out = []
-    for row in data["rows"]:
-        if not isinstance(row, list):
+    if isinstance(data.get("rows"), list):  # format 1: one list per row
+        rows: Any = data["rows"]
+        if not all(isinstance(row, list) for row in rows):
             raise ValueError(where)
-        out.append(cls(**{c: v for c, v in zip(cols, row) if c is not None}))
-    return out
+    else:
+        n, lists, values = data.get("n"), data.get("data"), data.get("values") or {}
+        if (not isinstance(n, int) or not isinstance(lists, list) or len(lists) != len(cols)
+                or not isinstance(values, dict)
+                or not all(isinstance(x, list) and len(x) == n for x in lists)):
+            raise ValueError(where)
+        lists = list(lists)
+        for i, c in enumerate(data["columns"]):
+            if c in values:
+                distinct = values[c]
+                if not isinstance(distinct, list) or not all(type(k) is int and 0 <= k < len(distinct) for k in lists[i]):
+                    raise ValueError(f"{where}.{c}")
+                if any(isinstance(v, list) for v in distinct):  # assignments: each task its own lists
+                    lists[i] = [[list(p) if isinstance(p, list) else p for p in distinct[k]]
+                                if isinstance(distinct[k], list) else distinct[k] for k in lists[i]]
+                else:
+                    lists[i] = [distinct[k] for k in lists[i]]
+        rows = zip(*lists) if lists else [()] * n
+    names = [f.name for f in fields(cls)]
+    if cols == names:
+        return [cls(*row) for row in rows]
+    return [cls(**{c: v for c, v in zip(cols, row) if c is not None}) for row in rows]
 
 
 def _num(x: float | None) -> float | None:
     return None if x is None or x != x else float(x)
+
+
+def _nums(xs: Sequence[Any]) -> list[float | None]:
+    """:func:`_num` of each; a float that is a number (nearly all) is taken as it is."""
+    return [x if type(x) is float and x == x else _num(x) for x in xs]
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, Any]:
+    """The summary of ``rollup`` as :meth:`RollupSummary.to_json` gives it, built column by column
+    straight from the roll-up (no object per row): what ``write_rollup`` stores.
+
+    :meth:`RollupSummary.from_rollup` is this, read back, so the two cannot differ.
+    """
+    from sheetsync.rollup.compute import GAP_TYPES
+
+    units = _transpose(SummaryUnit, [
+        (u.unit, u.email, u.reported, Path(u.file).name if u.file else "", u.received_at, u.superseded, u.tasks,
+         u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter, u.phone) for u in rollup.units])
+    shared: dict[int, list[list[str]]] = {}  # tasks of one 牵头/配合 text share their assignments
+
+    def assigned(a: list[tuple[str, str]]) -> list[list[str]]:
+        out = shared.get(id(a))
+        if out is None:
+            out = shared[id(a)] = [[u, r] for u, r in a]
+        return out
+
+    tasks = _transpose(SummaryTask, [
+        (tl.task.id, tl.task.title, tl.lead, assigned(tl.assignments), tl.task.deadline,
+         tl.due.isoformat() if tl.due else "", tl.status, tl.overdue, _num(tl.progress), _num(tl.value_sum),
+         _num(tl.task.target), tl.task.target_unit, tl.task.indicator, tl.units_expected, tl.units_reported)
+        for tl in rollup.tasks])
+    gs = rollup.gaps
+    gaps = {"type": [g.type for g in gs], "severity": [GAP_TYPES[g.type] for g in gs],
+            "task_id": [g.task_id for g in gs], "title": [g.task_title for g in gs], "unit": [g.unit for g in gs],
+            "detail": [g.detail for g in gs]}
+    # columns taken apart by zip/map in C: 120,000 pairs, most of them a row each
+    d_tasks, d_units, d_roles, rows, d_files = zip(*rollup.details) if rollup.details else ((),) * 5
+    blank = (None, None, None, "", "", "", "")  # a unit that sent nothing
+    fields_of = attrgetter("status", "progress", "value", "progress_text", "problems", "next_steps", "evidence")
+    status, progress, value, text, problems, next_steps, evidence = (
+        zip(*[blank if r is None else fields_of(r) for r in rows]) if rows else ((),) * 7)
+    names = {f: Path(f).name if f else "" for f in set(d_files)}
+    details = {
+        "task_id": list(map(attrgetter("id"), d_tasks)), "unit": d_units, "role": d_roles,
+        "reported": [r is not None for r in rows], "status": _Blank(status), "progress": _nums(progress),
+        "value": _nums(value), "progress_text": text, "problems": problems, "next_steps": next_steps,
+        "evidence": evidence, "file": list(map(names.__getitem__, d_files)),
+    }
+    files = _transpose(SummaryFile, [(Path(f.file).name, f.unit, f.outcome, f.received_at, f.used)
+                                     for f in rollup.files])
+    as_of = rollup.as_of.isoformat() if isinstance(rollup.as_of, date) else str(rollup.as_of)
+    generated = (rollup.generated.isoformat(sep=" ") if isinstance(rollup.generated, datetime)
+                 else str(rollup.generated))
+    return _document(
+        region=rollup.region, plan=rollup.plan, period=rollup.period,
+        period_key=str(getattr(rollup, "period_key", "") or rollup.period), as_of=as_of, generated=generated,
+        master_fingerprint=master_fingerprint or str(getattr(rollup, "master_fingerprint", "") or ""),
+        counts=dict(rollup.headline()), units=units, tasks=tasks, gaps=gaps, details=details, files=files)
+
+
+def _document(*, version: int = FORMAT_VERSION, counts: dict[str, Any], units: dict[str, Sequence[Any]],
+              tasks: dict[str, Sequence[Any]], gaps: dict[str, Sequence[Any]], details: dict[str, Sequence[Any]],
+              files: dict[str, Sequence[Any]], **text: str) -> dict[str, Any]:
+    """The JSON document: the one layout for :func:`rollup_json` and :meth:`RollupSummary.to_json`."""
+    return {"kind": KIND, "version": version, **{k: text[k] for k in _TEXT_KEYS}, "counts": dict(counts),
+            "units": _table("units", units), "tasks": _table("tasks", tasks), "gaps": _table("gaps", gaps),
+            "details": _table("details", details), "files": _table("files", files)}
+
+
+_TEXT_KEYS = ("region", "plan", "period", "period_key", "as_of", "generated", "master_fingerprint")
+
+
+def summary_json_bytes(rollup: Rollup, *, master_fingerprint: str = "") -> bytes:
+    """:func:`rollup_json` as the UTF-8 JSON the sheet stores (the encoder holds the GIL: the writer
+    calls this on its own thread and packs the bytes with :func:`pack` on another)."""
+    return _dumps(rollup_json(rollup, master_fingerprint=master_fingerprint))
+
+
+def pack(raw: bytes, version: int = FORMAT_VERSION) -> list[tuple[str, str]]:
+    """The key | value rows of the ``_sheetsync`` sheet for the JSON bytes ``raw`` (see the module
+    docstring). zlib and sha256 release the GIL, so this runs well beside other Python work."""
+    packed = base64.b64encode(zlib.compress(raw, ZLIB_LEVEL)).decode("ascii")
+    chunks = [packed[i:i + CHUNK_CHARS] for i in range(0, len(packed), CHUNK_CHARS)] or [""]
+    return [("kind", KIND), ("format_version", str(version)), ("encoding", ENCODING),
+            ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest()),
+            *(("data", c) for c in chunks)]
 
 
 @dataclass
@@ -186,46 +361,15 @@ class RollupSummary:
     # ------------------------------------------------------------ building
     @classmethod
     def from_rollup(cls, rollup: Rollup, *, master_fingerprint: str = "") -> RollupSummary:
-        from sheetsync.rollup.compute import GAP_TYPES
-
-        units = [SummaryUnit(u.unit, u.email, u.reported, Path(u.file).name if u.file else "", u.received_at,
-                             u.superseded, u.tasks, u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter,
-                             u.phone) for u in rollup.units]
-        tasks = [SummaryTask(tl.task.id, tl.task.title, tl.lead, [[u, r] for u, r in tl.assignments],
-                             tl.task.deadline, tl.due.isoformat() if tl.due else "", tl.status, tl.overdue,
-                             _num(tl.progress), _num(tl.value_sum), _num(tl.task.target), tl.task.target_unit,
-                             tl.task.indicator, tl.units_expected, tl.units_reported) for tl in rollup.tasks]
-        gaps = [SummaryGap(g.type, GAP_TYPES[g.type], g.task_id, g.task_title, g.unit, g.detail) for g in rollup.gaps]
-        names: dict[str, str] = {}
-        details = []
-        for task, unit, role, row, file in rollup.details:
-            name = names.get(file)
-            if name is None:
-                name = names[file] = Path(file).name if file else ""
-            if row is None:
-                details.append(SummaryDetail(task.id, unit, role, False, file=name))
-            else:
-                details.append(SummaryDetail(task.id, unit, role, True, row.status or "", _num(row.progress),
-                                             _num(row.value), row.progress_text, row.problems, row.next_steps,
-                                             row.evidence, name))
-        files = [SummaryFile(Path(f.file).name, f.unit, f.outcome, f.received_at, f.used) for f in rollup.files]
-        as_of = rollup.as_of.isoformat() if isinstance(rollup.as_of, date) else str(rollup.as_of)
-        generated = (rollup.generated.isoformat(sep=" ") if isinstance(rollup.generated, datetime)
-                     else str(rollup.generated))
-        return cls(rollup.region, rollup.plan, rollup.period, str(getattr(rollup, "period_key", "") or rollup.period),
-                   as_of, generated, master_fingerprint or str(getattr(rollup, "master_fingerprint", "") or ""),
-                   dict(rollup.headline()), units, tasks, gaps, details, files)
+        return cls.from_json(rollup_json(rollup, master_fingerprint=master_fingerprint))
 
     # ------------------------------------------------------------ JSON
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": KIND, "version": self.version, "region": self.region, "plan": self.plan,
-            "period": self.period, "period_key": self.period_key, "as_of": self.as_of, "generated": self.generated,
-            "master_fingerprint": self.master_fingerprint, "counts": dict(self.counts),
-            "units": _table(self.units, SummaryUnit), "tasks": _table(self.tasks, SummaryTask),
-            "gaps": _table(self.gaps, SummaryGap), "details": _table(self.details, SummaryDetail),
-            "files": _table(self.files, SummaryFile),
-        }
+        return _document(
+            version=self.version, **{k: getattr(self, k) for k in _TEXT_KEYS}, counts=self.counts,
+            units=_columns(self.units, SummaryUnit), tasks=_columns(self.tasks, SummaryTask),
+            gaps=_columns(self.gaps, SummaryGap), details=_columns(self.details, SummaryDetail),
+            files=_columns(self.files, SummaryFile))
 
     @classmethod
     def from_json(cls, data: Any) -> RollupSummary:
@@ -292,12 +436,7 @@ class RollupSummary:
     # ------------------------------------------------------------ the workbook sheet
     def to_rows(self) -> list[tuple[str, str]]:
         """The key | value rows of the ``_sheetsync`` sheet (see the module docstring)."""
-        raw = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-        packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
-        chunks = [packed[i:i + CHUNK_CHARS] for i in range(0, len(packed), CHUNK_CHARS)] or [""]
-        return [("kind", KIND), ("format_version", str(self.version)), ("encoding", ENCODING),
-                ("chunks", str(len(chunks))), ("sha256", hashlib.sha256(raw).hexdigest()),
-                *(("data", c) for c in chunks)]
+        return pack(_dumps(self.to_json()), self.version)
 
     @classmethod
     def from_rows(cls, rows: list[list[Any]]) -> RollupSummary:
@@ -388,5 +527,5 @@ def read_summary(path: str | Path) -> RollupSummary:
                              file=str(p)) from exc
 
 
-__all__ = ["FORMAT_VERSION", "RollupSummary", "SummaryDetail", "SummaryFile", "SummaryGap", "SummaryTask",
+__all__ = ["FORMAT_VERSION", "RollupSummary", "pack", "rollup_json", "summary_json_bytes", "SummaryDetail", "SummaryFile", "SummaryGap", "SummaryTask",
            "SummaryUnit", "has_summary", "read_summary", "summary_lines"]

@@ -16,6 +16,7 @@ from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
@@ -25,7 +26,7 @@ from sheetsync.core import schema
 from sheetsync.core.targets import meets_target, target_cell
 from sheetsync.i18n import get_lang, t
 from sheetsync.rollup.compute import GAP_TYPES, Rollup, gc_paused
-from sheetsync.rollup.summary import RollupSummary
+from sheetsync.rollup.summary import FORMAT_VERSION, pack, summary_json_bytes
 from sheetsync.workbook import xlsxio, zipwrite
 
 SHEETS = ("overview", "tasks", "units", "details", "gaps", "findings")
@@ -314,6 +315,9 @@ class _Workbook(xlsxwriter.workbook.Workbook):
         return zipwrite.deflate_async(self.pool, data, DEFLATE_LEVEL)
 
     def _store_workbook(self) -> None:
+        for ws in self.worksheets():
+            if isinstance(ws, _SummarySheet):
+                ws.settle()
         bodies = {ws.body_marker.encode(): ws.body for ws in self.worksheets()
                   if isinstance(ws, _TableSheet) and ws.body_first is not None}
         store = types.FunctionType(
@@ -322,6 +326,42 @@ class _Workbook(xlsxwriter.workbook.Workbook):
         store(self)
         if bodies:  # a later XlsxWriter zipped without _Zip: the markers are in the file
             raise RuntimeError("XlsxWriter no longer zips through ZipFile.writestr: check rollup_xlsx._Workbook")
+
+
+class _SummarySheet(_TableSheet):
+    """The very hidden ``_sheetsync`` sheet, its rows made and deflated on the pool (:func:`_summary_body`).
+
+    Why: the summary of a city roll-up is ~50 MB of JSON. Deflating it, hashing it and deflating
+    the sheet again hold no GIL, so they run on the other core while the tables are rendered;
+    only the JSON encoder (which holds it) runs here. The rows are inline strings, not shared
+    strings: ~130 cells of 32,000 characters would otherwise pass through XlsxWriter's string
+    table and be escaped there. Excel and LibreOffice read both kinds alike (tested).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: Future[tuple[int, zipwrite.Deflated]] | None = None
+
+    def settle(self) -> None:
+        """Wait for the rows (at close, after every table was rendered) and set the used range."""
+        if self.pending is None:
+            return
+        n, piece = self.pending.result()
+        self.pending = None
+        done: Future[zipwrite.Deflated] = Future()
+        done.set_result(piece)
+        self.body_first, self.body = 0, [done]
+        self._check_dimensions(0, 0)
+        self._check_dimensions(n - 1, 1)
+
+
+def _summary_body(raw: bytes, version: int) -> tuple[int, zipwrite.Deflated]:
+    """The ``_sheetsync`` sheet's ``<row>`` XML for the summary JSON ``raw``, deflated: (rows, piece)."""
+    rows = pack(raw, version)
+    xml = "".join(f'<row r="{r}" spans="1:2"><c r="A{r}" t="inlineStr"><is><t>{escape(k)}</t></is></c>'
+                  f'<c r="B{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c></row>'
+                  for r, (k, v) in enumerate(rows, start=1))
+    return len(rows), zipwrite.deflate(xml.encode("utf-8"), DEFLATE_LEVEL)
 
 
 class _Zip(zipwrite.ZipWriter):
@@ -343,9 +383,11 @@ class _Zip(zipwrite.ZipWriter):
 
 
 def _write(rollup: Rollup, path: str, lang: str) -> None:
-    summary = RollupSummary.from_rollup(rollup)  # master_fingerprint: the Rollup's, when it has one
     pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="sheetsync-deflate")
     try:
+        # the summary first: its JSON here (the encoder holds the GIL), the rest on the pool while
+        # the tables are rendered; master_fingerprint: the Rollup's, when it has one
+        summary = pool.submit(_summary_body, summary_json_bytes(rollup), FORMAT_VERSION)
         _build(rollup, _Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}, pool), lang,
                summary)
@@ -353,7 +395,7 @@ def _write(rollup: Rollup, path: str, lang: str) -> None:
         pool.shutdown(cancel_futures=True)
 
 
-def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> None:
+def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: Future[tuple[int, zipwrite.Deflated]]) -> None:
     b = _Book(wb)
     titles = {k: sheet_title(k, lang) for k in SHEETS}
     sheets = {k: wb.add_worksheet(titles[k], worksheet_class=None if k == "overview" else _TableSheet) for k in SHEETS}
@@ -370,7 +412,7 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: RollupSummary) -> 
                        "comments": "sheetsync"})
     wb.set_custom_property("sheetsync_period", rollup.period)
     wb.set_custom_property("sheetsync_kind", "rollup")
-    wb.set_custom_property("sheetsync_summary_version", str(summary.version))
+    wb.set_custom_property("sheetsync_summary_version", str(FORMAT_VERSION))
     wb.close()
 
 
@@ -440,13 +482,11 @@ def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     ws.freeze_panes(0, 1)
 
 
-def _summary_sheet(wb: _Workbook, summary: RollupSummary) -> None:
-    """The very hidden ``_sheetsync`` sheet: the summary's key | value rows, written as text."""
-    ws = wb.add_worksheet(schema.META_SHEET)
+def _summary_sheet(wb: _Workbook, summary: Future[tuple[int, zipwrite.Deflated]]) -> None:
+    """The very hidden ``_sheetsync`` sheet: the summary's key | value rows as text, from the pool."""
+    ws = wb.add_worksheet(schema.META_SHEET, worksheet_class=_SummarySheet)
     ws.very_hidden()
-    for r, (key, value) in enumerate(summary.to_rows()):
-        ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
+    ws.pending = summary
     ws.protect("")
 
 
