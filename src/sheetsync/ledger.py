@@ -401,28 +401,36 @@ class Ledger:
                 "problems": r["problems"], "next_steps": r["next_steps"], "evidence": r["evidence"]}
         return out
 
-    def history(self, *, returns: bool = False) -> Any:
-        """The accepted current rows of every period as a pandas DataFrame, for analysts and the
-        roll-up's 趋势 sheet: one row per (period, unit, task) from each unit's current return
-        (the one :meth:`current` picks), columns ``period`` (canonical key), ``period_text``,
-        ``unit``, ``received_at``, ``file``, ``return_id`` and :data:`ROW_COLUMNS` (``status`` is
-        the status key: done, in_progress, ...). ``returns``: one row per current return instead
-        (period, period_text, unit, received_at, file, return_id) — a unit that sent a file with
-        no task rows has reported all the same."""
-        import pandas as pd
-
+    def history_records(self, *, returns: bool = False, periods: Sequence[str] | None = None
+                        ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """(column names, rows) of :meth:`history`, as plain tuples; ``periods``: only these
+        canonical keys (the roll-up's 趋势 sheet reads just the periods it shows)."""
         current = ("SELECT * FROM (SELECT r.id AS return_id, r.period, r.period_text, r.unit, r.received_at, "
                    "COALESCE(NULLIF(r.source, ''), f.original_name) AS file, ROW_NUMBER() OVER ("
                    "PARTITION BY r.period, r.unit ORDER BY r.received_at DESC, r.id DESC) AS n "
-                   "FROM returns r JOIN files f USING (sha256) WHERE r.outcome != 'rejected' AND r.unit != '') "
-                   "WHERE n = 1")
+                   "FROM returns r JOIN files f USING (sha256) WHERE r.outcome != 'rejected' AND r.unit != ''"
+                   + (f" AND r.period IN ({','.join('?' * len(periods))})" if periods is not None else "")
+                   + ") WHERE n = 1")
         if returns:
             sql = f"SELECT period, period_text, unit, received_at, file, return_id FROM ({current}) ORDER BY period, unit"
         else:
             cols = ", ".join(f"w.{c}" for c in ROW_COLUMNS if c != "unit")
             sql = (f"SELECT c.period, c.period_text, c.unit, c.received_at, c.file, c.return_id, {cols} "
                    f"FROM ({current}) c JOIN rows w ON w.return_id = c.return_id ORDER BY c.period, c.unit, w.rowid")
-        return pd.read_sql_query(sql, self.db)
+        cur = self.db.execute(sql, [period_key(p) for p in periods] if periods is not None else [])
+        return [d[0] for d in cur.description], [tuple(r) for r in cur.fetchall()]
+
+    def history(self, *, returns: bool = False) -> Any:
+        """The accepted current rows of every period as a pandas DataFrame, for analysts: one row
+        per (period, unit, task) from each unit's current return (the one :meth:`current` picks),
+        columns ``period`` (canonical key), ``period_text``, ``unit``, ``received_at``, ``file``,
+        ``return_id`` and :data:`ROW_COLUMNS` (``status`` is the status key: done, in_progress, ...).
+        ``returns``: one row per current return instead (period, period_text, unit, received_at,
+        file, return_id) — a unit that sent a file with no task rows has reported all the same."""
+        import pandas as pd
+
+        columns, rows = self.history_records(returns=returns)
+        return pd.DataFrame(rows, columns=columns)
 
     def periods(self) -> list[str]:
         """The canonical keys of the periods with returns."""

@@ -419,8 +419,6 @@ def _build(rollup: Rollup, wb: _Workbook, lang: str, summary: Future[tuple[int, 
 def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     """趋势: unit × period (按时/迟报/未报, 完成率, 较上期, 连续未报期数), task × period status and
     the across-period findings, one block under the other (see :mod:`sheetsync.rollup.trend`)."""
-    import math
-
     tr = rollup.trend
     periods = [tr.labels[k] for k in tr.periods]
     ws.set_column(0, 0, 24)
@@ -437,37 +435,36 @@ def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
             ws.write_string(r, c, h, b.header)
         r += 1
 
-    def number(x: Any) -> float | None:
-        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
     unit_head = t("trend.col.unit", lang=lang)
     block(t("trend.units_reporting", lang=lang), [unit_head, *periods, t("trend.col.missing_run", lang=lang)])
     fmts = {"on_time": b.green, "late": b.amber, "missing": b.red, "reported": b.text}
-    for unit, row in tr.reporting.iterrows():
+    for unit in tr.units:
         b.put(ws, r, 0, unit)
         for c, k in enumerate(tr.periods, start=1):
-            key = row[k]
-            days = number(tr.late_days.loc[unit, k])
-            text = t("trend.late_days", lang=lang, n=int(days)) if key == "late" and days else t(f"trend.{key}", lang=lang)
+            key = tr.reporting[unit][k]
+            days = tr.late_days[unit].get(k)
+            text = t("trend.late_days", lang=lang, n=days) if key == "late" and days else t(f"trend.{key}", lang=lang)
             b.put(ws, r, c, text, fmts[key])
-        b.put(ws, r, len(periods) + 1, int(tr.missing_run[unit]), b.red if tr.missing_run[unit] else b.num)
+        run = tr.missing_run[unit]
+        b.put(ws, r, len(periods) + 1, run, b.red if run else b.num)
         r += 1
     r += 1
-    for title, frame, fmt in ((t("trend.units_rate", lang=lang), tr.rate, b.pct),
+    for title, table, fmt in ((t("trend.units_rate", lang=lang), tr.rate, b.pct),
                               (t("trend.units_delta", lang=lang), tr.delta, b.num)):
         block(title, [unit_head, *periods])
-        for unit, row in frame.iterrows():
+        for unit in tr.units:
             b.put(ws, r, 0, unit)
             for c, k in enumerate(tr.periods, start=1):
-                b.put(ws, r, c, number(row[k]), fmt)
+                b.put(ws, r, c, table[unit].get(k), fmt)
             r += 1
         r += 1
     titles = {tl.task.id: tl.task.title for tl in reversed(rollup.tasks)}
     block(t("trend.tasks", lang=lang), [t("trend.col.task", lang=lang), *periods, t("trend.col.title", lang=lang)])
-    for tid, row in tr.tasks.iterrows():
+    for tid in tr.task_ids:
         b.put(ws, r, 0, tid)
         for c, k in enumerate(tr.periods, start=1):
-            b.put(ws, r, c, _status_label(row[k], lang), b.status_fmt(row[k]))
+            key = tr.tasks[tid][k]
+            b.put(ws, r, c, _status_label(key, lang), b.status_fmt(key))
         b.put(ws, r, len(periods) + 1, titles.get(tid, ""))
         r += 1
     r += 1
