@@ -109,3 +109,33 @@ def test_weights_are_read_and_scaled_to_one() -> None:
     assert parse_weights("", ["P1", "P2"]) == {"P1": 0.5, "P2": 0.5}
     with pytest.raises(SheetsyncError):
         parse_weights("P1=0.3", ["P1"])
+
+
+def test_an_earlier_period_is_judged_at_its_own_rollup_else_its_last_day(tmp_path) -> None:
+    """A third-quarter return must not lose points for deadlines after it was sent: the year-end
+    assessment judges each earlier period at its last roll-up's as-of, else the period's end."""
+    from datetime import date
+
+    from sheetsync.assess import period_as_of
+    from sheetsync.ledger import Ledger
+
+    with Ledger(tmp_path / "l.db") as ledger:
+        assert period_as_of(ledger, "2026年第3季度", date(2026, 12, 31)) == date(2026, 9, 30)
+        ledger.record_rollup("2026Q3", date(2026, 10, 9))
+        assert period_as_of(ledger, "2026年第三季度", date(2026, 12, 31)) == date(2026, 10, 9)
+        assert period_as_of(ledger, "第一批", date(2026, 12, 31)) == date(2026, 12, 31)
+
+
+def test_an_earlier_periods_deadline_comes_from_the_reporting_calendar() -> None:
+    """With 设置·报送频次 the calendar gives each earlier period its 报送截止 (2026-09-25 is 中秋,
+    so 季末月25日 moves to Monday 09-28); without it none, even though the calendar would apply
+    its default rule, so 迟报 of an earlier period is judged only by a rule the county chose."""
+    from datetime import date
+
+    from sheetsync.assess import calendar_due
+    from sheetsync.demo import data as demo_data
+
+    master = demo_data.master()
+    assert calendar_due(master, "2026年第3季度") == date(2026, 9, 28)
+    master.settings.pop("frequency")
+    assert calendar_due(master, "2026年第3季度") is None

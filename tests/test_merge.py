@@ -62,13 +62,15 @@ def test_demo_messy_values_are_normalised(demo) -> None:
     folder, _ = demo
     db = sqlite3.connect(folder / "sheetsync.db")
     messy_unit = db.execute(
-        "SELECT unit FROM returns WHERE findings LIKE '%normalised%' AND outcome != 'rejected' LIMIT 1").fetchone()[0]
+        "SELECT unit FROM returns WHERE findings LIKE '%normalised%' AND outcome != 'rejected' AND period = '2026-Q4' "
+        "LIMIT 1").fetchone()[0]
     rows = db.execute("SELECT status, progress, value FROM rows JOIN returns r ON r.id = rows.return_id "
-                      "WHERE r.unit = ?", (messy_unit,)).fetchall()
+                      "WHERE r.unit = ? AND r.period = '2026-Q4'", (messy_unit,)).fetchall()
     statuses = {r[0] for r in rows}
     assert statuses <= {"done", "in_progress", "lagging", "ongoing", None}
     assert all(r[1] is None or 0 <= r[1] <= 100 for r in rows)
-    findings = json.loads(db.execute("SELECT findings FROM returns WHERE unit=?", (messy_unit,)).fetchone()[0])
+    findings = json.loads(db.execute("SELECT findings FROM returns WHERE unit=? AND period = '2026-Q4'",
+                                     (messy_unit,)).fetchone()[0])
     normalised = [f for f in findings if f["code"] == "normalised"]
     assert normalised and all(f["cell"] and f["sheet"] == "填报" for f in normalised)
 

@@ -18,6 +18,7 @@ from sheetsync.assess.rules import Rules, load_rules
 from sheetsync.assess.score import Line, PeriodFacts, UnitScore, parse_weights, score_units
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
+from sheetsync.core.period import same_period
 from sheetsync.i18n import get_lang, t
 
 __all__ = ["Assessment", "assess_units", "REVIEW_KIND"]
@@ -111,7 +112,8 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
         recorded = record_reviews(ledger, review) if review else 0
         reviews = stored_reviews(ledger)
         for period in periods:
-            roll = merge.status(master_path, period, db, as_of, master=master)
+            roll = merge.status(master_path, period, db, as_of if same_period(period, current) or not current
+                                else period_as_of(ledger, period, as_of), master=master)
             if not roll.units:
                 notes.append(t("assess.note.no_units", period=period))
             first: dict[str, tuple[str, str]] = {}
@@ -120,7 +122,8 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
                     first[rec.unit] = (rec.received_at, rec.source or rec.original_name)
             if not any(r.outcome != "rejected" for r in ledger.returns(period)):
                 notes.append(t("assess.note.no_returns", period=period))
-            due = (dues or {}).get(period) or (rules.settings.due if period == current else None)
+            due = (dues or {}).get(period) or (rules.settings.due if same_period(period, current)
+                                               else calendar_due(master, period))
             if due is None and rules.of("deduct", "late"):
                 notes.append(t("assess.note.no_due", period=period))
             facts.append(PeriodFacts(period, roll, first, due))
@@ -138,6 +141,34 @@ def _weight_periods(weights: str) -> list[str]:
     from sheetsync.core.textnorm import nfkc
 
     return [p.rpartition(":")[0] for p in nfkc(weights).replace("；", ";").split(";") if p.strip()]
+
+
+def period_as_of(ledger: Any, period: str, default: date | None) -> date | None:
+    """The date an earlier period is judged at: its last roll-up's as-of, else its last day.
+
+    Why not the assessment's own as-of: a third-quarter return judged at the year's end would
+    lose points for deadlines that fell after it was sent."""
+    from sheetsync.core.period import parse_period
+
+    last = ledger.last_rollup(period)
+    if last is not None:
+        return last.as_of
+    p = parse_period(period)
+    return p.end if p is not None else default
+
+
+def calendar_due(master: Master, period: str) -> date | None:
+    """An earlier period's 报送截止 from the reporting calendar, only when the county set
+    设置·报送频次 (a default rule it never chose must not cost a unit points)."""
+    from sheetsync.core.calendar import period_schedule
+
+    if not master.setting("frequency"):
+        return None
+    try:
+        hit = period_schedule(master, period)
+    except SheetsyncError:
+        return None
+    return hit[0].due if hit else None
 
 
 # ---------------------------------------------------------------- 复核

@@ -153,6 +153,7 @@ def tasks() -> list[Task]:
 def settings() -> dict[str, str]:
     return {
         "region": REGION, "plan": PLAN, "period": PERIOD, "due": DUE, "year": "2026",
+        "frequency": "季报", "due_rule": "季末月25日",
         "office": "县委组织部基层治理办公室", "office_contact": "周明", "office_phone": "0000-8612345",
         "mail_from": f"jczl@{MAIL_DOMAIN}", "mail_from_name": "示例县基层治理办", "mail_to_upward": f"shiwei@{MAIL_DOMAIN}",
     }

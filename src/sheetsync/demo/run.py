@@ -78,6 +78,26 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
                          codes="、".join(sorted({f.code for f in findings if f.severity != "info"}))))
     say(res.summary[-1])
 
+    # 1b. the year's reporting calendar (a copy of the master), and the quarter before this one
+    #     run through split and merge into the same ledger, so this quarter has a trend
+    from sheetsync.demo.calendar import previous_quarter, write_calendar
+
+    calendar_path, n_periods = write_calendar(master_path, folder, lang=lang)
+    res.add("demo.artefact.calendar", calendar_path)
+    res.summary.append(t("demo.step.calendar", lang=lang, n=n_periods))
+    say(res.summary[-1])
+    ledger = default_path(master_path)
+    if ledger.exists():
+        ledger.unlink()
+    import shutil
+
+    shutil.rmtree(folder / "sheetsync-archive", ignore_errors=True)
+    earlier = previous_quarter(master_path, folder, ledger, lang=lang)
+    res.add("demo.artefact.previous", earlier.rollup.parent)
+    res.summary.append(t("demo.step.previous", lang=lang, period=earlier.period, due=earlier.due, sent=earlier.sent,
+                         late=earlier.late, missing=earlier.missing))
+    say(res.summary[-1])
+
     # 2. split
     master = read_master(master_path)
     outdir = folder / t("demo.dir.outgoing", lang=lang)
@@ -95,12 +115,6 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
 
     # 4. merge
     rollup_path = folder / t("demo.file.rollup", lang=lang)
-    ledger = default_path(master_path)
-    if ledger.exists():
-        ledger.unlink()
-    import shutil
-
-    shutil.rmtree(folder / "sheetsync-archive", ignore_errors=True)
     result = merge_returns(master_path, [returns_dir], rollup_path, as_of=demo_data.AS_OF, ledger_path=ledger, lang=lang)
     res.merge = result
     res.add("demo.artefact.rollup", rollup_path)
@@ -121,7 +135,8 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
     # 6. 考核: score and rank the units from the ledger
     from sheetsync.assess import assess_units
 
-    scored = assess_units(master_path, [result.period], db_path=ledger, as_of=demo_data.AS_OF,
+    scored = assess_units(master_path, [earlier.period, result.period], db_path=ledger, as_of=demo_data.AS_OF,
+                          weights=f"{earlier.period}:0.4;{result.period}:0.6",
                           output=folder / t("demo.file.assess", lang=lang), lang=lang)
     res.add("demo.artefact.assess", scored.output)
     res.summary.append(t("demo.step.assess", lang=lang, n=sum(u.assessed for u in scored.units),

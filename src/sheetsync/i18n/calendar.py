@@ -93,5 +93,17 @@ MESSAGES.update({
                               "< {prev_value} in {prev} (values are cumulative)."),
     "trend.done_reopened": ("已完成→推进中：{unit} 任务 {task} 在 {prev} 报“已完成”，{period} 报“推进中”。",
                             "Completed → in progress: {unit}, task {task} was completed in {prev}, in progress in {period}."),
+    # the demo's year (sheetsync.demo.calendar)
+    "demo.file.calendar": ("示例县_2026年报送日历.xlsx", "demo-county_2026_calendar.xlsx"),
+    "demo.dir.previous": ("上季度_2026年第3季度", "previous-quarter_2026-Q3"),
+    "demo.file.rollup_previous": ("示例县_2026年第3季度_汇总表.xlsx", "demo-county_2026-Q3_rollup.xlsx"),
+    "demo.artefact.calendar": ("报送日历（主表副本）", "Reporting calendar (copy of the master)"),
+    "demo.artefact.previous": ("上季度的填报、回收与汇总", "The previous quarter: returns and roll-up"),
+    "demo.step.calendar": ("报送日历：2026 年 {n} 期（季报，季末月25日截止，遇节假日顺延至下一工作日），写入主表副本。",
+                           "Reporting calendar: {n} periods in 2026 (quarterly, due on the 25th of the quarter's last month, "
+                           "moved to the next working day), written into a copy of the master."),
+    "demo.step.previous": ("{period}（截止 {due}）：{sent} 个单位报送，其中 {late} 个迟报，{missing} 个未报；本季度汇总表因此有“趋势”表。",
+                           "{period} (due {due}): {sent} units reported, {late} of them late, {missing} silent; so this "
+                           "quarter's roll-up has a Trend sheet."),
 })
 
