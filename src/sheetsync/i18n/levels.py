@@ -97,6 +97,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setting.help.progress_mode": ("生成上报表时完成进度的汇总方式：平均 或 最小（默认 平均；全部完成时为 100）",
                                    "How the return upward rolls up progress: Mean or Minimum (default Mean; 100 when all done)"),
     # ribbon
+    # demo
+    "demo.step.levels_merged": ("三级联动：{level} {n} 个村（社区）中 {reported} 个报送，已合并为镇汇总表。",
+                                "Three levels: {reported} of {n} villages of {level} reported; merged into its roll-up."),
+    "demo.step.levels_up": ("三级联动：{township} 汇总表已填入县下发的填报表，{county} 合并后再填入市下发的填报表，{city} 已合并。",
+                            "Three levels: {township}'s roll-up filled the county's return, {county}'s roll-up the "
+                            "city's, and {city} merged it."),
     "ribbon.group.levels": ("上下级", "Levels"),
     "ribbon.deriveMaster": ("生成下级主表", "Derive master"),
     "ribbon.deriveMaster.tip": ("为一个下级单位生成其本级主表", "Derive a master for one unit below"),

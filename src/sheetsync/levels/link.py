@@ -33,15 +33,15 @@ def task_hash(task_id: str, title: str, content: str) -> str:
 
 
 def encode_tasks(rows: list[tuple[str, str, str]]) -> str:
-    """``id<TAB>hash<TAB>计量单位`` per line: the record's ``tasks`` value."""
-    return "\n".join("\t".join(r) for r in rows)
+    """``id|hash|计量单位`` per line: the record's ``tasks`` value (a tab would not survive a cell)."""
+    return "\n".join("|".join(r) for r in rows)
 
 
 def decode_tasks(text: str) -> dict[str, tuple[str, str]]:
     """Parent task id → (hash at derivation, 计量单位) from the record's ``tasks`` value."""
     out: dict[str, tuple[str, str]] = {}
     for line in (text or "").split("\n"):
-        parts = line.split("\t")
+        parts = line.split("|")
         if parts and parts[0]:
             out[parts[0]] = (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
     return out
