@@ -68,6 +68,7 @@ def test_tab_groups_and_buttons_as_the_issue_lists_them() -> None:
         "邮件": ["催报", "报送汇总", "重发失败"],  # 重发失败: the CLI's --retry, added after the issue
         "考核": ["考核评分"],  # issue 18
         "公文起草": ["起草报告", "起草通报"],  # issue 19: the drafted 情况报告 and 通报
+        "上下级": ["生成下级主表", "生成上报表"],  # issue 20
         "帮助": ["使用说明", "设置"],
     }
     for b in tab.iter(f"{{{NAMESPACE}}}button"):

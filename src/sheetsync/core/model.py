@@ -162,7 +162,6 @@ class Master:
             "tasks": [enc(t) for t in self.tasks],
             "units": [enc(u) for u in self.units],
             "phases": [enc(p) for p in self.phases],
-            "parent": dict(self.parent),
         }
 
     @classmethod
@@ -175,5 +174,4 @@ class Master:
         return cls(settings=dict(d.get("settings", {})),
                    tasks=[Task(**t) for t in d.get("tasks", [])],
                    units=[Unit(**u) for u in d.get("units", [])],
-                   phases=[Phase(**dates(p, "start", "end")) for p in d.get("phases", [])],
-                   parent=dict(d.get("parent", {})))
+                   phases=[Phase(**dates(p, "start", "end")) for p in d.get("phases", [])])

@@ -73,8 +73,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "levels.finding.measures": ("任务 {id} 的计量单位不一致（{units}），完成值未合计，请手工填写。",
                                 "Task {id}: units of measure differ ({units}); the achieved value is left blank."),
     # the text written into 进展情况
-    "levels.text.head": ("{level}{n}个单位中已报{reported}个，已完成{done}个。", "{n} units below: {reported} reported, {done} done."),
-    "levels.text.missing": ("未报：{names}。", " Not reported: {names}."),
+    "levels.text.head": ("{level}{n}个单位中已报{reported}个，已完成{done}个", "{n} units below: {reported} reported, {done} done"),
+    "levels.text.missing": ("；未报：{names}", "; not reported: {names}"),
+    "levels.text.end": ("。", ". "),
     "levels.text.more": ("……另有{n}个单位的进展见下级汇总表", "... {n} more units in the roll-up below"),
     # the parent's merge
     "merge.finding.derived-stale": ("{file}：下级主表生成后，上级任务已改动：{ids}（不采用；请下级重新生成主表，或确认后加 --accept-stale）。",
@@ -106,11 +107,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.group.levels": ("上下级", "Levels"),
     "ribbon.deriveMaster": ("生成下级主表", "Derive master"),
     "ribbon.deriveMaster.tip": ("为一个下级单位生成其本级主表", "Derive a master for one unit below"),
-    "ribbon.deriveMaster.super": ("选择一个单位（当前选中单元格所在行的单位，或“单位”表的第一个单位），取出它牵头、配合的任务，"
-                                  "在本主表旁生成它的主表；时限提前“下级提前(天)”天。",
-                                  "Derives, beside this master, the master of the unit in the selected row (or the "
-                                  "first unit): its lead and co-unit tasks, deadlines earlier by 'Days earlier below'."),
-    "ribbon.deriveMaster.dialog": ("选择下级单位", "Choose the unit below"),
+    "ribbon.deriveMaster.super": ("选择上级下发给本单位的填报表，在它旁边生成本单位的主表：本单位牵头、配合的任务，"
+                                  "时限提前 5 天；再填写“单位”表并指定牵头、配合单位。",
+                                  "Choose the return workbook issued to your unit: your master is written beside it "
+                                  "with your lead and co-unit tasks, deadlines 5 days earlier; then fill in Units."),
+    "ribbon.deriveMaster.dialog": ("选择上级下发的填报表", "Choose the return issued from above"),
     "ribbon.exportReturn": ("生成上报表", "Return upward"),
     "ribbon.exportReturn.tip": ("把本级汇总表填入上级下发的填报表", "Fill the return issued from above"),
     "ribbon.exportReturn.super": ("选择上级下发给本单位的填报表；按本主表本期的汇总表逐项填写，存入“上报”文件夹，"
@@ -121,6 +122,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.levels.exported": ("已生成上报表：{file}（{n} 项任务，{complete} 项下级全部报送）{notes}",
                                "Wrote the return upward: {file} ({n} tasks, {complete} complete below){notes}"),
     "ribbon.levels.no_rollup": ("还没有本期的汇总表：{file}。请先“合并回收表”。", "No roll-up for this period yet: {file}. Merge returns first."),
+    "ribbon.levels.not_a_return": ("{file} 不是上级下发给本单位的填报表。", "{file} is not a return workbook issued to a unit."),
+    "ribbon.levels.not_a_return_hint": ("请选择上级下发的填报表；从上级主表生成时请用命令 sheetsync derive 主表 --unit 单位。",
+                                        "Choose the return issued from above; from a master use sheetsync derive MASTER --unit UNIT."),
     "ribbon.levels.outdir": ("上报", "upward"),
     "ribbon.levels.master_name": ("{unit}_任务分解表", "{unit}_master"),
 }

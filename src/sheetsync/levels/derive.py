@@ -104,6 +104,14 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     return DeriveResult(out, info.unit, info.source, info.fingerprint, [pt.id for pt, _ in info.rows], days)
 
 
+def return_unit(path: str | Path) -> str:
+    """The unit a return workbook was issued to (its ``_sheetsync`` metadata); "" for anything else."""
+    from sheetsync.master.workbook import load_grids
+
+    meta = _meta(load_grids(Path(path)))
+    return meta.get("unit", "") if meta.get("master_fingerprint") else ""
+
+
 def _meta(grids: dict[str, list[list[Any]]]) -> dict[str, str]:
     from sheetsync.core.textnorm import value_text
 
@@ -171,7 +179,7 @@ def _from_return(path: Path, grids: dict[str, Any], meta: dict[str, str], unit: 
         for r in range(match.first_data_row, len(grid) + 1):
             row = grid[r - 1]
 
-            def get(key: str, row: list[Any] = row) -> Any:
+            def get(key: str, row: list[Any] = row, cols: dict[str, int] = cols) -> Any:
                 c = cols.get(key)
                 return row[c - 1] if c and c <= len(row) else None
 

@@ -30,7 +30,15 @@ from sheetsync.core import schema
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Finding
 from sheetsync.i18n import get_lang, t
-from sheetsync.levels.link import RECORD_KIND, Coverage, coverage_from_rows, decode_tasks, level_word, parent_of, task_hash
+from sheetsync.levels.link import (
+    RECORD_KIND,
+    Coverage,
+    coverage_from_rows,
+    decode_tasks,
+    level_word,
+    parent_of,
+    task_hash,
+)
 
 TEXT_LIMIT = 1200  # characters of the sub-units' 进展情况 carried up per task (Excel allows 32,767)
 _WRITTEN = ("status", "progress", "value", "progress_text", "problems", "next_steps")
@@ -324,6 +332,7 @@ def _figures(summary: Any, tid: str, child_ids: list[str], parent_measure: str, 
              done=len(done_units))
     if missing:
         head += t("levels.text.missing", lang=lang, names="、".join(missing))
+    head += t("levels.text.end", lang=lang)
     fig["progress_text"] = head + _bounded([(d.unit, d.progress_text) for d in details if d.progress_text], lang)
     fig["problems"] = _dedup([(d.unit, d.problems) for d in details if _real_problem(d.problems)])
     fig["next_steps"] = _dedup([(d.unit, d.next_steps) for d in details if d.next_steps])

@@ -136,7 +136,7 @@ def coverage_from_rows(rows: list[list[Any]]) -> list[Coverage]:
         return []
     out = []
     for row in rows[1:]:
-        def get(key: str) -> str:
+        def get(key: str, row: list[Any] = row) -> str:
             i = pos.get(key)
             return value_text(row[i]) if i is not None and i < len(row) else ""
 
