@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
-from sheetsync.i18n import catalog
+from sheetsync.i18n import catalog, t
 from sheetsync.ribbon.buttons import BUTTONS, GROUPS, button, by_group
 from sheetsync.ribbon.customui import NAMESPACE, customui_xml
 
@@ -98,6 +98,8 @@ def test_tags_tell_vba_which_dialog_to_show() -> None:
         parts = (el.get("tag") + "||").split("|")  # as the VBA dispatcher splits it
         assert parts[0] == b.needs
         if b.needs == "file":
-            assert parts[1] == b.file_filter and parts[2] == "选择实施方案文件"
+            assert parts[1] == b.file_filter and parts[2] == t(b.dialog_key, lang="zh")
+            if b.id == "importPlan":
+                assert parts[2] == "选择实施方案文件"
         if b.needs == "folder":
             assert parts[2]

@@ -73,7 +73,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "levels.finding.measures": ("任务 {id} 的计量单位不一致（{units}），完成值未合计，请手工填写。",
                                 "Task {id}: units of measure differ ({units}); the achieved value is left blank."),
     # the text written into 进展情况
-    "levels.text.head": ("{level}{n}个单位中已报{reported}个，已完成{done}个", "{n} units below: {reported} reported, {done} done"),
+    "levels.text.head": ("{level}{n}个单位中已报{reported}个，已完成{done}个", "{level}: of {n} units below, {reported} reported, {done} done"),
     "levels.text.missing": ("；未报：{names}", "; not reported: {names}"),
     "levels.text.end": ("。", ". "),
     "levels.text.more": ("……另有{n}个单位的进展见下级汇总表", "... {n} more units in the roll-up below"),

@@ -328,7 +328,7 @@ def _figures(summary: Any, tid: str, child_ids: list[str], parent_measure: str, 
     elif values:
         total = sum(values)
         fig["value"] = int(total) if total.is_integer() else round(total, 4)
-    head = t("levels.text.head", lang=lang, level=level_word(summary.region), n=len(units), reported=len(reported_units),
+    head = t("levels.text.head", lang=lang, level=level_word(summary.region, lang), n=len(units), reported=len(reported_units),
              done=len(done_units))
     if missing:
         head += t("levels.text.missing", lang=lang, names="、".join(missing))

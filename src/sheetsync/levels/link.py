@@ -58,8 +58,10 @@ def parent_of(task_id: str, parent_id: str, known: set[str]) -> str:
     return m.group("parent") if m and m.group("parent") in known else ""
 
 
-def level_word(region: str) -> str:
-    """本镇 / 本乡 / 本街道 / 本县 / 本区 / 本市 from the region's name, else 本级."""
+def level_word(region: str, lang: str = "zh") -> str:
+    """本镇 / 本乡 / 本街道 / 本县 / 本区 / 本市 from the region's name, else 本级 (English: the name)."""
+    if lang == "en":
+        return region or "This level"
     for suffix in ("街道", "镇", "乡", "县", "区", "市", "省"):
         if region.endswith(suffix):
             return "本" + suffix
