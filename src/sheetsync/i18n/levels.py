@@ -99,6 +99,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "How the return upward rolls up progress: Mean or Minimum (default Mean; 100 when all done)"),
     # ribbon
     # demo
+    "demo.dir.levels": ("三级联动", "three-levels"),
+    "demo.artefact.levels": ("三级联动（村→镇→县→市）", "Three levels (villages → township → county → city)"),
     "demo.step.levels_merged": ("三级联动：{level} {n} 个村（社区）中 {reported} 个报送，已合并为镇汇总表。",
                                 "Three levels: {reported} of {n} villages of {level} reported; merged into its roll-up."),
     "demo.step.levels_up": ("三级联动：{township} 汇总表已填入县下发的填报表，{county} 合并后再填入市下发的填报表，{city} 已合并。",
