@@ -89,7 +89,7 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     record = {
         "kind": RECORD_KIND, "parent_fingerprint": info.fingerprint, "parent_region": info.region,
         "parent_plan": info.plan, "parent_period": info.period, "unit": info.unit, "unit_id": unit_id(info.unit),
-        "derived_from": parent.name, "derived_at": when.isoformat(), "lead_days": str(days),
+        "derived_from": parent.name, "derived_at": when.isoformat(sep=" "), "lead_days": str(days),
         "tasks": encode_tasks([(pt.id, task_hash(pt.id, pt.title, pt.content), pt.target_unit) for pt, _ in info.rows]),
     }
     settings = {"region": info.unit, "plan": info.plan, "period": info.period,
