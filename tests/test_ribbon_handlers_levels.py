@@ -14,8 +14,12 @@ from sheetsync.master.workbook import read_master
 from sheetsync.merge import merge_returns
 from sheetsync.ribbon import handlers
 from sheetsync.ribbon.rollup_buttons import rollup_path
-from test_ribbon_helpers import alert, hexpath, open_file
-from test_ribbon_helpers import remote_engine  # noqa: F401  (autouse fixture)
+from test_ribbon_helpers import (
+    alert,
+    hexpath,
+    open_file,
+    remote_engine,  # noqa: F401  (autouse fixture)
+)
 
 
 @pytest.fixture(scope="module")
