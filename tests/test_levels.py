@@ -7,13 +7,14 @@ issued (``export_return``), which the level above merges like any other return."
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from sheetsync.core import schema
+from sheetsync.core.calendar import WorkCalendar
 from sheetsync.core.dates import parse_deadline
 from sheetsync.core.units import UnitRegistry, assignments
 from sheetsync.demo import levels as lv
@@ -43,14 +44,17 @@ def test_derived_master_holds_exactly_the_units_tasks_with_the_parent_record(thr
     out = three.folder / "derived_again.xlsx"
     res = derive_master(three.paths["county_master"], lv.TOWNSHIP, out)
     child = read_master(out)
+    cal = WorkCalendar()
     assert [tk.id for tk in child.tasks] == [a.task.id for a in mine] == res.tasks
     assert child.units == []  # the township fills its own 单位 sheet
     for tk, a in zip(child.tasks, mine):
         assert (tk.parent_id, tk.parent_deadline) == (a.task.id, a.task.deadline)
         assert tk.parent_role == {"lead": "牵头", "co": "配合"}[a.role]
         dl = parse_deadline(a.task.deadline, 2026)
-        if dl.kind == "date":
-            assert tk.deadline == (dl.date - timedelta(days=5)).isoformat()
+        if dl.kind == "date":  # five working days earlier on China's calendar (调休 included)
+            due = date.fromisoformat(tk.deadline)
+            assert cal.is_working_day(due) and len(cal.working_days(due, dl.date)) - cal.is_working_day(dl.date) == 5
+            assert due < dl.date
         else:
             assert tk.deadline == a.task.deadline
     rec = child.parent
@@ -253,3 +257,16 @@ def test_libreoffice_opens_every_workbook_of_the_three_levels(three: lv.LevelsRe
                             "city_rollup", "township_return", "county_return")]
     books += sorted(p["township_outgoing"].glob("*.xlsx"))[:3]
     libreoffice(books, tmp_path / "pdf")
+
+
+def test_working_days_across_the_national_day_holiday(tmp_path: Path) -> None:
+    """2026-10-09 less 5 working days is 2026-09-24: 10-08, 09-30, 09-29, 09-28, then 09-24 — 中秋
+    (09-25), the weekend and 国庆 (10-01…10-07) are days off (calendar days would give 10-04)."""
+    from sheetsync.core.model import Master, Task, Unit
+
+    m = Master(tasks=[Task(id="1", title="任务", lead="城关镇", deadline="2026-10-09")],
+               units=[Unit(name="城关镇")], settings={"region": "平安县", "period": "2026年第4季度"})
+    parent = write_master(m, tmp_path / "p.xlsx")
+    res = derive_master(parent, "城关镇", tmp_path / "c.xlsx")
+    assert read_master(tmp_path / "c.xlsx").tasks[0].deadline == "2026-09-24"
+    assert res.notes == []  # 2026 is covered by the holiday schedule: no 节假日数据缺失 warning

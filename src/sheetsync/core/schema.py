@@ -423,7 +423,7 @@ SCHEDULE = SheetSpec(
 
 # ---------------------------------------------------------------- levels (sheetsync.levels)
 LEVEL_SETTING_KEYS: tuple[Label, ...] = (
-    Label("lead_days", "下级提前(天)", "Days earlier below", ("下级提前", "下级提前天数")),
+    Label("lead_days", "下级提前(天)", "Working days earlier below", ("下级提前", "下级提前天数", "下级提前(工作日)")),
     Label("progress_mode", "进度汇总方式", "Progress roll-up", ("进度汇总",)),
 )
 SETTING_KEYS = SETTING_KEYS + LEVEL_SETTING_KEYS

@@ -32,8 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "overwrite cells typed by hand (each one listed)"),
     "levels.cli.json": ("输出 JSON / print JSON", "print JSON"),
     # results
-    "levels.derived": ("已生成本级主表 {file}：{unit} 的 {n} 项任务，时限提前 {days} 天。请在“单位”表填写下级单位，再指定牵头、配合单位。",
-                       "Wrote {file}: {n} tasks of {unit}, deadlines {days} days earlier. Fill in the Units sheet, "
+    "levels.derived": ("已生成本级主表 {file}：{unit} 的 {n} 项任务，时限提前 {days} 个工作日。请在“单位”表填写下级单位，再指定牵头、配合单位。",
+                       "Wrote {file}: {n} tasks of {unit}, deadlines {days} working days earlier. Fill in the Units sheet, "
                        "then name lead and co-units."),
     "levels.exported": ("已生成上报表 {file}（{unit}）：{n} 项任务，其中 {complete} 项下级全部报送。",
                         "Wrote {file} ({unit}): {n} tasks, {complete} with every unit below reported."),
@@ -93,8 +93,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merge.gap_detail.sub_missing": ("下级已报 {ratio}，未报：{names}", "Reported below {ratio}; not reported: {names}"),
     "merge.gap_detail.sub_nested": ("下级已报 {ratio}；更下级未全报：{nested}", "Reported below {ratio}; incomplete further below: {nested}"),
     # settings help (设置 sheet)
-    "setting.help.lead_days": ("生成下级主表时，下级完成时限比本级提前的天数（日历日，默认 5）",
-                               "Days earlier a derived master's deadlines are (calendar days, default 5)"),
+    "setting.help.lead_days": ("生成下级主表时，下级完成时限比本级提前的天数（按工作日计，含调休，默认 5）",
+                               "Working days earlier a derived master's deadlines are (调休 included, default 5)"),
     "setting.help.progress_mode": ("生成上报表时完成进度的汇总方式：平均 或 最小（默认 平均；全部完成时为 100）",
                                    "How the return upward rolls up progress: Mean or Minimum (default Mean; 100 when all done)"),
     # ribbon
@@ -110,9 +110,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.deriveMaster": ("生成下级主表", "Derive master"),
     "ribbon.deriveMaster.tip": ("为一个下级单位生成其本级主表", "Derive a master for one unit below"),
     "ribbon.deriveMaster.super": ("选择上级下发给本单位的填报表，在它旁边生成本单位的主表：本单位牵头、配合的任务，"
-                                  "时限提前 5 天；再填写“单位”表并指定牵头、配合单位。",
+                                  "时限提前 5 个工作日；再填写“单位”表并指定牵头、配合单位。",
                                   "Choose the return workbook issued to your unit: your master is written beside it "
-                                  "with your lead and co-unit tasks, deadlines 5 days earlier; then fill in Units."),
+                                  "with your lead and co-unit tasks, deadlines 5 working days earlier; then fill in Units."),
     "ribbon.deriveMaster.dialog": ("选择上级下发的填报表", "Choose the return issued from above"),
     "ribbon.exportReturn": ("生成上报表", "Return upward"),
     "ribbon.exportReturn.tip": ("把本级汇总表填入上级下发的填报表", "Fill the return issued from above"),

@@ -6,14 +6,15 @@ fills its own 单位 sheet, assigns its villages and splits tasks as it likes (3
 上级任务编号); the hidden record of the parent keeps the link through renames, and its task
 hashes let the county name exactly which tasks changed since.
 
-Deadlines are the parent's minus 设置·下级提前(天) (default 5) in calendar days: sheetsync has
-no working-day calendar yet (core/calendar.py), so a deadline may land on a weekend.
+Deadlines are the parent's minus 设置·下级提前(天) (default 5) counted in **working days** on
+China's calendar, 调休 included (:mod:`sheetsync.core.calendar`; the parent master's 节假日 sheet
+overrides it), so a township's deadline never lands on a day off.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,12 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     parent, out = Path(parent), Path(out)
     if out.resolve() == parent.resolve():
         raise SheetsyncError(t("levels.out_is_parent", file=str(out)), file=str(out))
+    from sheetsync.core.calendar import WorkCalendar, holiday_overrides
+
     grids = load_grids(parent)
     meta = _meta(grids)
+    overrides, cal_findings, sheet = holiday_overrides(grids, str(parent))
+    cal = WorkCalendar(overrides, file=str(parent), sheet=sheet)
     info = _from_return(parent, grids, meta, unit) if meta.get("unit") and meta.get("master_fingerprint") \
         else _from_master(parent, grids, unit)
     if not info.rows:
@@ -81,7 +86,7 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     days = lead_days if lead_days is not None else _int(info.lead_days, DEFAULT_LEAD_DAYS)
     lang = lang or get_lang()
     role_text = {r.key: r.text(lang) for r in schema.ROLES}
-    tasks = [Task(id=pt.id, title=pt.title, content=pt.content, deadline=_earlier(pt.deadline, days, info.year),
+    tasks = [Task(id=pt.id, title=pt.title, content=pt.content, deadline=_earlier(pt.deadline, days, info.year, cal),
                   indicator=pt.indicator, target=pt.target, target_op=pt.target_op, target_unit=pt.target_unit,
                   parent_id=pt.id, parent_role=role_text[role], parent_deadline=pt.deadline)
              for pt, role in info.rows]
@@ -93,15 +98,16 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
         "tasks": encode_tasks([(pt.id, task_hash(pt.id, pt.title, pt.content), pt.target_unit) for pt, _ in info.rows]),
     }
     settings = {"region": info.unit, "plan": info.plan, "period": info.period,
-                "due": _earlier(info.due, days, info.year) if info.due else "", "office": info.unit,
+                "due": _earlier(info.due, days, info.year, cal) if info.due else "", "office": info.unit,
                 "lead_days": str(days), "progress_mode": schema.label_for(schema.PROGRESS_MODES, "mean", lang)}
     if info.year:
         settings["year"] = str(info.year)
-    child = Master(tasks=tasks, units=[], phases=[Phase(p.name, _shift(p.start, 0), _shift(p.end, -days), p.note)
-                                                  for p in info.phases],
+    child = Master(tasks=tasks, units=[], phases=[Phase(p.name, p.start, cal.shift(p.end, -days) if p.end else None,
+                                                        p.note) for p in info.phases],
                    settings={k: v for k, v in settings.items() if v}, parent=record)
     write_master(child, out, lang=lang)
-    return DeriveResult(out, info.unit, info.source, info.fingerprint, [pt.id for pt, _ in info.rows], days)
+    notes = [f.message for f in [*cal_findings, *cal.findings]]
+    return DeriveResult(out, info.unit, info.source, info.fingerprint, [pt.id for pt, _ in info.rows], days, notes)
 
 
 def return_unit(path: str | Path) -> str:
@@ -126,18 +132,15 @@ def _int(text: str, default: int) -> int:
         return default
 
 
-def _shift(d: date | None, days: int) -> date | None:
-    return d + timedelta(days=days) if d else None
-
-
-def _earlier(deadline: str, days: int, year: int | None) -> str:
-    """The parent's deadline less ``days`` (ISO date); 长期坚持 or a phase name stays as written."""
+def _earlier(deadline: str, days: int, year: int | None, cal: Any) -> str:
+    """The parent's deadline ``days`` working days earlier (ISO date; :meth:`WorkCalendar.shift`);
+    长期坚持 or a phase name stays as written."""
     from sheetsync.core.dates import parse_deadline
 
     dl = parse_deadline(deadline, year)
     if dl.kind != "date" or dl.date is None:
         return deadline
-    return (dl.date - timedelta(days=days)).isoformat()
+    return cal.shift(dl.date, -days).isoformat()
 
 
 def _from_master(path: Path, grids: dict[str, Any], unit: str) -> _Parent:
