@@ -52,3 +52,14 @@ def test_returns_in_the_mailbox_zip_are_merged(demo) -> None:
     with Ledger(folder / "sheetsync.db") as ledger:
         from_zip = [r for r in ledger.returns("2026年第4季度") if r.source.startswith("邮箱附件打包下载.zip ▸ ")]
     assert len(from_zip) == 2 and all(r.outcome in ("accepted", "warnings") and r.unit for r in from_zip)
+
+
+def test_demo_runs_three_levels_up_to_the_city(demo) -> None:
+    """Villages → 城关镇 → 平安县 → 示例市 (sheetsync.demo.levels): the township's 10/12 reaches the city."""
+    from sheetsync.rollup.summary import read_summary
+
+    folder, stdout = demo
+    assert "三级联动" in stdout
+    city = read_summary(folder / "三级联动" / "示例市" / "示例市_汇总表.xlsx")
+    assert any("城关镇 10/12" in tk.coverage for tk in city.tasks)
+    assert city.counts["units_reported"] == 3

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
-from sheetsync.i18n import catalog
+from sheetsync.i18n import catalog, t
 from sheetsync.ribbon.buttons import BUTTONS, GROUPS, button, by_group
 from sheetsync.ribbon.customui import NAMESPACE, customui_xml
 
@@ -68,6 +68,7 @@ def test_tab_groups_and_buttons_as_the_issue_lists_them() -> None:
         "邮件": ["催报", "报送汇总", "重发失败"],  # 重发失败: the CLI's --retry, added after the issue
         "考核": ["考核评分"],  # issue 18
         "公文起草": ["起草报告", "起草通报"],  # issue 19: the drafted 情况报告 and 通报
+        "上下级": ["生成下级主表", "生成上报表"],  # issue 20
         "帮助": ["使用说明", "设置"],
     }
     for b in tab.iter(f"{{{NAMESPACE}}}button"):
@@ -97,6 +98,8 @@ def test_tags_tell_vba_which_dialog_to_show() -> None:
         parts = (el.get("tag") + "||").split("|")  # as the VBA dispatcher splits it
         assert parts[0] == b.needs
         if b.needs == "file":
-            assert parts[1] == b.file_filter and parts[2] == "选择实施方案文件"
+            assert parts[1] == b.file_filter and parts[2] == t(b.dialog_key, lang="zh")
+            if b.id == "importPlan":
+                assert parts[2] == "选择实施方案文件"
         if b.needs == "folder":
             assert parts[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sheetsync.core.model import Task
+from sheetsync.levels.link import Coverage
 from sheetsync.returns.read import ReturnRow
 from sheetsync.rollup.compute import (
     LAG_MARGIN,
@@ -10,10 +11,12 @@ from sheetsync.rollup.compute import (
     aggregate_status,
     below_target_rule,
     blank_rule,
+    coverage_text,
     is_overdue,
     lagging_rule,
     not_reported_rule,
     problem_rule,
+    sub_coverage_rule,
 )
 
 
@@ -82,3 +85,15 @@ def test_below_target_rule_upper_limit() -> None:
     assert key == "above_limit" and fields["limit"] == "≤5" and fields["value"] == "7"
     assert below_target_rule(task(5, "<"), 5.0, "done", False)[0] == "above_limit"
     assert below_target_rule(task(5, "<="), None, "done", False) == ("no_value", {"target": "≤5", "unit": "件"})
+
+
+def test_sub_coverage_rule() -> None:
+    assert sub_coverage_rule(Coverage("1.1", expected=12, reported=10, missing=["前进村", "和平社区"])) == "sub_missing"
+    assert sub_coverage_rule(Coverage("1.1", expected=3, reported=3, nested="城关镇 10/12")) == "sub_nested"
+    assert sub_coverage_rule(Coverage("1.1", expected=12, reported=12)) is None
+
+
+def test_coverage_text_sums_the_units_and_carries_what_is_incomplete_below() -> None:
+    assert coverage_text([]) == ""
+    assert coverage_text([Coverage("1.1", 12, 10)]) == "10/12"
+    assert coverage_text([Coverage("1.1", 12, 10), Coverage("1.1", 5, 5, nested="石桥村 3/4")]) == "15/17（石桥村 3/4）"

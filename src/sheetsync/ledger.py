@@ -94,6 +94,12 @@ CREATE TABLE IF NOT EXISTS rollups (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rollups_period ON rollups (period, id);
+CREATE TABLE IF NOT EXISTS coverage (     -- a return exported from a roll-up below (sheetsync.levels)
+    return_id INTEGER NOT NULL REFERENCES returns(id),
+    task_id TEXT NOT NULL,
+    data TEXT NOT NULL,                 -- the coverage row as JSON (levels.link.Coverage.to_json)
+    PRIMARY KEY (return_id, task_id)
+);
 """
 
 
@@ -292,6 +298,23 @@ class Ledger:
         if self._kept is not None and (not values or _read_back_unchanged(values)):
             self._kept[rid] = values
         return rid
+
+    def record_coverage(self, return_id: int, rows: list[dict[str, Any]]) -> None:
+        """Store the coverage rows a return carried (one per parent task), beside its rows."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO coverage (return_id, task_id, data) VALUES (?,?,?)",
+                           [(return_id, str(r.get("task_id", "")), json.dumps(r, ensure_ascii=False)) for r in rows])
+
+    def coverage(self, return_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """Return id → its coverage rows (only returns that carried any)."""
+        out: dict[int, list[dict[str, Any]]] = {}
+        for i in range(0, len(return_ids), 500):
+            chunk = return_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for rid, data in self.db.execute(
+                    f"SELECT return_id, data FROM coverage WHERE return_id IN ({marks}) ORDER BY rowid", chunk):
+                out.setdefault(int(rid), []).append(json.loads(data))
+        return out
 
     def decide(self, kind: str, detail: str = "", *, period: str = "", sha256: str = "", unit: str = "") -> None:
         self.db.execute("INSERT INTO decisions (at, period, sha256, unit, kind, detail) VALUES (?,?,?,?,?,?)",

@@ -154,11 +154,13 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                                  detail=f"{type(exc).__name__}: {exc}"[:300]), file=it.source)])
             findings = _renamed(list(result.findings), it)
             outcome = result.outcome
-            ledger.record_return(sha256=it.sha256, period=period, unit=result.unit, source=it.source, sender=it.sender,
-                                 received_at=it.received_at, outcome=outcome, identified_by=result.identified_by,
-                                 fields=result.fields, findings=findings,
-                                 rows=[] if result.rejected else result.rows,
-                                 missing=[] if result.rejected else result.missing_tasks)
+            rid = ledger.record_return(sha256=it.sha256, period=period, unit=result.unit, source=it.source,
+                                       sender=it.sender, received_at=it.received_at, outcome=outcome,
+                                       identified_by=result.identified_by, fields=result.fields, findings=findings,
+                                       rows=[] if result.rejected else result.rows,
+                                       missing=[] if result.rejected else result.missing_tasks)
+            if result.coverage and not result.rejected:  # a return exported from a roll-up below (levels)
+                ledger.record_coverage(rid, result.coverage)
             parsed.append(FileOutcome(it.source, result.unit, outcome, findings, it.sha256, it.sender, it.received_at))
         outcomes += duplicates + parsed  # as listed before parsing and archiving overlapped
     finally:
@@ -218,7 +220,16 @@ def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | N
         files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
                           [Finding.from_json(f) for f in rec.findings], rec.received_at)
                  for rec in records]
-        return compute_rollup(master, returns, files, period=period, as_of=as_of or as_of_setting(master) or date.today())
+        return compute_rollup(master, returns, files, period=period, as_of=as_of or as_of_setting(master) or date.today(),
+                              coverage=_coverage(ledger, current))
+
+
+def _coverage(ledger: Ledger, current: dict[str, Any]) -> dict[str, list[Any]]:
+    """Unit → the coverage rows of its current return (returns exported from a roll-up below)."""
+    from sheetsync.levels.link import Coverage
+
+    by_id = ledger.coverage([rec.id for rec in current.values()])
+    return {unit: [Coverage.from_json(d) for d in by_id[rec.id]] for unit, rec in current.items() if rec.id in by_id}
 
 
 def as_of_setting(master: Master) -> date | None:

@@ -23,6 +23,8 @@ COMMANDS = {
     "status": "sheetsync.cli.merge:status",
     "assess": "sheetsync.cli.assess:assess",
     "schedule": "sheetsync.cli.schedule:schedule",
+    "derive": "sheetsync.cli.levels:derive",
+    "export-return": "sheetsync.cli.levels:export_return",
     "mail": "sheetsync.cli.mail:mail",
     "addin": "sheetsync.cli.addin:addin",
     "report": "sheetsync.cli.documents:report",

@@ -82,6 +82,11 @@ class Task:
     target_unit: str = ""
     note: str = ""
     row: int | None = None
+    # a master derived from the level above (sheetsync.levels.derive): the parent task this task
+    # reports into (a split task 3-1, 3-2 keeps its parent's id), our role and deadline there
+    parent_id: str = ""
+    parent_role: str = ""
+    parent_deadline: str = ""
 
     @property
     def responsible(self) -> list[str]:
@@ -109,6 +114,8 @@ class Master:
     # where each sheet/column was found: sheet key -> (sheet title, header row, {column key: column index 1-based})
     layout: dict[str, tuple[str, int, dict[str, int]]] = field(default_factory=dict)
     setting_rows: dict[str, int] = field(default_factory=dict)  # setting key -> its row in 设置, for findings
+    # a derived master's hidden record of the level above (sheetsync.levels.derive): key -> text
+    parent: dict[str, str] = field(default_factory=dict)
 
     def setting(self, key: str, default: str = "") -> str:
         return (self.settings.get(key) or default).strip()

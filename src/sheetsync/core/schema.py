@@ -96,6 +96,14 @@ SETTINGS = SheetSpec(
     ),
 )
 
+# the 任务 sheet's columns of a master derived from the level above (sheetsync.levels), written
+# after TASKS' columns only when a task has a parent; read wherever they are
+PARENT_COLUMNS: tuple[Column, ...] = (
+    Column("parent_id", "上级任务编号", "Parent task ID", ("上级编号",), 12),
+    Column("parent_role", "上级角色", "Role above", ("上级责任类型",), 9),
+    Column("parent_deadline", "上级完成时限", "Deadline above", ("上级时限",), 14, False, True),
+)
+
 INSTRUCTIONS = Label("instructions", "填写说明", "Instructions", ("使用说明", "说明"))
 
 # setting key -> label; the value column holds text. Mail settings are read by sheetsync.mail.
@@ -269,6 +277,7 @@ ROLLUP_COLUMNS: tuple[Label, ...] = (
     Label("detail", "说明", "Detail", ("缺口说明", "详情", "备注", "情况说明", "notes")),
     Label("severity", "严重程度", "Severity"), Label("outcome", "处理结果", "Outcome"),
     Label("location", "位置", "Location"), Label("code", "代码", "Code"), Label("message", "问题说明", "Message"),
+    Label("coverage", "下级覆盖", "Coverage below"),
 )
 # the 总览 sheet's label | value rows, in order (labels: i18n rollup.head.<key>)
 ROLLUP_OVERVIEW_ITEMS = ("period", "as_of", "generated", "files", "units_expected", "units_reported", "units_missing",
@@ -410,4 +419,33 @@ SCHEDULE = SheetSpec(
         Column("remind", "催报日", "Remind on", (), 14),
         Column("note", "说明", "Notes", (), 40, False, True),
     ),
+)
+
+# ---------------------------------------------------------------- levels (sheetsync.levels)
+LEVEL_SETTING_KEYS: tuple[Label, ...] = (
+    Label("lead_days", "下级提前(天)", "Working days earlier below", ("下级提前", "下级提前天数", "下级提前(工作日)")),
+    Label("progress_mode", "进度汇总方式", "Progress roll-up", ("进度汇总",)),
+)
+SETTING_KEYS = SETTING_KEYS + LEVEL_SETTING_KEYS
+PROGRESS_MODES: tuple[Label, ...] = (
+    Label("mean", "平均", "Mean", ("平均值", "均值")),
+    Label("min", "最小", "Minimum", ("最小值", "最低")),
+)
+# the hidden sheet of a return exported upward (levels.export): coverage per parent task
+COVERAGE_SHEET = "_sheetsync_coverage"
+COVERAGE_COLUMNS: tuple[Label, ...] = (
+    Label("task_id", "上级任务编号", "Parent task ID"),
+    Label("expected", "应报", "Expected"),
+    Label("reported", "已报", "Reported"),
+    Label("done", "已完成", "Done"),
+    Label("lagging", "滞后", "Lagging"),
+    Label("missing", "未报单位", "Not reported"),
+    Label("child_fingerprint", "下级汇总表指纹", "Child roll-up fingerprint"),
+    Label("generated", "生成时间", "Generated"),
+    Label("sub_units", "下级单位", "Units below"),
+    Label("nested", "更下级未全报", "Incomplete further below"),
+    Label("task_hash", "派生时上级任务指纹", "Parent task at derivation"),
+    Label("child_period", "下级周期", "Period below"),
+    Label("period_mapped", "周期对应", "Periods mapped"),
+    Label("written", "写入内容指纹", "Written cells fingerprint"),
 )

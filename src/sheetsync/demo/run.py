@@ -158,6 +158,13 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
     res.add("demo.artefact.notice", drafts[1].output)
     res.summary.append(t("demo.step.documents", lang=lang, n=sum(len(d.placeholders) for d in drafts)))
     say(res.summary[-1])
+
+    # 8. three levels: villages → township → county → city, each roll-up a return to the level above
+    from sheetsync.demo.levels import build_levels
+
+    levels = build_levels(folder / t("demo.dir.levels", lang=lang), lang=lang, say=say)
+    res.add("demo.artefact.levels", levels.folder)
+    res.summary += levels.summary
     return res
 
 

@@ -27,6 +27,7 @@ _AREAS = (
     "assess",
     "calendar",
     "documents",
+    "levels",
 )
 
 _lang: str | None = None

@@ -173,6 +173,7 @@ def master_from_grids(grids: dict[str, Grid], path: Path | None = None) -> Maste
     if found["units"]:
         _read_units(master, grids, *found["units"], fname)
     _read_tasks(master, grids, *found["tasks"], fname)
+    _read_parent_links(master, grids, *found["tasks"])
     if found["phases"]:
         _read_phases(master, grids, *found["phases"])
     return master
@@ -263,6 +264,35 @@ def _read_tasks(master: Master, grids: dict[str, Grid], title: str, match: Heade
         ))
 
 
+def _read_parent_links(master: Master, grids: dict[str, Grid], title: str, match: HeaderMatch) -> None:
+    """A derived master's 上级任务编号 / 上级角色 / 上级完成时限 columns (sheetsync.levels), wherever
+    they are in the header row, and its hidden record of the level above (``_sheetsync``).
+
+    Why read here: a township may split a task (3-1, 3-2) and each row keeps its parent's id,
+    which the roll-up's summary carries up to the return for the county."""
+    grid = grids[title]
+    header = grid[match.row - 1] if match.row <= len(grid) else []
+    where: dict[str, int] = {}
+    for col in schema.PARENT_COLUMNS:
+        names = {norm_key(s) for s in col.spellings()}
+        for i, v in enumerate(header):
+            if norm_key(_text(v)) in names:
+                where[col.key] = i
+                break
+    if where:
+        by_row = {t_.row: t_ for t_ in master.tasks}
+        for r in range(match.first_data_row, len(grid) + 1):
+            task = by_row.get(r)
+            if task is None:
+                continue
+            row = grid[r - 1]
+            for key, i in where.items():
+                setattr(task, key, _text(row[i]) if i < len(row) else "")
+    meta = grids.get(schema.META_SHEET)
+    if meta:
+        master.parent = {_text(row[0]): _text(row[1]) for row in meta if len(row) >= 2 and _text(row[0])}
+
+
 def _read_target(master: Master, raw: Any, unit: str, title: str, match: HeaderMatch, r: int,
                  fname: str) -> TargetValue | None:
     """A 目标值 cell with its direction (a clerk may type ≤5 or 不超过5); anything that is not one
@@ -349,6 +379,8 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
     rows = [[t_.id, t_.title, t_.content, t_.lead, "、".join(t_.co_units), t_.deadline, t_.indicator,
              _target_cell(t_), t_.target_unit, t_.note] for t_ in master.tasks]
     ws, last = _table_sheet(wb, schema.TASKS, (_example_tasks(lang) if examples else []) + rows, lang, freeze_col=3)
+    if any(t_.parent_id for t_ in master.tasks):
+        _parent_columns(ws, master, lang)
     n_units = max(len(master.units) + 50, 200)
     unit_list = f"='{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
     dv = DataValidation(type="list", formula1=unit_list, allow_blank=True, showErrorMessage=False,
@@ -388,8 +420,39 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
 
         write_rules_sheet(wb, lang)
 
+    if master.parent:
+        _parent_record(wb, master.parent)
     wb.active = 1
     return xlsxio.save_atomic(wb, Path(path))
+
+
+def _parent_columns(ws: Any, master: Master, lang: str) -> None:
+    """上级任务编号 / 上级角色 / 上级完成时限 after the task columns (a derived master)."""
+    from sheetsync.workbook import xlsxio
+
+    first = len(schema.TASKS.columns) + 1
+    cols = schema.PARENT_COLUMNS
+    st = xlsxio.styles()
+    for i, c in enumerate(cols):
+        head = xlsxio.set_value(ws.cell(row=1, column=first + i), c.text(lang))
+        head.font, head.fill, head.border, head.alignment = st["header_font"], st["header_fill"], st["border"], st["center"]
+        ws.column_dimensions[_col_letter(first + i)].width = c.width
+    for r, task in enumerate(master.tasks, start=2):
+        for i, c in enumerate(cols):
+            cell = xlsxio.set_value(ws.cell(row=r, column=first + i), getattr(task, c.key))
+            cell.font, cell.alignment = st["body_font"], st["wrap"]
+    ws.auto_filter.ref = f"A1:{_col_letter(first + len(cols) - 1)}{max(len(master.tasks) + 1, 2)}"
+
+
+def _parent_record(wb: Any, record: dict[str, str]) -> None:
+    """The very hidden key | value sheet recording the level above (read by :func:`_read_parent_links`)."""
+    from sheetsync.workbook import xlsxio
+
+    ws = wb.create_sheet(schema.META_SHEET)
+    for r, (key, value) in enumerate(record.items(), start=1):
+        xlsxio.set_value(ws.cell(row=r, column=1), key)
+        xlsxio.set_value(ws.cell(row=r, column=2), value)
+    ws.sheet_state = "veryHidden"
 
 
 def _table_sheet(wb: Any, spec: schema.SheetSpec, rows: list[list[Any]], lang: str,

@@ -69,13 +69,14 @@ class ParsedReturn:
     fields: dict[str, str] = field(default_factory=dict)  # reporter, phone, report_date
     findings: list[Finding] = field(default_factory=list)
     rejected: bool = False
+    coverage: list[dict[str, Any]] = field(default_factory=list)  # a return exported from a roll-up below
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "unit": self.unit, "period": self.period, "identified_by": self.identified_by,
                 "fingerprint": self.fingerprint, "sheet": self.sheet, "missing_tasks": self.missing_tasks,
                 "fields": self.fields, "rejected": self.rejected,
                 "findings": [f.to_json() for f in self.findings],
-                "rows": [[getattr(r, k) for k in _ROW_FIELDS] for r in self.rows]}
+                "rows": [[getattr(r, k) for k in _ROW_FIELDS] for r in self.rows], "coverage": self.coverage}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ParsedReturn:
@@ -84,7 +85,8 @@ class ParsedReturn:
                    fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
                    fields=dict(d["fields"]), rejected=bool(d["rejected"]),
                    findings=[Finding.from_json(f) for f in d["findings"]],
-                   rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)])
+                   rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)],
+                   coverage=list(d.get("coverage") or []))
 
     @property
     def outcome(self) -> str:
@@ -295,6 +297,41 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
     if [i for i in issued if i in seen] != order and len(order) > 1:
         _finding(out, "rows-reordered", "info", sheet=sname)
     out.fields = _read_fields(grid, match.row, field_cells, sheet)
+    out.coverage = read_coverage(data, master, registry, out, period, accept_stale)
+
+
+def read_coverage(data: Any, master: Master, registry: UnitRegistry, out: ParsedReturn, period: str,
+                  accept_stale: bool) -> list[dict[str, Any]]:
+    """The coverage sheet of a return exported from the unit's own roll-up (sheetsync.levels).
+
+    Refused: the unit's master was derived from another version of tasks of ours (the changed
+    task ids named) unless ``accept_stale``; figures of another period not mapped to ours. A
+    sub-unit that is also one of our own units is a ``double-count`` warning (重复计数风险)."""
+    from sheetsync.levels.link import coverage_from_rows, task_hash
+
+    sheet = next((s for s in data.sheets if s.name == schema.COVERAGE_SHEET), None)
+    if sheet is None:
+        return []
+    covs = coverage_from_rows(sheet.rows)
+    ours = {tk.id: task_hash(tk.id, tk.title, tk.content) for tk in master.tasks}
+    changed = [c.task_id for c in covs if c.task_hash and ours.get(c.task_id) != c.task_hash]
+    if changed:
+        if not accept_stale:
+            _reject(out, "derived-stale", ids="、".join(changed))
+        _finding(out, "derived-stale-accepted", "warning", ids="、".join(changed))
+    unmapped = sorted({c.child_period for c in covs if c.child_period and not c.period_mapped
+                       and not same_period(c.child_period, period)})
+    if unmapped:
+        _reject(out, "period-unmapped", found="、".join(unmapped), period=period)
+    doubles: dict[str, list[str]] = {}
+    for c in covs:
+        for name in c.sub_units:
+            r = registry.resolve(name)
+            if r.kind == "unit" and r.via in ("exact", "alias") and r.units[0].name != out.unit:
+                doubles.setdefault(r.units[0].name, []).append(c.task_id)
+    for name, ids in doubles.items():
+        _finding(out, "double-count", "warning", sheet=schema.COVERAGE_SHEET, unit=name, ids="、".join(ids))
+    return [c.to_json() for c in covs]
 
 
 def _find_table(data: Any, out: ParsedReturn):

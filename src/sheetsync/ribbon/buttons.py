@@ -22,6 +22,7 @@ GROUPS: dict[str, str] = {
     "mail": "ribbon.group.mail",
     "assess": "ribbon.group.assess",
     "documents": "ribbon.group.documents",
+    "levels": "ribbon.group.levels",
     "help": "ribbon.group.help",
 }
 
@@ -93,6 +94,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("assessUnits", "ribbon.assessUnits", "ChartInsert", "assess", f"{_P}.assess_buttons:assess_units"),
     Button("draftReport", "ribbon.draftReport", "CreateReport", "documents", f"{_P}.document_buttons:draft_report"),
     Button("draftNotice", "ribbon.draftNotice", "FileDocumentInspect", "documents", f"{_P}.document_buttons:draft_notice"),
+    Button("deriveMaster", "ribbon.deriveMaster", "FileNew", "levels", f"{_P}.level_buttons:derive_master",
+           needs="file", file_filter="*.xlsx"),
+    Button("exportReturn", "ribbon.exportReturn", "FileSaveAs", "levels", f"{_P}.level_buttons:export_return",
+           needs="file", file_filter="*.xlsx"),
     Button("help", "ribbon.help", "Help", "help", f"{_H}:show_help"),
     Button("settings", "ribbon.settings", "PropertySheet", "help", f"{_H}:show_settings"),
 )

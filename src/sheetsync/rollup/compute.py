@@ -37,6 +37,7 @@ GAP_TYPES = {
     "lagging": "medium",
     "below_target": "medium",
     "problem": "medium",
+    "sub_incomplete": "medium",  # 下级未全报: a return exported from a roll-up below that misses some of its units
 }
 LAG_MARGIN = 30.0  # percentage points behind the straight line from plan start to deadline
 _SETTLED = ("done", "ongoing")  # statuses a passed deadline does not make overdue
@@ -83,6 +84,7 @@ class TaskLine:
     progress: float | None
     value_sum: float | None
     lead: str
+    coverage: str = ""  # 下级覆盖: reported/expected below the units whose returns were exported ("10/12")
 
     @property
     def headline_status(self) -> str:
@@ -140,6 +142,9 @@ class Rollup:
     # rollup.trend.Trend across periods, set by the merge for the 趋势 sheet; not part of the
     # period's own figures (status() leaves it None and still equals the merge's roll-up)
     trend: Any = field(default=None, compare=False, repr=False)
+    # (task id, unit) -> the coverage its exported return recorded (sheetsync.levels)
+    coverage: dict[tuple[str, str], Any] = field(default_factory=dict)
+    derived: dict[str, str] = field(default_factory=dict)  # the master's record of the level above + level settings
 
     def headline(self) -> dict[str, Any]:
         expected = len(self.units)
@@ -292,6 +297,25 @@ def below_target_rule(task: Task, value_sum: float | None, status: str, late: bo
     return key, {"value": _num(value_sum), "target": target, "limit": target_label(task), "unit": task.target_unit}
 
 
+def sub_coverage_rule(cov: Any) -> str | None:
+    """The 下级未全报 rule, for a unit whose return was exported from its own roll-up: some of
+    its sub-units did not report the task (``sub_missing``), or coverage is incomplete further
+    below (``sub_nested``). None: every unit below reported."""
+    if cov.reported < cov.expected:
+        return "sub_missing"
+    return "sub_nested" if cov.nested else None
+
+
+def coverage_text(covs: list[Any]) -> str:
+    """The 下级覆盖 cell of a task: reported/expected summed over its units' exported returns,
+    then what is incomplete further below (``10/12（示例镇 3/4）``); "" when none."""
+    if not covs:
+        return ""
+    text = f"{sum(c.reported for c in covs)}/{sum(c.expected for c in covs)}"
+    nested = "；".join(c.nested for c in covs if c.nested)
+    return text + (f"（{nested}）" if nested else "")
+
+
 def target_label(task: Task) -> str:
     """The target as a message shows it: 25 for at least, ≤5 for an upper limit."""
     cell = target_cell(task.target, task.target_op)
@@ -300,13 +324,15 @@ def target_label(task: Task) -> str:
 
 # ---------------------------------------------------------------- the roll-up
 def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[FileLine], *, period: str,
-                   as_of: date, generated: datetime | None = None) -> Rollup:
+                   as_of: date, generated: datetime | None = None,
+                   coverage: dict[str, list[Any]] | None = None) -> Rollup:
     """Statuses, gaps and per-unit counts of ``period`` from each unit's current return.
 
     The rules are the functions above; this applies them. A city roll-up is tasks × units
     (120,000 pairs), so everything that depends on less than a pair — a task's units and
     deadline, a gap message, whether a problem text says "none" — is worked out once, not per
-    pair, and each pair's row is read once.
+    pair, and each pair's row is read once. ``coverage``: unit → the coverage rows its current
+    return carries (a return exported from the unit's own roll-up, sheetsync.levels).
     """
     from functools import partial
 
@@ -341,6 +367,8 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
 
     tasks: list[TaskLine] = []
     details: list[tuple[Task, str, str, ReturnRow | None, str]] = []
+    cov_by = {(c.task_id, unit): c for unit, covs in (coverage or {}).items() if unit in returns for c in covs}
+    cov_seen: dict[tuple[str, str], Any] = {}
     for task, own_units in zip(master.tasks, own):
         dl, due = task_due(task, master, year)
         late = bool(due and due < as_of)
@@ -382,6 +410,14 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
             if real:
                 gaps.append(Gap("problem", task.id, task.title, unit, row.problems[:500]))
             seen[unit] = (False, st, real)
+            cov = cov_by.get((task.id, unit)) if cov_by else None
+            if cov is not None:
+                cov_seen[(task.id, unit)] = cov
+                below = sub_coverage_rule(cov)
+                if below is not None:
+                    gaps.append(Gap("sub_incomplete", task.id, task.title, unit, t(
+                        f"merge.gap_detail.{below}", ratio=cov.ratio, names="、".join(cov.missing) or "-",
+                        nested=cov.nested)))
         # the 单位报送 counts: per task object, as assignments() lists them (the same pairs as
         # above unless a task id is given twice)
         for unit, _role in own_units:
@@ -408,7 +444,8 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
         values = [r.value for r in reported.values() if r.value is not None]
         value_sum = sum(values) if values else None
         overdue = bool(reported) and is_overdue(late, status)
-        tasks.append(TaskLine(task, dl, due, list(units), reported, status, overdue, progress, value_sum, lead))
+        tasks.append(TaskLine(task, dl, due, list(units), reported, status, overdue, progress, value_sum, lead,
+                              coverage_text([cov_seen[k] for u, _r in units if (k := (task.id, u)) in cov_seen])))
 
         missed = below_target_rule(task, value_sum, status, late) if reported else None
         if missed is not None:
@@ -431,15 +468,19 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
         unit_lines.append(ul)
 
     # high severity first (the first three types), then type, task and unit order
-    order = {k: i for i, k in enumerate(("not_reported", "overdue", "no_unit", "blank", "lagging", "below_target", "problem"))}
+    order = {k: i for i, k in enumerate(("not_reported", "overdue", "no_unit", "blank", "lagging", "below_target", "problem",
+                                         "sub_incomplete"))}
     task_order = {t_.id: i for i, t_ in enumerate(master.tasks)}
     unit_order = {u.name: i for i, u in enumerate(master.units)}
     gaps.sort(key=lambda g: (order[g.type], task_order.get(g.task_id, -1), unit_order.get(g.unit, 10**6)))
     used_files = {ur.file for ur in returns.values()}
     for f in files:
         f.used = f.file in used_files
+    derived = dict(master.parent)
+    if derived:
+        derived["progress_mode"] = master.setting("progress_mode")
     return Rollup(period, as_of, generated or datetime.now().replace(microsecond=0), master.region, master.plan_name,
-                  tasks, unit_lines, gaps, files, details)
+                  tasks, unit_lines, gaps, files, details, coverage=cov_seen, derived=derived)
 
 
 def _task_units(master: Master, registry: UnitRegistry) -> tuple[list[list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:

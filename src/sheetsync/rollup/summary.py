@@ -46,7 +46,7 @@ MAX_CHUNKS = 4096  # 131 MB of base64
 MAX_JSON_BYTES = 512 * 1024 * 1024  # inflated JSON
 HEADLINE_KEYS = ("units_expected", "units_reported", "units_missing", "tasks", "done", "in_progress", "lagging",
                  "overdue", "not_started", "ongoing", "not_reported", "completion_rate", "files")
-GAP_ORDER = ("not_reported", "overdue", "no_unit", "blank", "lagging", "below_target", "problem")
+GAP_ORDER = ("not_reported", "overdue", "no_unit", "blank", "lagging", "below_target", "problem", "sub_incomplete")
 
 
 @dataclass
@@ -94,6 +94,8 @@ class SummaryTask:
     indicator: str = ""
     units_expected: int = 0
     units_reported: int = 0
+    parent_id: str = ""  # 上级任务编号 of a derived master's task (sheetsync.levels)
+    coverage: str = ""  # 下级覆盖 as the 任务进度 sheet shows it ("10/12"), "" without returns from below
 
     @property
     def headline_status(self) -> str:
@@ -129,6 +131,8 @@ class SummaryDetail:
     next_steps: str = ""
     evidence: str = ""
     file: str = ""  # the unit's current return ("" when it sent none)
+    coverage: str = ""  # reported/expected below this unit for this task ("10/12"), when its return was exported
+    coverage_nested: str = ""  # incomplete coverage further below it ("示例村 3/4")
 
 
 @dataclass
@@ -279,7 +283,8 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
     tasks = _transpose(SummaryTask, [
         (tl.task.id, tl.task.title, tl.lead, assigned(tl.assignments), tl.task.deadline,
          tl.due.isoformat() if tl.due else "", tl.status, tl.overdue, _num(tl.progress), _num(tl.value_sum),
-         _num(tl.task.target), tl.task.target_unit, tl.task.indicator, tl.units_expected, tl.units_reported)
+         _num(tl.task.target), tl.task.target_unit, tl.task.indicator, tl.units_expected, tl.units_reported,
+         tl.task.parent_id, tl.coverage)
         for tl in rollup.tasks])
     gs = rollup.gaps
     gaps = {"type": [g.type for g in gs], "severity": [GAP_TYPES[g.type] for g in gs],
@@ -297,6 +302,7 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
         "reported": [r is not None for r in rows], "status": _Blank(status), "progress": _nums(progress),
         "value": _nums(value), "progress_text": text, "problems": problems, "next_steps": next_steps,
         "evidence": evidence, "file": list(map(names.__getitem__, d_files)),
+        **_coverage_columns(rollup, d_tasks, d_units),
     }
     files = _transpose(SummaryFile, [(Path(f.file).name, f.unit, f.outcome, f.received_at, f.used)
                                      for f in rollup.files])
@@ -307,16 +313,28 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
         region=rollup.region, plan=rollup.plan, period=rollup.period,
         period_key=str(getattr(rollup, "period_key", "") or rollup.period), as_of=as_of, generated=generated,
         master_fingerprint=master_fingerprint or str(getattr(rollup, "master_fingerprint", "") or ""),
-        counts=dict(rollup.headline()), units=units, tasks=tasks, gaps=gaps, details=details, files=files)
+        counts=dict(rollup.headline()), units=units, tasks=tasks, gaps=gaps, details=details, files=files,
+        derived=dict(getattr(rollup, "derived", {}) or {}))
+
+
+def _coverage_columns(rollup: Rollup, d_tasks: Sequence[Any], d_units: Sequence[Any]) -> dict[str, list[str]]:
+    """The details' coverage and coverage_nested columns (sheetsync.levels): blank unless a unit's
+    return was exported from its own roll-up."""
+    cov = getattr(rollup, "coverage", None) or {}
+    if not cov:
+        blank = [""] * len(d_units)
+        return {"coverage": blank, "coverage_nested": blank}
+    found = [cov.get((tk.id, u)) for tk, u in zip(d_tasks, d_units)]
+    return {"coverage": [c.ratio if c else "" for c in found], "coverage_nested": [c.nested if c else "" for c in found]}
 
 
 def _document(*, version: int = FORMAT_VERSION, counts: dict[str, Any], units: dict[str, Sequence[Any]],
               tasks: dict[str, Sequence[Any]], gaps: dict[str, Sequence[Any]], details: dict[str, Sequence[Any]],
-              files: dict[str, Sequence[Any]], **text: str) -> dict[str, Any]:
+              files: dict[str, Sequence[Any]], derived: dict[str, str] | None = None, **text: str) -> dict[str, Any]:
     """The JSON document: the one layout for :func:`rollup_json` and :meth:`RollupSummary.to_json`."""
     return {"kind": KIND, "version": version, **{k: text[k] for k in _TEXT_KEYS}, "counts": dict(counts),
             "units": _table("units", units), "tasks": _table("tasks", tasks), "gaps": _table("gaps", gaps),
-            "details": _table("details", details), "files": _table("files", files)}
+            "details": _table("details", details), "files": _table("files", files), "derived": dict(derived or {})}
 
 
 _TEXT_KEYS = ("region", "plan", "period", "period_key", "as_of", "generated", "master_fingerprint")
@@ -357,6 +375,8 @@ class RollupSummary:
     details: list[SummaryDetail] = field(default_factory=list)
     files: list[SummaryFile] = field(default_factory=list)
     version: int = FORMAT_VERSION
+    # a derived master's record of the level above and its level settings (sheetsync.levels)
+    derived: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -369,7 +389,7 @@ class RollupSummary:
             version=self.version, **{k: getattr(self, k) for k in _TEXT_KEYS}, counts=self.counts,
             units=_columns(self.units, SummaryUnit), tasks=_columns(self.tasks, SummaryTask),
             gaps=_columns(self.gaps, SummaryGap), details=_columns(self.details, SummaryDetail),
-            files=_columns(self.files, SummaryFile))
+            files=_columns(self.files, SummaryFile), derived=self.derived)
 
     @classmethod
     def from_json(cls, data: Any) -> RollupSummary:
@@ -388,7 +408,8 @@ class RollupSummary:
                    tasks=_untable(data.get("tasks"), SummaryTask, "tasks"),
                    gaps=_untable(data.get("gaps"), SummaryGap, "gaps"),
                    details=_untable(data.get("details"), SummaryDetail, "details"),
-                   files=_untable(data.get("files"), SummaryFile, "files"), version=version)
+                   files=_untable(data.get("files"), SummaryFile, "files"), version=version,
+                   derived={str(k): str(v) for k, v in (data.get("derived") or {}).items()})
 
     # ------------------------------------------------------------ the figures, as Rollup gives them
     def headline(self) -> dict[str, Any]:

@@ -543,8 +543,8 @@ def _overview(b: _Book, ws: Any, rollup: Rollup, lang: str, titles: dict[str, st
 
 def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     keys = ["id", "title", "lead", "deadline", "status", "progress", "target", "value_sum", "target_unit",
-            "reported", "unit_statuses"]
-    widths = [11, 30, 18, 14, 10, 10, 9, 10, 9, 10, 46]
+            "reported", "unit_statuses", "coverage"]
+    widths = [11, 30, 18, 14, 10, 10, 9, 10, 9, 10, 46, 14]
     rows, fmts = [], []
     not_reported = _text("merge.status.not_reported", lang)
     # a city task lists hundreds of units: role labels are looked up once, and each (status,
@@ -552,6 +552,7 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     # differently)
     roles = {role: _text(f"rollup.role.{role}", lang) for role in ("lead", "co")}
     states: dict[tuple[str | None, float | None], str] = {}
+    below_tasks = {g.task_id for g in rollup.gaps if g.type == "sub_incomplete"}  # 下级未全报: amber
     for tl in rollup.tasks:
         lines = []
         for u, role in tl.assignments:
@@ -571,8 +572,9 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         per_unit = "\n".join(lines)
         rows.append([tl.task.id, tl.task.title, tl.lead, tl.task.deadline, _status_label(tl.headline_status, lang),
                      tl.progress, target_cell(tl.task.target, tl.task.target_op), tl.value_sum, tl.task.target_unit,
-                     f"{tl.units_reported}/{tl.units_expected}", per_unit])
+                     f"{tl.units_reported}/{tl.units_expected}", per_unit, tl.coverage])
         f: list[Any] = [None] * len(keys)
+        f[11] = b.amber if tl.coverage and tl.task.id in below_tasks else None
         f[4] = b.status_fmt(tl.headline_status)
         below = (tl.task.target is not None and tl.value_sum is not None
                  and not meets_target(tl.value_sum, tl.task.target, tl.task.target_op))
