@@ -2,8 +2,8 @@
 or delete columns, merge cells, save — headless, driven by a LibreOffice Basic macro.
 
 Why a Basic macro: it needs nothing but LibreOffice itself (no python3-uno), and ``setFormula``
-is Calc's own cell input (what typing does): "100%" becomes the number 1 formatted 0.00%,
-"2026-12-20" a date, "12.5万" text. Every file a test reads back was saved by Calc's own filter.
+is Calc's own cell input (what typing does): "100%" becomes the number 1, "2026-12-20" a date,
+"12.5万" text; as the input line does, a number typed with % also gets a percent format. Every file a test reads back was saved by Calc's own filter.
 
 One LibreOffice start runs a whole batch of edits (a start costs seconds). The macro is
 installed into a private LibreOffice profile; texts cross as code points, so no encoding of a
@@ -41,6 +41,9 @@ Sub EditOne(inUrl As String, opsPath As String, outUrl As String, filterName As 
   args(0).Name = "Hidden"
   args(0).Value = True
   doc = StarDesktop.loadComponentFromURL(inUrl, "_blank", 0, args())
+  Dim locale As New com.sun.star.lang.Locale
+  locale.Language = "zh"
+  locale.Country = "CN"
   f = FreeFile
   Open opsPath For Input As #f
   Do While Not EOF(f)
@@ -49,7 +52,13 @@ Sub EditOne(inUrl As String, opsPath As String, outUrl As String, filterName As 
     op = parts(0)
     sh = doc.Sheets.getByIndex(CInt(parts(1)))
     If op = "type" Then
-      sh.getCellRangeByName(parts(2)).setFormula(Dec(parts(3)))
+      cell = sh.getCellRangeByName(parts(2))
+      txt = Dec(parts(3))
+      cell.setFormula(txt)
+      REM as Calc's input line does: a number typed with % turns the cell's format into a percentage
+      If Right(txt, 1) = "%" And cell.getType() = com.sun.star.table.CellContentType.VALUE Then
+        cell.NumberFormat = doc.NumberFormats.getStandardFormat(com.sun.star.util.NumberFormat.PERCENT, locale)
+      End If
     ElseIf op = "text" Then
       sh.getCellRangeByName(parts(2)).setString(Dec(parts(3)))
     ElseIf op = "clear" Then
