@@ -50,7 +50,7 @@ def _cases(base: Path, other: Path, out: Path) -> list[Edit]:
         e("status-words").type("G4", "已完成✓").type("G5", "按序时推进").type("G6", "完成了").type("G7", "差不多吧"),
         # input fields: a column inserted before B, the phone left empty
         e("fields-moved").unprotect().insert_column(1).type("C2", "王五").type("I2", "2026-12-18")
-        .type("H5", "50"),
+        .type("I5", "50"),
         # the 任务编号 column deleted
         e("no-id-column").unprotect().delete_column(0).type("F4", "已完成").type("F5", "推进中").type("G5", "30"),
         # a free-text cell merged over two task rows
@@ -63,7 +63,6 @@ def _cases(base: Path, other: Path, out: Path) -> list[Edit]:
         # a filled copy of the sheet beside the untouched original
         e("filled-copy").copy_sheet("填报 (2)", 1).type("G4", "已完成", sheet=1).type("G5", "推进中", sheet=1)
         .type("H5", "70", sheet=1),
-        e("ods", "ods").type("G4", "已完成").type("H4", "100%").type("G5", "推进中").type("H5", "30"),
     ]
 
 
@@ -103,14 +102,91 @@ def codes(p: ParsedReturn) -> dict[str, list[str]]:
     return out
 
 
-def test_dump(saved) -> None:
-    for name in saved[1]:
-        try:
-            p = parsed(saved, name)
-        except AssertionError as exc:
-            print(name, "NOT READ", exc)
-            continue
-        print(name, p.unit, p.rejected, p.fields, codes(p))
-        for r in p.rows:
-            print("   ", r.task_id, r.status, r.progress, r.value, repr(r.progress_text), repr(r.problems))
-    assert 0
+def test_plain_edit_reads_every_value(saved) -> None:
+    p = parsed(saved, "plain")
+    assert p.unit == UNIT and not p.rejected and p.outcome == "accepted"
+    got = rows(p)
+    assert (got[T1].status, got[T1].progress, got[T1].progress_text, got[T1].has_problem) == ("done", 100.0, "已召开会议3次", False)
+    assert (got[T2].status, got[T2].progress) == ("in_progress", 60.0)
+    assert p.fields == {"reporter": "李四", "phone": "0571-1234567", "report_date": "2026-12-20"}
+
+
+def test_percent_cells_read_through_their_format(saved) -> None:
+    got = rows(parsed(saved, "percent"))
+    # typed 100%, 45%, 0.5%: Calc stores 1, 0.45, 0.005 formatted as percent
+    assert [got[t].progress for t in (T1, T2, T3)] == [100.0, 45.0, 0.5]
+
+
+def test_percent_lost_in_xls_is_flagged(saved) -> None:
+    p = parsed(saved, "percent-xls")  # BIFF: no formats read, two rows 已完成 with 1
+    got = rows(p)
+    assert got[T3].progress == 45.0
+    fr = [f for f in p.findings if f.code == "progress-fraction"]
+    assert len(fr) == 1 and fr[0].severity == "warning" and fr[0].cell == "H4" and "H5" in fr[0].message
+
+
+def test_magnitude_words_and_chinese_numerals(saved) -> None:
+    got = rows(parsed(saved, "magnitude"))
+    assert [got[t].value for t in (T1, T2, T3, T4)] == [125000.0, 12000.0, 12.0, 2.0]
+
+
+def test_no_problem_phrasings_are_no_problem(saved) -> None:
+    got = rows(parsed(saved, "no-problem"))
+    assert [got[t].has_problem for t in (T1, T2, T3, T4)] == [False, False, False, True]
+    assert got[T2].problems == "暂未发现问题。"  # the text itself is kept as typed
+
+
+def test_status_words_mapped_or_flagged(saved) -> None:
+    p = parsed(saved, "status-words")
+    got = rows(p)
+    assert [got[t].status for t in (T1, T2, T3, T4)] == ["done", "in_progress", "done", None]
+    assert codes(p)["bad-status"] == ["G7"] and codes(p)["normalised"] == ["G4", "G5", "G6"]
+
+
+def test_input_fields_found_beside_their_moved_labels(saved) -> None:
+    p = parsed(saved, "fields-moved")  # column inserted before B; the phone left empty
+    assert p.fields == {"reporter": "王五", "phone": "", "report_date": "2026-12-18"}
+    assert rows(p)[T2].progress == 50.0
+
+
+def test_untouched_fields_stay_empty_never_a_label(saved) -> None:
+    assert parsed(saved, "percent").fields == {"reporter": "", "phone": "", "report_date": ""}
+
+
+def test_deleted_id_column_read_in_issued_order(saved) -> None:
+    p = parsed(saved, "no-id-column")
+    assert not p.rejected and codes(p)["ids-from-order"]
+    got = rows(p)
+    assert (got[T1].status, got[T2].status, got[T2].progress) == ("done", "in_progress", 30.0)
+
+
+def test_merged_free_text_belongs_to_each_row_and_is_named(saved) -> None:
+    p = parsed(saved, "merged-text")
+    got = rows(p)
+    assert got[T1].progress_text == got[T2].progress_text == "两项任务合并推进，已完成方案"
+    assert codes(p)["merged-cells"] == ["J4:J5"]
+
+
+def test_row_pasted_one_column_off_is_held_back(saved) -> None:
+    p = parsed(saved, "shifted-row")
+    got = rows(p)
+    assert codes(p)["row-shifted"] == ["H6"]
+    assert (got[T3].status, got[T3].progress, got[T3].value, got[T3].progress_text) == (None, None, None, "")
+    assert got[T3].unread == "H6" and not got[T3].blank  # not a silent "left blank" either
+    assert got[T1].status == "done"
+
+
+def test_another_units_workbook_is_said_so(saved) -> None:
+    p = parsed(saved, "组织部-2026年第4季度")  # 编办's workbook, filled and renamed by 组织部
+    assert p.unit == "县委编办" and p.other_unit == UNIT
+    f = [x for x in p.findings if x.code == "other-unit-named"]
+    assert len(f) == 1 and f[0].severity == "warning" and UNIT in f[0].message
+    assert ParsedReturn.from_json(p.to_json()).other_unit == UNIT
+    assert parsed(saved, "plain").other_unit == ""
+
+
+def test_filled_copy_preferred_over_untouched_original(saved) -> None:
+    p = parsed(saved, "filled-copy")
+    assert p.sheet == "填报 (2)" and codes(p)["several-tables"]
+    got = rows(p)
+    assert (got[T1].status, got[T2].progress) == ("done", 70.0)
