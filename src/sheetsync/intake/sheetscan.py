@@ -522,6 +522,7 @@ def _is_long_number(v: str) -> bool:
 # expression over the sheet's bytes, so a workbook without percent formats costs one search.
 _BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_BUILTIN_PERCENT_REF = re.compile(rb'numFmtId="(?:9|10)"')
 
 
 def is_percent_format(code: str) -> bool:
@@ -532,6 +533,9 @@ def is_percent_format(code: str) -> bool:
 
 def percent_styles(zf: zipfile.ZipFile, entry: str) -> frozenset[int]:
     """Indices into ``cellXfs`` of ``entry`` (xl/styles.xml) whose number format is a percentage."""
+    data = zf.read(entry)
+    if b"%" not in data and not _BUILTIN_PERCENT_REF.search(data):
+        return frozenset()  # the common case, one byte search: no format shows a percentage
     codes: dict[int, str] = {}
     xfs: list[int] = []
     depth = {"cellXfs": 0}

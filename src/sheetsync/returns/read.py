@@ -326,10 +326,11 @@ def _find_table(data: Any, out: ParsedReturn):
                 continue
         score = len(match.columns) + (5 if norm_key(sheet.name) in {norm_key(s) for s in schema.RETURN.name.spellings()} else 0)
         score += 3 if sheet.state == "visible" else 0
-        score += 4 * _filled_cells(sheet.rows, match)  # a filled copy beats the untouched original
         candidates.append((score, sheet, match))
     if not candidates:
         _reject(out, "no-return-table", sheets="、".join(s.name for s in data.sheets if s.name != schema.META_SHEET) or "-")
+    if len(candidates) > 1:  # a filled copy beats the untouched original
+        candidates = [(score + 4 * _filled_cells(sheet.rows, match), sheet, match) for score, sheet, match in candidates]
     candidates.sort(key=lambda c: -c[0])  # stable: equal scores keep the workbook's order
     _score, sheet, match = candidates[0]
     if len(candidates) > 1:
@@ -612,12 +613,27 @@ def _title_parts(grid: list[list[Any]], header_row: int) -> list[str]:
     return [part for text in texts for part in re.split(r"[—\-–:：\s]+", text) if part]
 
 
+# registry → (registry, text → the unit it names or ""): file names and titles repeat across a
+# merge's returns, and a miss costs the registry a fuzzy search; the registry is kept in the value
+# so its id is not reused while cached
+_NAMED: dict[int, tuple[UnitRegistry, dict[str, str]]] = {}
+
+
 def _units_named(parts: list[str], registry: UnitRegistry, by_unit: dict[str, list[Assignment]]) -> set[str]:
+    entry = _NAMED.get(id(registry))
+    if entry is None or entry[0] is not registry:
+        if len(_NAMED) > 8:
+            _NAMED.clear()
+        entry = _NAMED[id(registry)] = (registry, {})
+    cache = entry[1]
     found = set()
     for part in parts:
-        r = registry.resolve(part)
-        if r.kind == "unit" and r.via in ("exact", "alias", "prefix") and r.units[0].name in by_unit:
-            found.add(r.units[0].name)
+        name = cache.get(part)
+        if name is None:
+            r = registry.resolve(part)
+            name = cache[part] = r.units[0].name if r.kind == "unit" and r.via in ("exact", "alias", "prefix") else ""
+        if name and name in by_unit:
+            found.add(name)
     return found
 
 
