@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 SML_PARTS = ("worksheet", "sheet.main", "styles", "sharedStrings", "comments")
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> etree.XMLSchema:
     path = {"sml": "ooxml/transitional/sml.xsd", "types": "ooxml/opc/opc-contentTypes.xsd",
             "rels": "ooxml/opc/opc-relationships.xsd", "core": "ooxml/opc/opc-coreProperties.xsd",
