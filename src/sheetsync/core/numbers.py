@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sheetsync.core.textnorm import nfkc
+from sheetsync.core.textnorm import chinese_number, nfkc
 
 MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8}
 # words before a reported quantity that do not change it: 约5个, 共3次, 完成12, 累计40
@@ -21,6 +21,10 @@ VALUE_PREFIXES: tuple[str, ...] = ("约", "共", "完成", "累计")
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _VALUE = re.compile(rf"(?:{'|'.join(VALUE_PREFIXES)})?\s*(?P<num>{_NUM})\s*(?P<rest>[^\d\s]{{0,4}})")
+# a quantity in Chinese numerals: 十二, 两期, 二十个, 三万人次 (read by textnorm.chinese_number)
+_CN_VALUE = re.compile(rf"(?:{'|'.join(VALUE_PREFIXES)})?\s*(?P<num>[零〇一二两三四五六七八九十百千万]+)\s*(?P<rest>[^\d\s]{{0,4}})")
+# words after a numeral that make it approximate or no count at all: 十几个, 一些, 二十多, 一半
+APPROXIMATE_WORDS: tuple[str, ...] = ("几", "多", "余", "来", "些", "半", "定", "直", "起", "般")
 _PERCENT = re.compile(rf"(?:完成|已完成)?(?P<num>{_NUM})(?P<pct>%)?")
 
 
@@ -46,21 +50,33 @@ def parse_number(value: Any, *, unit: str = "") -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    m = _VALUE.fullmatch(clean(str(value)))
-    if not m:
+    text = clean(str(value))
+    m = _VALUE.fullmatch(text)
+    if m:
+        return scale(float(m["num"]), m["rest"], unit)
+    m = _CN_VALUE.fullmatch(text)
+    if not m or m["rest"].startswith(APPROXIMATE_WORDS):
         return None
-    return scale(float(m["num"]), m["rest"], unit)
+    digits, rest = m["num"], m["rest"]
+    if digits.endswith("万") and unit.startswith("万"):  # 三万 against a target in 万人次: 3
+        digits, rest = digits[:-1], "万" + rest
+    n = chinese_number(digits)
+    return None if n is None else scale(float(n), rest, unit)
 
 
-def parse_percent(value: Any) -> tuple[float | None, bool]:
+def parse_percent(value: Any, *, percent_format: bool = False) -> tuple[float | None, bool]:
     """80, "80", "80%", "８０％", 0.8 (a cell formatted as %), "0.8" → 80.
 
+    ``percent_format``: the cell's number format shows a percentage, so its number is a
+    fraction whatever its size (a typed 100% is stored as 1, 0.5% as 0.005).
     The second value says whether the cell was changed to get there (so the reader can report
     the normalisation); None when it is not a percentage at all."""
     if isinstance(value, bool):
         return None, False
     if isinstance(value, (int, float)):
         x = float(value)
+        if percent_format:
+            return round(x * 100, 6), False  # shown as typed: 100% is 100, nothing to report
         if 0 < x < 1:
             return round(x * 100, 4), True
         return x, False

@@ -64,6 +64,18 @@ _F = {
                             "{file}: RAR/7z archives cannot be read directly. Unpack it, put the workbooks in the folder and merge again."),
 }
 
+# returns as clerks really save them (issue 16): percent cells, shifted rows, merged cells, another unit's file
+_F.update({
+    "progress-fraction": ("{file}：“{sheet}”表有 {n} 行完成状态为“已完成”而完成进度为 1（{cells}），很可能是输入的 100% 丢失了百分比格式。已按 1 读取，请核对并改为 100。",
+                          "{file}: sheet '{sheet}' has {n} rows marked Completed with progress 1 ({cells}): most likely a typed 100% that lost its percent format. Read as 1; please check and enter 100."),
+    "row-shifted": ("{file}：任务 {id} 所在行错了一列（完成进度列是状态“{value}”，完成状态列为空），像是粘贴时错位。该行的值未采用，请让单位核对后重新报送。",
+                    "{file}: the row of task {id} is one column off (the status '{value}' is in the progress column, the status column is empty), as if pasted off by one. Its values were not taken; ask the unit to check and resend."),
+    "merged-cells": ("{file}：“{sheet}”表 {cells} 为合并单元格，跨任务行 {rows}，其内容已同样计入每一行。请核对是否适用于每项任务。",
+                     "{file}: sheet '{sheet}' has merged cells {cells} over task rows {rows}; their content was taken for each of those rows. Please check it applies to each task."),
+    "other-unit-named": ("{file}：隐藏信息表明这是“{unit}”的填报表，但{how}写的是“{other}”。已按“{unit}”读取；可能是一个单位用了另一个单位的表，请核实，不会自动替换任一单位的报送。",
+                         "{file}: the hidden information says this is '{unit}''s workbook, but the {how} names '{other}'. Read as '{unit}'; one unit may have filled another's workbook. Please verify; neither unit's return is replaced automatically."),
+})
+
 MESSAGES: dict[str, tuple[str, str]] = {f"merge.finding.{k}": v for k, v in _F.items()}
 MESSAGES.update({
     "merge.how.title": ("表格标题", "sheet title"),

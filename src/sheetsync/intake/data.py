@@ -28,6 +28,9 @@ class SheetData:
     formulas_without_value: list[str] = field(default_factory=list)
     # merged ranges (first row, first column, last row, last column; from 1), when asked for
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # addresses (A1) of cells whose number format is a percentage: their number is a fraction
+    # (a typed "100%" is stored as 1); listed only where the file has such formats (.xlsx)
+    percent: list[str] = field(default_factory=list)
 
     def cell(self, address: str) -> Value:
         """The value at ``address`` (e.g. ``B3``), None when outside the data."""
@@ -74,6 +77,7 @@ class WorkbookData:
                     "formulas_without_value": s.formulas_without_value,
                     "rows": [[encode_value(v) for v in row] for row in s.rows],
                     **({"merged": [list(m) for m in s.merged]} if s.merged else {}),
+                    **({"percent": s.percent} if s.percent else {}),
                 }
                 for s in self.sheets
             ],
@@ -94,6 +98,7 @@ class WorkbookData:
                     formulas_without_value=[str(a) for a in s.get("formulas_without_value", [])],
                     rows=[[decode_value(v) for v in row] for row in s.get("rows", [])],
                     merged=[(int(a), int(b), int(c), int(d)) for a, b, c, d in s.get("merged", [])],
+                    percent=[str(a) for a in s.get("percent", [])],
                 )
                 for s in data.get("sheets", [])
             ],

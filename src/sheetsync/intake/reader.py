@@ -20,9 +20,16 @@ from sheetsync.intake.data import Rejection, SheetData, Value, WorkbookData
 from sheetsync.intake.inspect import inspect_file
 from sheetsync.intake.limits import Limits
 from sheetsync.intake.notes import note
-from sheetsync.intake.package import read_package
+from sheetsync.intake.package import read_package, read_rels
 from sheetsync.intake.props import read_custom_properties
-from sheetsync.intake.sheetscan import SheetScan, plain_shared_strings, scan_shared_strings, scan_sheet
+from sheetsync.intake.sheetscan import (
+    SheetScan,
+    percent_cells,
+    percent_styles,
+    plain_shared_strings,
+    scan_shared_strings,
+    scan_sheet,
+)
 from sheetsync.intake.xmlsafe import BadXML, UnsafeXML
 
 MAX_NOTES_PER_CODE = 20  # per sheet: enough to act on, not a wall of text
@@ -30,10 +37,11 @@ _STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
 
 
 def parse_file(path: str, kind: str, limits: Limits, password: str | None, *,
-               merged: bool = False) -> WorkbookData | Rejection:
+               merged: bool = True) -> WorkbookData | Rejection:
     """Data of the workbook at ``path`` (already inspected, of ``kind``), or why not.
 
-    ``merged``: also list each .xlsx/.xlsm sheet's merged ranges (the master reader fills them)."""
+    ``merged``: also list each .xlsx/.xlsm sheet's merged ranges (the master reader fills them;
+    the returns reader names a merge over task rows), on by default."""
     if kind == "encrypted":
         return _parse_encrypted(path, limits, password)
     if kind == "xls":
@@ -87,9 +95,10 @@ def _repoint(findings: list[Finding], path: str) -> None:
         f.file = path
 
 
-def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool = False) -> WorkbookData | Rejection:
+def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool = True) -> WorkbookData | Rejection:
     notes: list[Finding] = []
     scans: dict[str, SheetScan] = {}
+    percents: dict[str, list[str]] = {}
     try:
         with zipfile.ZipFile(real) as zf:
             pkg = read_package(zf)
@@ -113,6 +122,11 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool =
                 scans[sh.name] = scan
                 if not scan.xml_judged:
                     unjudged.append(sh.part)
+            styles = _percent_styles(zf, pkg.workbook_part)
+            if styles:
+                for sh in pkg.sheets:
+                    if sh.kind == "worksheet" and sh.part and sh.name in scans and scans[sh.name].last_row:
+                        percents[sh.name] = percent_cells(zf, sh.part, styles)
             props = read_custom_properties(zf, pkg.custom_props, limits.text_chars) if pkg.custom_props else {}
     except UnsafeXML:
         return Rejection(shown, [note("xml-dtd", shown, entry="?")])
@@ -157,7 +171,8 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool =
                     if r <= len(raw) and c <= len(raw[r - 1]):
                         raw[r - 1][c - 1] = err
                 rows = _clean(raw, scan.last_row, scan.last_col)
-            sd = SheetData(sh.name, sh.state, rows, merged=ranges)  # type: ignore[arg-type]
+            sd = SheetData(sh.name, sh.state, rows, merged=ranges,  # type: ignore[arg-type]
+                           percent=percents.get(sh.name, []))
             if scan is not None:
                 _apply_scan(sd, scan, shown, notes)
             out.sheets.append(sd)
@@ -165,6 +180,15 @@ def _parse_xlsx(real: str, shown: str, kind: str, limits: Limits, merged: bool =
         wb.close()
         fh.close()
     return out
+
+
+def _percent_styles(zf: zipfile.ZipFile, workbook_part: str) -> frozenset[int]:
+    """The cell styles of the workbook whose number format is a percentage (none: no styles part)."""
+    names = {n.casefold(): n for n in zf.namelist()}
+    for _id, typ, target in read_rels(zf, workbook_part, names):
+        if typ.endswith("/styles") and target.casefold() in names:
+            return percent_styles(zf, names[target.casefold()])
+    return frozenset()
 
 
 def _bad_xml(real: str, shown: str, parts: list[str]) -> Rejection | None:

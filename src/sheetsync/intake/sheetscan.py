@@ -515,3 +515,71 @@ def _is_long_number(v: str) -> bool:
     except ValueError:
         return False
     return abs(x) >= 1e15 and x == int(x)
+
+
+# ---- number formats: which cells are formatted as a percentage (a typed "100%" stores 1).
+# Only the style indices whose format shows a percentage are looked for, by one regular
+# expression over the sheet's bytes, so a workbook without percent formats costs one search.
+_BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_BUILTIN_PERCENT_REF = re.compile(rb'numFmtId="(?:9|10)"')
+
+
+def is_percent_format(code: str) -> bool:
+    """True when the number format ``code`` shows its value as a percentage (a % outside quotes,
+    escapes and [colour/locale] brackets)."""
+    return "%" in _QUOTED.sub("", code)
+
+
+def percent_styles(zf: zipfile.ZipFile, entry: str) -> frozenset[int]:
+    """Indices into ``cellXfs`` of ``entry`` (xl/styles.xml) whose number format is a percentage."""
+    data = zf.read(entry)
+    if b"%" not in data and not _BUILTIN_PERCENT_REF.search(data):
+        return frozenset()  # the common case, one byte search: no format shows a percentage
+    codes: dict[int, str] = {}
+    xfs: list[int] = []
+    depth = {"cellXfs": 0}
+
+    def setup(p: Any) -> None:
+        def start(name: str, attrs: dict[str, str]) -> None:
+            tag = local(name)
+            if tag == "numFmt":
+                with contextlib.suppress(ValueError):
+                    codes[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
+            elif tag == "cellXfs":
+                depth["cellXfs"] += 1
+            elif tag == "xf" and depth["cellXfs"]:
+                try:
+                    xfs.append(int(attrs.get("numFmtId", "0")))
+                except ValueError:
+                    xfs.append(0)
+
+        def end(name: str) -> None:
+            if local(name) == "cellXfs":
+                depth["cellXfs"] -= 1
+
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+
+    parse_entry(zf, entry, setup)
+    percent = {i for i, c in codes.items() if is_percent_format(c)} | (_BUILTIN_PERCENT - codes.keys())
+    return frozenset(i for i, fmt in enumerate(xfs) if fmt in percent)
+
+
+def percent_cells(zf: zipfile.ZipFile, entry: str, styles: frozenset[int], limit: int = MAX_LISTED) -> list[str]:
+    """A1 addresses of the cells of sheet ``entry`` styled with one of ``styles`` (percent
+    formats). The regular expression matches only such cell tags, so only they cost Python work.
+    Cells whose address is implied (no ``r``) are left out: real writers address styled cells."""
+    if not styles:
+        return []
+    data = zf.read(entry)
+    alts = b"|".join(str(s).encode() for s in sorted(styles))
+    tags = re.compile(rb'<(?:\w+:)?c\s([^<>]*?\bs="(?:' + alts + rb')"[^<>]*)>')
+    out: list[str] = []
+    for m in tags.finditer(data):
+        ref = _REF.search(m.group(1))
+        if ref is not None:
+            out.append(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))
+            if len(out) >= limit:
+                break
+    return out

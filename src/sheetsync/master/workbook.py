@@ -382,7 +382,8 @@ def write_master(master: Master, path: str | Path, *, lang: str | None = None, e
     if any(t_.parent_id for t_ in master.tasks):
         _parent_columns(ws, master, lang)
     n_units = max(len(master.units) + 50, 200)
-    unit_list = f"='{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
+    # stored without a leading "=": Excel's own files never have it (issue 16)
+    unit_list = f"'{spec_title(schema.UNITS, lang)}'!$A$2:$A${n_units + 1}"
     dv = DataValidation(type="list", formula1=unit_list, allow_blank=True, showErrorMessage=False,
                         showInputMessage=True, promptTitle=t("core.dv_lead_title", lang=lang),
                         prompt=t("core.dv_lead_prompt", lang=lang))

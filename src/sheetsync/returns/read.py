@@ -11,6 +11,7 @@ so nothing here touches a spreadsheet library or an untrusted file directly.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,13 +23,12 @@ from sheetsync.core.dates import excel_serial_to_date, parse_date
 from sheetsync.core.model import Finding, Master
 from sheetsync.core.numbers import fmt_number, parse_number, parse_percent
 from sheetsync.core.period import find_periods, mentions, same_period
+from sheetsync.core.phrases import is_no_problem
 from sheetsync.core.status import parse_status, status_choices
 from sheetsync.core.textnorm import has_control_chars, nfkc, norm_key, strip_control_chars, value_text
 from sheetsync.core.units import Assignment, UnitRegistry
 from sheetsync.i18n import t
 from sheetsync.workbook.headers import find_header
-
-NO_PROBLEM_WORDS = {"无", "暂无", "没有", "无问题", "暂无问题", "/", "-", "—", "无。", "none", "n/a", "na"}
 
 
 @dataclass
@@ -53,7 +53,7 @@ class ReturnRow:
 
     @property
     def has_problem(self) -> bool:
-        return bool(self.problems) and norm_key(self.problems) not in NO_PROBLEM_WORDS
+        return bool(self.problems) and not is_no_problem(self.problems)
 
 
 @dataclass
@@ -70,11 +70,12 @@ class ParsedReturn:
     findings: list[Finding] = field(default_factory=list)
     rejected: bool = False
     coverage: list[dict[str, Any]] = field(default_factory=list)  # a return exported from a roll-up below
+    other_unit: str = ""  # another registered unit the file name or title names (other-unit-named)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "unit": self.unit, "period": self.period, "identified_by": self.identified_by,
                 "fingerprint": self.fingerprint, "sheet": self.sheet, "missing_tasks": self.missing_tasks,
-                "fields": self.fields, "rejected": self.rejected,
+                "fields": self.fields, "rejected": self.rejected, "other_unit": self.other_unit,
                 "findings": [f.to_json() for f in self.findings],
                 "rows": [[getattr(r, k) for k in _ROW_FIELDS] for r in self.rows], "coverage": self.coverage}
 
@@ -83,7 +84,7 @@ class ParsedReturn:
 
         return cls(file=d["file"], unit=d["unit"], period=d["period"], identified_by=d["identified_by"],
                    fingerprint=d["fingerprint"], sheet=d["sheet"], missing_tasks=list(d["missing_tasks"]),
-                   fields=dict(d["fields"]), rejected=bool(d["rejected"]),
+                   fields=dict(d["fields"]), rejected=bool(d["rejected"]), other_unit=d.get("other_unit", ""),
                    findings=[Finding.from_json(f) for f in d["findings"]],
                    rows=[ReturnRow(*r) for r in d["rows"] if len(r) == len(_ROW_FIELDS) or _bad_row(r)],
                    coverage=list(d.get("coverage") or []))
@@ -224,6 +225,7 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
         out.identified_by = source
         out.period = meta.get("period", "")
         out.fingerprint = meta.get("master_fingerprint", "")
+        _other_unit_named(out, data, grid, match.row, registry, by_unit, unit_name)
     else:
         unit_name, how = _identify_without_metadata(data, grid, match.row, registry, by_unit)
         if not unit_name:
@@ -253,6 +255,8 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
     sname = sheet.name
     out.sheet = sname
     formula_cells = set(getattr(sheet, "formulas_without_value", []) or [])
+    percent_cells = frozenset(getattr(sheet, "percent", None) or ())
+    merged_text = _merged_text_cells(out, sheet, match.first_data_row, cols)
     seen: dict[str, int] = {}
     order: list[str] = []
     id_col = cols.get("id")
@@ -288,14 +292,24 @@ def _parse(data: Any, master: Master, registry: UnitRegistry, by_unit: dict[str,
         seen[tid] = r
         order.append(tid)
         a = expected[tid]
+        if _shifted(row, cols):
+            # a row pasted one column off: a status word in 完成进度 beside an empty 完成状态;
+            # its values would land in the wrong fields, so none is taken
+            _finding(out, "row-shifted", "warning", sheet=sname, cell=f"{_col(cols['progress'])}{r}", id=tid,
+                     value=_text(row[cols["progress"] - 1]))
+            out.rows.append(ReturnRow(tid, unit_name, a.role, row=r, unread=f"{_col(cols['progress'])}{r}"))
+            continue
+        if merged_text:
+            row = _with_merged(row, r, merged_text)
         out.rows.append(_read_row(out, sname, row, r, cols, tid, unit_name, a.role, formula_cells,
-                                  data.date_system, a.task.target_unit))
+                                  data.date_system, a.task.target_unit, percent_cells))
     issued = issued_ids or [a.task.id for a in by_unit.get(unit_name, [])]
     out.missing_tasks = [tid for tid in expected if tid not in seen]
     for tid in out.missing_tasks:
         _finding(out, "task-row-missing", "warning", sheet=sname, id=tid)
     if [i for i in issued if i in seen] != order and len(order) > 1:
         _finding(out, "rows-reordered", "info", sheet=sname)
+    _progress_fractions(out, sname, grid, cols, percent_cells)
     out.fields = _read_fields(grid, match.row, field_cells, sheet)
     out.coverage = read_coverage(data, master, registry, out, period, accept_stale)
 
@@ -342,13 +356,19 @@ def _find_table(data: Any, out: ParsedReturn):
             continue
         match = find_header(sheet.rows, schema.RETURN)
         if match is None:
-            continue
+            # a unit deleted the 任务编号 column: the table is still found by its status and
+            # progress columns; the rows are then matched in issued order (ids-from-order)
+            match = find_header(sheet.rows, _RETURN_WITHOUT_ID)
+            if match is None or not {"status", "progress"} <= match.columns.keys():
+                continue
         score = len(match.columns) + (5 if norm_key(sheet.name) in {norm_key(s) for s in schema.RETURN.name.spellings()} else 0)
         score += 3 if sheet.state == "visible" else 0
         candidates.append((score, sheet, match))
     if not candidates:
         _reject(out, "no-return-table", sheets="、".join(s.name for s in data.sheets if s.name != schema.META_SHEET) or "-")
-    candidates.sort(key=lambda c: -c[0])
+    if len(candidates) > 1:  # a filled copy beats the untouched original
+        candidates = [(score + 4 * _filled_cells(sheet.rows, match), sheet, match) for score, sheet, match in candidates]
+    candidates.sort(key=lambda c: -c[0])  # stable: equal scores keep the workbook's order
     _score, sheet, match = candidates[0]
     if len(candidates) > 1:
         _finding(out, "several-tables", "warning", sheet=sheet.name,
@@ -373,6 +393,22 @@ def _find_table(data: Any, out: ParsedReturn):
     if renamed:
         _finding(out, "renamed-columns", "info", sheet=sheet.name, cell=f"A{match.row}", columns="、".join(renamed))
     return sheet, match
+
+
+# the return's columns with status and progress standing in for the 任务编号 column as the ones
+# a header must have (find_header needs a required column to recognise a table)
+_RETURN_WITHOUT_ID = dataclasses.replace(schema.RETURN, columns=tuple(
+    dataclasses.replace(c, required=c.key in ("status", "progress")) for c in schema.RETURN.columns))
+
+
+def _filled_cells(grid: list[list[Any]], match: Any) -> int:
+    """How many editable cells of the table hold something: 0 for an untouched copy."""
+    cols = [c for k, c in match.columns.items() if k in schema.RETURN_EDITABLE]
+    n = 0
+    for row in grid[match.first_data_row - 1:]:
+        width = len(row)
+        n += sum(1 for c in cols if c <= width and row[c - 1] is not None and _text(row[c - 1]))
+    return n
 
 
 def _row_has_content(row: list[Any]) -> bool:
@@ -402,7 +438,8 @@ def _match_id(tid: str, expected: dict[str, Any]) -> str:
 
 
 def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[str, int], tid: str, unit: str,
-              role: str, formula_cells: set[str], date_system: int, measure: str = "") -> ReturnRow:
+              role: str, formula_cells: set[str], date_system: int, measure: str = "",
+              percent_cells: frozenset[str] = frozenset()) -> ReturnRow:
     """One task row of a return, normalised; oddities become findings on their cell.
 
     Each field has its reader below. Hot (a city merge reads 120,000 rows): cells are taken by
@@ -414,7 +451,8 @@ def _read_row(out: ParsedReturn, sname: str, row: list[Any], r: int, cols: dict[
     c = get("status", 0)
     status = _read_status(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid)
     c = get("progress", 0)
-    progress = _read_progress(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid)
+    progress = _read_progress(out, sname, row[c - 1] if 0 < c <= width else None, c, r, tid,
+                              bool(percent_cells) and f"{_col(c)}{r}" in percent_cells)
     if status == "done" and progress is None:
         progress = 100.0
     c = get("value", 0)
@@ -454,13 +492,15 @@ def _read_status(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str
     return key
 
 
-def _read_progress(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str) -> float | None:
+def _read_progress(out: ParsedReturn, sname: str, v: Any, c: int, r: int, tid: str,
+                   percent_format: bool = False) -> float | None:
     """进度 → 0-100 (:func:`sheetsync.core.numbers.parse_percent`: 80%, ８０％, 0.8); outside
-    0-100 or not a number is a ``bad-progress`` warning."""
+    0-100 or not a number is a ``bad-progress`` warning. ``percent_format``: the cell is
+    formatted as a percentage, so its number is a fraction (a typed 100% is stored as 1)."""
     typed = "" if v is None else _text(v)
     if not typed:
         return None
-    p, changed = parse_percent(v)
+    p, changed = parse_percent(v, percent_format=percent_format)
     if p is None or not 0 <= p <= 100:
         _finding(out, "bad-progress", "warning", sheet=sname, cell=f"{_col(c)}{r}", value=typed, id=tid)
         return None
@@ -509,33 +549,191 @@ _FREE_TEXT = ("progress_text", "problems", "next_steps", "evidence")
 
 
 def _read_fields(grid: list[list[Any]], header_row: int, field_cells: dict[str, str], sheet: Any) -> dict[str, str]:
+    """填报人, 联系电话, 填报日期: the value beside its label wherever the label now is (a column
+    inserted or moved shifts both), else the cell the metadata names; never a label taken as a
+    value (an empty input beside the next label stays empty)."""
+    found: dict[str, Any] = {}
+    for r in range(1, min(header_row, len(grid) + 1)):
+        row = grid[r - 1]
+        for i, v in enumerate(row):
+            if type(v) is not str:
+                continue
+            key, rest = _field_label(v)
+            if key and key not in found:
+                found[key] = rest if rest else _value_beside(row, i)
     out: dict[str, str] = {}
-    for key, coord in field_cells.items():
-        try:
-            v = sheet.cell(coord)
-        except Exception:  # noqa: BLE001 - an address outside the sheet is simply empty
-            v = None
-        if isinstance(v, (int, float)) and key == "report_date" and 20000 < float(v) < 80000:
-            v = excel_serial_to_date(float(v))
-        out[key] = _text(v)
-    # fallback: label cells above the header (a retyped sheet)
     for lab in schema.RETURN_FIELDS:
-        if out.get(lab.key):
+        if lab.key in found:
+            v = found[lab.key]
+        elif lab.key in field_cells:
+            try:
+                v = sheet.cell(field_cells[lab.key])
+            except Exception:  # noqa: BLE001 - an address outside the sheet is simply empty
+                v = None
+            if isinstance(v, str) and _is_label(v):
+                v = None
+        else:
             continue
-        spellings = {norm_key(s) for s in lab.spellings()}
-        for r in range(1, header_row):
-            row = grid[r - 1]
-            for i, v in enumerate(row):
-                if norm_key(_text(v)).rstrip(":") in spellings:
-                    for nxt in row[i + 1:]:
-                        if _text(nxt):
-                            out[lab.key] = _text(nxt)
-                            break
+        if isinstance(v, (int, float)) and lab.key == "report_date" and 20000 < float(v) < 80000:
+            v = excel_serial_to_date(float(v))
+        out[lab.key] = _text(v)
     if out.get("report_date"):
         d = parse_date(out["report_date"])
         if d:
             out["report_date"] = d.isoformat()
     return out
+
+
+@lru_cache(maxsize=1)
+def _field_spellings() -> dict[str, str]:
+    return {norm_key(s): lab.key for lab in schema.RETURN_FIELDS for s in lab.spellings()}
+
+
+_LABEL_SPLIT = re.compile(r"^(?P<label>[^:：]{1,8})[:：]\s*(?P<rest>.*)$", re.S)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _field_label(text: str) -> tuple[str, str]:
+    """(field key, what follows the label in the same cell) when ``text`` is a field's label
+    ("填报人", "填报人：", "填报人：张三"), else ("", "")."""
+    spellings = _field_spellings()
+    key = spellings.get(norm_key(text).rstrip(":："))
+    if key:
+        return key, ""
+    m = _LABEL_SPLIT.match(text.strip())
+    if m:
+        key = spellings.get(norm_key(m["label"]))
+        if key:
+            return key, m["rest"].strip()
+    return "", ""
+
+
+def _is_label(text: str) -> bool:
+    """A label rather than a value: a field's label, or a short Chinese word ending in a colon
+    ("填报单位：…", the unit line of the template)."""
+    if _field_label(text)[0]:
+        return True
+    m = _LABEL_SPLIT.match(text.strip())
+    return bool(m) and bool(_CJK.search(m["label"])) and not any(ch.isdigit() for ch in m["label"])
+
+
+def _value_beside(row: list[Any], i: int) -> Any:
+    """The first non-empty cell right of the label at ``i``; None when the next one is a label."""
+    for v in row[i + 1:]:
+        if v is None or isinstance(v, str) and not v.strip():
+            continue
+        return None if isinstance(v, str) and _is_label(v) else v
+    return None
+
+
+def _other_unit_named(out: ParsedReturn, data: Any, grid: list[list[Any]], header_row: int, registry: UnitRegistry,
+                      by_unit: dict[str, list[Assignment]], unit: str) -> None:
+    """The metadata says ``unit``, but the file name or the title names another registered unit
+    (a unit filled a colleague's workbook and renamed it): an ``other-unit-named`` warning, and
+    ``out.other_unit`` set so the ledger does not let one replace the other silently."""
+    for how, parts in (("filename", _name_parts(data.file)), ("title", _title_parts(grid, header_row))):
+        named = _units_named(parts, registry, by_unit)
+        if named and unit not in named:
+            other = sorted(named)[0]
+            out.other_unit = other
+            _finding(out, "other-unit-named", "warning", unit=unit, other=other, how=t(f"merge.how.{how}"))
+            return
+
+
+def _name_parts(path: str) -> list[str]:
+    name = _basename(path).rsplit(".", 1)[0]
+    return [p for p in re.split(r"[_\-\s—（）()【】\[\]]+", name) if p]
+
+
+def _title_parts(grid: list[list[Any]], header_row: int) -> list[str]:
+    texts = [_text(v) for r in grid[: max(header_row - 1, 0)] for v in r if type(v) is str]
+    return [part for text in texts for part in re.split(r"[—\-–:：\s]+", text) if part]
+
+
+# registry → (registry, text → the unit it names or ""): file names and titles repeat across a
+# merge's returns, and a miss costs the registry a fuzzy search; the registry is kept in the value
+# so its id is not reused while cached
+_NAMED: dict[int, tuple[UnitRegistry, dict[str, str]]] = {}
+
+
+def _units_named(parts: list[str], registry: UnitRegistry, by_unit: dict[str, list[Assignment]]) -> set[str]:
+    entry = _NAMED.get(id(registry))
+    if entry is None or entry[0] is not registry:
+        if len(_NAMED) > 8:
+            _NAMED.clear()
+        entry = _NAMED[id(registry)] = (registry, {})
+    cache = entry[1]
+    found = set()
+    for part in parts:
+        name = cache.get(part)
+        if name is None:
+            r = registry.resolve(part)
+            name = cache[part] = r.units[0].name if r.kind == "unit" and r.via in ("exact", "alias", "prefix") else ""
+        if name and name in by_unit:
+            found.add(name)
+    return found
+
+
+def _merged_text_cells(out: ParsedReturn, sheet: Any, first_data_row: int,
+                       cols: dict[str, int]) -> dict[int, list[tuple[int, Any]]]:
+    """Merged ranges over task rows in the editable columns: the value of the range's first cell
+    belongs to every row it covers (as a clerk sees it), each range named in a ``merged-cells``
+    warning. Row → [(column, value)] for the rows after the first."""
+    merged = getattr(sheet, "merged", None)
+    if not merged:
+        return {}
+    editable = {c for k, c in cols.items() if k in schema.RETURN_EDITABLE}
+    fill: dict[int, list[tuple[int, Any]]] = {}
+    for r0, c0, r1, c1 in merged:
+        if r1 <= r0 or r1 < first_data_row or not any(c0 <= c <= c1 for c in editable):
+            continue
+        top = max(r0, first_data_row)
+        master = sheet.rows[r0 - 1][c0 - 1] if r0 <= len(sheet.rows) and c0 <= len(sheet.rows[r0 - 1]) else None
+        for r in range(top, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if c in editable and (r, c) != (r0, c0):
+                    fill.setdefault(r, []).append((c, master))
+        ref = f"{_col(c0)}{r0}:{_col(c1)}{r1}"
+        _finding(out, "merged-cells", "warning", sheet=sheet.name, cell=ref, cells=ref, rows=f"{top}–{r1}")
+    return fill
+
+
+def _with_merged(row: list[Any], r: int, fill: dict[int, list[tuple[int, Any]]]) -> list[Any]:
+    cells = fill.get(r)
+    if not cells:
+        return row
+    row = list(row)
+    for c, v in cells:
+        if c > len(row):
+            row.extend([None] * (c - len(row)))
+        if row[c - 1] is None:
+            row[c - 1] = v
+    return row
+
+
+def _shifted(row: list[Any], cols: dict[str, int]) -> bool:
+    """A status word in 完成进度 beside an empty 完成状态: the row was pasted one column off."""
+    cs, cp = cols.get("status"), cols.get("progress")
+    if cs is None or cp is None or cp > len(row):
+        return False
+    v = row[cp - 1]
+    if type(v) is not str or (cs <= len(row) and _text(row[cs - 1])):
+        return False
+    return parse_status(v.strip())[0] is not None
+
+
+def _progress_fractions(out: ParsedReturn, sname: str, grid: list[list[Any]], cols: dict[str, int],
+                        percent_cells: frozenset[str]) -> None:
+    """Several rows 已完成 with 完成进度 exactly 1 and no percent format to say so: most likely a
+    typed 100% whose format was lost (an .xls, a paste): a ``progress-fraction`` warning."""
+    cp = cols.get("progress")
+    if cp is None:
+        return
+    cells = [f"{_col(cp)}{row.row}" for row in out.rows
+             if row.status == "done" and row.progress == 1.0 and row.row and f"{_col(cp)}{row.row}" not in percent_cells]
+    if len(cells) >= 2:
+        _finding(out, "progress-fraction", "warning", sheet=sname, cell=cells[0], cells="、".join(cells[:10]),
+                 n=len(cells))
 
 
 def _identify_without_metadata(data: Any, grid: list[list[Any]], header_row: int, registry: UnitRegistry,
