@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sheetsync.core import schema
+from sheetsync.core.phrases import is_no_problem
 from sheetsync.core.textnorm import norm_key
 from sheetsync.documents import figures
 from sheetsync.documents.gbt9704 import Block, Draft, Table
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 SENTENCE_LIMIT = 60  # characters of a unit's 进展情况 one item quotes
 _CN = "零一二三四五六七八九"
-_NO_PROBLEM = {"无", "暂无", "没有", "无问题", "none", "n/a", "-", "/"}
 
 
 def cn_number(n: int) -> str:
@@ -274,7 +274,7 @@ def problem_lines(f: Facts, lang: str | None = None) -> list[str]:
             continue
         text = g.detail.strip().lstrip("'").rstrip("。.；; ")
         key = norm_key(text).rstrip("。")
-        if not key or key in _NO_PROBLEM:
+        if not key or is_no_problem(text):
             continue
         entry = seen.setdefault(key, (text, []))
         if g.unit and g.unit not in entry[1]:
@@ -326,7 +326,7 @@ def next_steps_lines(f: Facts, limit: int = 3) -> list[str]:
     for d in f.details:
         text = first_sentence(d.next_steps)
         key = norm_key(text)
-        if key and key not in _NO_PROBLEM:
+        if key and not is_no_problem(text):  # 无 / 暂无 as a next step is no plan either
             prev = tally.get(key)
             tally[key] = (text, (prev[1] if prev else 0) + 1)
     return [text for text, _n in sorted(tally.values(), key=lambda x: -x[1])[:limit]]

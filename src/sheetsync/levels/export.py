@@ -345,10 +345,10 @@ def _incomplete(ratio: str) -> bool:
 
 
 def _real_problem(text: str) -> bool:
-    from sheetsync.core.textnorm import norm_key
-    from sheetsync.returns.read import NO_PROBLEM_WORDS
+    """A 存在问题 line worth passing upward: not empty and not one of the ways people write "none"."""
+    from sheetsync.core.phrases import is_no_problem
 
-    return bool(text) and norm_key(text) not in NO_PROBLEM_WORDS
+    return not is_no_problem(text)
 
 
 def _bounded(parts: list[tuple[str, str]], lang: str) -> str:
