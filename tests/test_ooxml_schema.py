@@ -111,12 +111,13 @@ def excel_rule_errors(path: Path) -> list[str]:
                     errors.append(f"{part}: data-validation formula stored with a leading '=' at byte {m.start()}")
             elif part.endswith(".vml"):
                 data = zf.read(part).decode("utf-8", "replace")
-                for block in re.findall(r'o:idmap[^>]*?data="([^"]+)"', data):
+                # any namespace prefix: openpyxl writes ns0:idmap / ns2:shape, Excel o:idmap / v:shape
+                for block in re.findall(r'<(?:\w+:)?idmap\b[^>]*?\bdata="([^"]+)"', data):
                     for n in block.split(","):
                         if n in idmaps:
                             errors.append(f"{part}: VML id block {n} also used by {idmaps[n]}")
                         idmaps[n] = part
-                for sid in re.findall(r'<v:shape [^>]*?id="([^"]+)"', data):
+                for sid in re.findall(r'<(?:\w+:)?shape\b[^>]*?\bid="([^"]+)"', data):
                     if sid in shape_ids:
                         errors.append(f"{part}: VML shape id {sid} also used by {shape_ids[sid]}")
                     shape_ids[sid] = part
@@ -158,3 +159,30 @@ def test_broken_file_fails(demo, tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", ["sml", "types", "rels", "core", "app", "custom"])
 def test_schemas_load(kind: str) -> None:
     assert schema(kind) is not None
+
+
+def test_notes_on_two_sheets_get_their_own_vml_blocks(tmp_path: Path, libreoffice) -> None:
+    """The annotated copy with notes on 任务 and 单位: openpyxl gives both drawings block 1 and
+    the same shape ids; each must have its own, and every note must survive."""
+    import openpyxl
+
+    from sheetsync.core.model import Finding
+    from sheetsync.demo import data as demo_data
+    from sheetsync.master.check import annotate_master
+    from sheetsync.master.workbook import write_master
+
+    master = tmp_path / "m.xlsx"
+    write_master(demo_data.master(), master)
+    sheets = openpyxl.load_workbook(master).sheetnames
+    tasks, units = sheets[sheets.index("任务")], sheets[sheets.index("单位")]
+    findings = [Finding("x", "error", "任务问题", tasks, "B3"), Finding("y", "warning", "单位问题", units, "G2"),
+                Finding("z", "info", "另一个", units, "A4")]
+    out = annotate_master(master, tmp_path / "a.xlsx", findings)
+    assert excel_rule_errors(out) == []
+    with zipfile.ZipFile(out) as zf:
+        blocks = sorted(re.findall(r'<(?:\w+:)?idmap\b[^>]*?\bdata="([^"]+)"', "".join(
+            zf.read(n).decode() for n in zf.namelist() if n.endswith(".vml"))))
+    assert blocks == ["1", "2"]
+    wb = openpyxl.load_workbook(out)
+    assert (wb[tasks]["B3"].comment.text, wb[units]["G2"].comment.text) == ("[错误] 任务问题", "[警告] 单位问题")
+    libreoffice([out], tmp_path)

@@ -248,6 +248,7 @@ def save_atomic(wb: Any, path: Path, retries: int = 3, wait: float = 1.0) -> Pat
         try:
             if hasattr(wb, "save"):
                 wb.save(tmp)
+                own_comment_id_blocks(Path(tmp))
             else:  # a callable writing to the path (XlsxWriter workbooks are bound to a filename)
                 wb(tmp)
             with open(tmp, "r+b") as fh:  # Windows' fsync (_commit) needs a handle open for writing
@@ -270,6 +271,43 @@ def save_atomic(wb: Any, path: Path, retries: int = 3, wait: float = 1.0) -> Pat
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return path
+
+
+_VML = re.compile(r"xl/drawings/[^/]+\.vml$")
+
+
+def own_comment_id_blocks(path: Path) -> bool:
+    """Give each sheet's comment drawing its own VML id block and shape ids, in place.
+
+    Why: openpyxl writes every comment drawing with ``o:idmap data="1"`` and shape ids from
+    ``_x0000_s1026``, so a workbook with notes on two sheets has two drawings claiming one block;
+    Excel then offers to repair the file and may drop notes. Excel's own files number block N's
+    shapes from N×1024. Returns whether anything was rewritten (a workbook with at most one
+    drawing is left as it is)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        drawings = sorted((i.filename for i in infos if _VML.match(i.filename)), key=_natural)
+        if len(drawings) < 2:
+            return False
+        parts = {i.filename: zf.read(i.filename) for i in infos}
+    for block, name in enumerate(drawings, start=1):
+        text = parts[name].decode("utf-8")
+        text = re.sub(r'(<(?:\w+:)?idmap\b[^>]*?\bdata=")[^"]*(")', rf"\g<1>{block}\g<2>", text)
+        text = re.sub(r'(\bid="_x0000_s)(\d+)(")', lambda m: f"{m[1]}{int(m[2]) % 1024 + 1024 * block}{m[3]}", text)
+        parts[name] = text.encode("utf-8")
+    tmp = path.with_name(path.name + ".vml")
+    with zipfile.ZipFile(tmp, "w") as out:
+        for info in infos:
+            out.writestr(info, parts[info.filename], compress_type=info.compress_type)
+    os.replace(tmp, path)
+    return True
+
+
+def _natural(name: str) -> tuple[int, str]:
+    digits = re.findall(r"\d+", name)
+    return (int(digits[-1]) if digits else 0, name)
 
 
 def _test_pause(path: Path) -> None:
