@@ -295,7 +295,7 @@ def own_comment_id_blocks(path: Path) -> bool:
     for block, name in enumerate(drawings, start=1):
         text = parts[name].decode("utf-8")
         text = re.sub(r'(<(?:\w+:)?idmap\b[^>]*?\bdata=")[^"]*(")', rf"\g<1>{block}\g<2>", text)
-        text = re.sub(r'(\bid="_x0000_s)(\d+)(")', lambda m: f"{m[1]}{int(m[2]) % 1024 + 1024 * block}{m[3]}", text)
+        text = re.sub(r'(\bid="_x0000_s)(\d+)(")', lambda m, n=block: f"{m[1]}{int(m[2]) % 1024 + 1024 * n}{m[3]}", text)
         parts[name] = text.encode("utf-8")
     tmp = path.with_name(path.name + ".vml")
     with zipfile.ZipFile(tmp, "w") as out:
