@@ -25,8 +25,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sheetsync.core.model import Finding
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.core.model import Finding, Master
 from sheetsync.core.period import period_key
+from sheetsync.core.textnorm import norm_key
+from sheetsync.i18n import t
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -102,6 +105,28 @@ CREATE TABLE IF NOT EXISTS coverage (     -- a return exported from a roll-up be
 );
 """
 
+# Whose ledger this is (one row): the master's region and plan name, and every task fingerprint
+# it has had (its lineage). Why both: a clerk editing tasks changes the fingerprint but not the
+# names; fixing a typo in the plan name changes the names but not the tasks. Two plans' masters
+# kept in one folder share the default ledger file, and must not share its records.
+IDENTITY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS master_identity (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    region TEXT NOT NULL DEFAULT '',
+    plan TEXT NOT NULL DEFAULT '',
+    fingerprints TEXT NOT NULL DEFAULT '[]',  -- JSON list, oldest first
+    master TEXT NOT NULL DEFAULT '',          -- the master's path when last bound, for messages
+    bound_at TEXT NOT NULL
+);
+-- files sheetsync wrote itself (roll-ups): never read back as returns
+CREATE TABLE IF NOT EXISTS outputs (
+    sha256 TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+"""
+
 
 # the columns of a row as :meth:`Ledger.rows` gives them after return_id: the fields of
 # sheetsync.returns.read.ReturnRow in order (its ``row`` is ``sheet_row`` here)
@@ -139,6 +164,35 @@ class RollupRecord:
     as_of: date
     output: str
     at: str
+
+
+@dataclass(frozen=True)
+class MasterIdentity:
+    """The master a ledger belongs to (see IDENTITY_SCHEMA)."""
+
+    region: str
+    plan: str
+    fingerprints: tuple[str, ...]
+    master: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.region}{self.plan}".strip()
+
+    def same_plan(self, master: Master) -> bool:
+        """Whether ``master`` is this plan: a task version seen before, or the same named plan."""
+        if master.fingerprint() in self.fingerprints:
+            return True
+        names = (norm_key(master.region), norm_key(master.plan_name))
+        return bool(names[1]) and names == (norm_key(self.region), norm_key(self.plan))
+
+
+class LedgerOfAnotherMaster(SheetsyncError):
+    """The ledger file holds the records of another plan's master."""
+
+
+class LedgerFault(SheetsyncError):
+    """The ledger file cannot be used (damaged, not a ledger, read-only, locked, disk full)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +248,7 @@ class Ledger:
             self.db.execute("ALTER TABLE rows ADD COLUMN unread TEXT NOT NULL DEFAULT ''")
         if "period_text" not in {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}:
             self._migrate_period_keys()
+        self.db.executescript(IDENTITY_SCHEMA)
 
     def _migrate_period_keys(self) -> None:
         """Ledgers made before periods had keys stored the text as typed: keep it as
@@ -233,6 +288,72 @@ class Ledger:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------ whose ledger
+    def master_identity(self) -> MasterIdentity | None:
+        """The master this ledger belongs to, or None before its first merge."""
+        row = self.db.execute("SELECT region, plan, fingerprints, master FROM master_identity WHERE id=1").fetchone()
+        if row is None:
+            return None
+        try:
+            prints = tuple(str(p) for p in json.loads(row[2]))
+        except (ValueError, TypeError):
+            prints = ()
+        return MasterIdentity(row[0], row[1], prints, row[3])
+
+    def check_master(self, master: Master, master_path: str | Path = "") -> None:
+        """Refuse (:class:`LedgerOfAnotherMaster`) if this ledger belongs to another plan's master.
+
+        Read-only: ``status`` and 催报 ask this; only a merge binds (:meth:`bind_master`)."""
+        ident = self.master_identity()
+        if ident is not None and not ident.same_plan(master):
+            raise self._other_master(ident, master, master_path)
+
+    def bind_master(self, master: Master, master_path: str | Path = "") -> None:
+        """Record ``master`` as this ledger's owner (first merge), or extend its lineage (tasks
+        edited, plan renamed); refuse another plan's master. Each change is a decision."""
+        ident = self.master_identity()
+        fp, path = master.fingerprint(), str(Path(master_path).resolve()) if master_path else ""
+        if ident is not None and not ident.same_plan(master):
+            raise self._other_master(ident, master, master_path)
+        with self.transaction() as db:
+            if ident is None:
+                kind = "master-bound" if self.db.execute("SELECT 1 FROM returns LIMIT 1").fetchone() is None \
+                    else "master-bound-existing-ledger"
+                db.execute("INSERT INTO master_identity (id, region, plan, fingerprints, master, bound_at) "
+                           "VALUES (1,?,?,?,?,?)", (master.region, master.plan_name, json.dumps([fp]), path, _now()))
+                db.execute("INSERT INTO decisions (at, kind, detail) VALUES (?,?,?)",
+                           (_now(), kind, f"{master.region}{master.plan_name} {fp} {path}"))
+                return
+            prints = list(ident.fingerprints)
+            if fp not in prints:
+                prints.append(fp)
+                db.execute("INSERT INTO decisions (at, kind, detail) VALUES (?,?,?)",
+                           (_now(), "master-tasks-changed", f"{ident.fingerprints[-1:] or ''} → {fp}"))
+            if (ident.region, ident.plan) != (master.region, master.plan_name):
+                db.execute("INSERT INTO decisions (at, kind, detail) VALUES (?,?,?)",
+                           (_now(), "master-renamed", f"{ident.label} → {master.region}{master.plan_name}"))
+            db.execute("UPDATE master_identity SET region=?, plan=?, fingerprints=?, master=? WHERE id=1",
+                       (master.region, master.plan_name, json.dumps(prints), path or ident.master))
+
+    def _other_master(self, ident: MasterIdentity, master: Master, master_path: str | Path) -> LedgerOfAnotherMaster:
+        unnamed = t("merge.ledger_unnamed_plan")
+        return LedgerOfAnotherMaster(
+            t("merge.ledger_other_master", file=str(self.path), owner=ident.label or unnamed,
+              owner_file=ident.master or "?", master=f"{master.region}{master.plan_name}" or unnamed,
+              master_file=str(master_path)),
+            file=str(self.path), hint=t("merge.ledger_other_master_hint", folder=str(self.path.parent)))
+
+    # ------------------------------------------------------------ our own outputs
+    def record_output(self, sha256: str, path: str | Path, kind: str = "rollup") -> None:
+        """Note a file sheetsync wrote (a roll-up), so a merge never reads it back as a return."""
+        self.db.execute("INSERT OR REPLACE INTO outputs (sha256, kind, path, at) VALUES (?,?,?,?)",
+                        (sha256, kind, str(path), _now()))
+
+    def own_output(self, sha256: str) -> tuple[str, str] | None:
+        """(kind, when) if sheetsync wrote the file with this hash, else None."""
+        row = self.db.execute("SELECT kind, at FROM outputs WHERE sha256=?", (sha256,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     # ------------------------------------------------------------ files
     def archive_file(self, sha256: str, source: Path, original_name: str) -> Path:

@@ -287,6 +287,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
         with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
             clean_stale_temps(output.parent, output.stem)
             with Ledger(ledger_path, keep_rows=True) as ledger:  # the roll-up below reads them again
+                ledger.bind_master(master, master_path)
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
                                password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
@@ -333,6 +334,7 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
     period = resolve_period(master, period)
     db = Path(db_path) if db_path else default_path(master_path)
     with Ledger(db) as ledger:
+        ledger.check_master(master, master_path)
         if as_of is None and as_of_setting(master) is None:
             last = ledger.last_rollup(period)
             as_of = last.as_of if last is not None else None

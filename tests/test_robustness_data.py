@@ -1,0 +1,131 @@
+"""Issue 17, data mixed or lost: the ledger keyed to its master, outputs never overwriting or
+being read as inputs, issued workbooks not counted as returns, untrusted times, another unit's
+workbook, ledger faults.
+
+Real parts throughout: the robustness county's master split into real return workbooks,
+filled with openpyxl, merged into a real SQLite ledger (and the CLI in a real process where
+the exit code matters). Each test checks the message, that the master is byte-identical, and
+that the ledger passes an integrity check with every archived file matching its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from robustness_county import (
+    GOOD,
+    PERIOD,
+    County,
+    Issued,
+    fill,
+    issue,
+    make_county,
+    touch,
+)
+from sheetsync.ledger import Ledger, LedgerOfAnotherMaster
+from sheetsync.master.workbook import read_master, write_master
+from sheetsync.merge import merge_returns, status
+from sheetsync.split.workbook import split_master
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
+    return issue(tmp_path_factory.mktemp("issued"))
+
+
+@pytest.fixture
+def county(issued: Issued, tmp_path: Path) -> County:
+    return make_county(issued, tmp_path / "county")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_ledger_sound(db: Path) -> None:
+    """SQLite's integrity check passes and every recorded file's archived copy has its hash."""
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for digest, archived in con.execute("SELECT sha256, archived_path FROM files"):
+            assert sha(Path(archived)) == digest
+    finally:
+        con.close()
+
+
+def run_cli(*args: str | Path, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SHEETSYNC_LANG": lang, "PYTHONPATH": str(REPO / "src")}
+    return subprocess.run([sys.executable, "-m", "sheetsync.cli", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+# ---------------------------------------------------------------- the ledger keyed to its master
+def other_plan(issued: Issued, root: Path) -> tuple[Path, Path]:
+    """A second plan's master in the same folder (other name, other tasks) and one filled return of it."""
+    m = read_master(issued.master)
+    m.settings["plan"] = "另一个实施方案"
+    m.tasks[0].title += "（另案）"
+    master = write_master(m, root / "另一方案主表.xlsx")
+    res = split_master(read_master(master), root / "另案下发", issued_at=datetime(2026, 12, 2))
+    book = {w.unit: w.file for w in res.workbooks}["县委编办"]
+    ret = fill(book, root / "另案回收" / "编办.xlsx", GOOD["县委编办"])
+    return master, touch(ret)
+
+
+def test_two_plans_in_one_folder_do_not_share_the_ledger(county: County, issued: Issued) -> None:
+    first = county.merge()
+    before = county.query("SELECT COUNT(*) FROM returns")[0][0]
+    master_bytes = county.master.read_bytes()
+    other_master, other_return = other_plan(issued, county.root)
+    other_bytes = other_master.read_bytes()
+    with pytest.raises(LedgerOfAnotherMaster) as exc:
+        merge_returns(other_master, [other_return.parent], county.root / "另案汇总.xlsx", as_of=first.rollup.as_of)
+    msg = str(exc.value)
+    assert str(county.db) in msg and "另一个实施方案" in msg and "--ledger" in msg
+    assert county.query("SELECT COUNT(*) FROM returns")[0][0] == before
+    assert not (county.root / "另案汇总.xlsx").exists()
+    with pytest.raises(LedgerOfAnotherMaster):
+        status(other_master, PERIOD)
+    # the same through the CLI: exit 2, the message, no traceback; English too
+    proc = run_cli("merge", other_master, other_return.parent, "-o", county.root / "另案汇总.xlsx")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "属于另一个方案" in proc.stderr + proc.stdout
+    proc = run_cli("status", "--master", other_master, lang="en")
+    assert proc.returncode == 2 and "belongs to another plan" in proc.stderr + proc.stdout
+    # its own ledger keeps the two apart; the first plan's status is untouched
+    own = county.root / "另案台账.db"
+    res = merge_returns(
+        other_master, [other_return.parent], county.root / "另案汇总.xlsx", ledger_path=own, as_of=first.rollup.as_of)
+    assert res.rollup.headline()["units_reported"] == 1
+    assert status(county.master, PERIOD).headline() == first.rollup.headline()
+    assert county.master.read_bytes() == master_bytes and other_master.read_bytes() == other_bytes
+    assert_ledger_sound(county.db)
+    assert_ledger_sound(own)
+
+
+def test_the_same_plan_edited_or_renamed_keeps_its_ledger(county: County) -> None:
+    county.merge()
+    m = read_master(county.master)
+    m.tasks[1].content += "（修订）"  # the clerk edits a task: a new fingerprint, the same plan
+    write_master(m, county.master)
+    county.merge()
+    m.settings["plan"] = m.settings["plan"] + "（修订稿）"  # then fixes the plan's name: tasks seen before
+    write_master(m, county.master)
+    res = county.merge()
+    assert res.rollup.headline()["units_reported"] == len(GOOD)
+    kinds = [k for (k,) in county.query("SELECT kind FROM decisions WHERE kind LIKE 'master-%' ORDER BY id")]
+    assert kinds == ["master-bound", "master-tasks-changed", "master-renamed"]
+    with Ledger(county.db) as led:
+        ident = led.master_identity()
+        assert ident is not None and len(ident.fingerprints) == 2 and ident.plan.endswith("（修订稿）")
+    assert_ledger_sound(county.db)
