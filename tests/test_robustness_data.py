@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from robustness_county import (
+    AS_OF,
     GOOD,
+    HOSTILE_UNIT,
     PERIOD,
     County,
     Issued,
@@ -30,6 +33,7 @@ from robustness_county import (
     make_county,
     touch,
 )
+from sheetsync.core.errors import SheetsyncError
 from sheetsync.ledger import Ledger, LedgerOfAnotherMaster
 from sheetsync.master.workbook import read_master, write_master
 from sheetsync.merge import merge_returns, status
@@ -128,4 +132,64 @@ def test_the_same_plan_edited_or_renamed_keeps_its_ledger(county: County) -> Non
     with Ledger(county.db) as led:
         ident = led.master_identity()
         assert ident is not None and len(ident.fingerprints) == 2 and ident.plan.endswith("（修订稿）")
+    assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- outputs never overwrite or feed inputs
+def test_outputs_naming_an_input_are_refused_before_anything_is_written(county: County) -> None:
+    county.merge()
+    db_bytes, master_bytes = county.db.read_bytes(), county.master.read_bytes()
+    a_return = next(county.inbox.iterdir())
+    return_bytes = a_return.read_bytes()
+    for out, words in ((county.db, "台账文件"), (a_return, "回收文件"), (county.master, "主表"),
+                       (county.archive / "x.xlsx", "存档"), (county.master / "x.xlsx", "是一个文件")):
+        proc = run_cli("merge", county.master, county.inbox, "-o", out)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert words in proc.stderr and "-o" in proc.stderr
+    with pytest.raises(SheetsyncError, match="是一个文件夹"):  # the CLI's own option check says so first
+        merge_returns(county.master, [county.inbox], county.inbox, as_of=AS_OF)
+    proc = run_cli("merge", county.master, county.inbox, "-o", county.out, "--ledger", county.master)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "台账不能是" in proc.stderr
+    assert county.master.read_bytes() == master_bytes and a_return.read_bytes() == return_bytes
+    assert county.db.read_bytes() == db_bytes
+    assert_ledger_sound(county.db)
+
+
+def test_a_rollup_in_the_returns_folder_is_never_read_as_a_return(county: County) -> None:
+    inside = county.inbox / "汇总表.xlsx"
+    res = merge_returns(county.master, [county.inbox], inside, as_of=AS_OF)
+    assert res.rollup.headline()["units_reported"] == len(GOOD)
+    again = merge_returns(county.master, [county.inbox], inside, as_of=AS_OF)  # replaces its own roll-up
+    skipped = [f for f in again.files if f.outcome == "skipped"]
+    assert [f.findings[0].code for f in skipped] == ["own-rollup"] and "汇总表" in skipped[0].findings[0].message
+    # a copy of the roll-up under another name is known by its hash
+    shutil.copyfile(inside, county.inbox / "副本.xlsx")
+    third = merge_returns(county.master, [county.inbox], county.out, as_of=AS_OF)
+    assert sorted(f.findings[0].code for f in third.files if f.outcome == "skipped") == ["own-rollup", "own-rollup"]
+    assert third.rollup.headline() == res.rollup.headline()
+    assert county.query("SELECT COUNT(*) FROM returns")[0][0] == len(GOOD)
+    assert_ledger_sound(county.db)
+
+
+def test_the_project_folder_as_input_counts_no_issued_workbook(county: County, issued: Issued) -> None:
+    master_bytes = county.master.read_bytes()
+    split = split_master(read_master(county.master), county.root / "下发", issued_at=datetime(2026, 12, 1))
+    books = {w.unit: w.file for w in split.workbooks}
+    # a unit sent the blank back unchanged; another opened it, saved it, filled nothing
+    shutil.copyfile(books[HOSTILE_UNIT], county.inbox / "组织部.xlsx")
+    import openpyxl
+
+    other = next(u for u in books if u not in GOOD and u != HOSTILE_UNIT)
+    wb = openpyxl.load_workbook(books[other])
+    wb.save(county.inbox / "原样保存.xlsx")
+    res = county.merge(county.root)
+    by_code = {f.findings[0].code: f for f in res.files if f.findings and f.outcome in ("skipped", "rejected")}
+    assert {"own-master", "issued-folder", "issued-blank", "not-filled-in"} <= set(by_code)
+    assert HOSTILE_UNIT in by_code["issued-blank"].findings[0].message
+    assert str(len(books)) in by_code["issued-folder"].findings[0].message
+    assert by_code["not-filled-in"].outcome == "rejected" and "没有填写任何任务的内容" in by_code["not-filled-in"].findings[0].message
+    h = res.rollup.headline()
+    assert h["units_reported"] == len(GOOD)
+    assert HOSTILE_UNIT in res.rollup.missing_units and other in res.rollup.missing_units
+    assert county.master.read_bytes() == master_bytes
     assert_ledger_sound(county.db)

@@ -221,6 +221,17 @@ def folder_path(folder: str | Path) -> Path:
     return Path(folder) / FILE_NAME
 
 
+def archive_path(ledger_path: str | Path) -> Path:
+    """The archive folder of a ledger file (beside it)."""
+    return Path(ledger_path).parent / "sheetsync-archive"
+
+
+def ledger_files(ledger_path: str | Path) -> set[Path]:
+    """The ledger file and the files SQLite and the merge lock keep beside it (resolved)."""
+    p = Path(ledger_path).resolve()
+    return {p.with_name(p.name + s) for s in ("", "-wal", "-shm", "-journal", ".lock")}
+
+
 class Ledger:
     """A connection to the ledger file; use as a context manager or call :meth:`close`."""
 
@@ -233,7 +244,7 @@ class Ledger:
         self.path = Path(path)
         self._kept: dict[int, list[tuple[Any, ...]]] | None = {} if keep_rows else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.archive = Path(archive) if archive else self.path.parent / "sheetsync-archive"
+        self.archive = Path(archive) if archive else archive_path(self.path)
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")

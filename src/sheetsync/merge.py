@@ -22,7 +22,7 @@ from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Finding, Master
 from sheetsync.core.units import UnitRegistry, assignments
 from sheetsync.i18n import t
-from sheetsync.ledger import Ledger, default_path
+from sheetsync.ledger import Ledger, archive_path, default_path, ledger_files
 from sheetsync.returns.read import ParsedReturn, ReturnRow, parse_return
 from sheetsync.rollup.compute import FileLine, Rollup, UnitReturn, compute_rollup
 from sheetsync.workbook.locking import FileLock
@@ -96,11 +96,93 @@ def _limits(master: Master) -> Any:
     return Limits.from_settings(master.settings)
 
 
+class _OwnFiles:
+    """What a merge must never read as a return: the master, the ledger and its archive, the
+    roll-ups it wrote (by path and by hash) and the blank workbooks ``split`` issued (by hash,
+    from the manifest.json of each split folder under the inputs and beside the master).
+
+    Why by hash: a roll-up or an issued workbook copied into the returns folder (or the whole
+    project folder named as the input) would otherwise count as a unit's return."""
+
+    def __init__(self, master: Master, ledger: Ledger, inputs: list[str | Path]) -> None:
+        self.master = Path(master.path).resolve() if master.path else None
+        self.ledger = ledger
+        self.ledger_files = ledger_files(ledger.path)
+        self.archive = ledger.archive.resolve()
+        self.rollups = {Path(p) for (p,) in ledger.db.execute("SELECT DISTINCT output FROM rollups") if p}
+        self.manifests = _manifests(inputs, self.master)
+        self._issued: dict[str, tuple[str, Path]] | None = None
+
+    def skip(self, path: Path) -> tuple[str, str] | None:
+        full = path.resolve()
+        if full == self.master:
+            return str(path), "own-master"
+        if full in self.ledger_files:
+            return str(path), "own-ledger"
+        if full.is_relative_to(self.archive):
+            return str(self.archive), "own-archive"
+        if full in self.rollups:
+            return str(path), "own-rollup"
+        return None
+
+    def issued(self, items: list[Any]) -> dict[str, tuple[str, Path]]:
+        """sha256 → (unit, manifest folder) of the issued workbooks as large as some incoming file
+        (only those are hashed: a county's split folder is hundreds of files)."""
+        if self._issued is None:
+            from sheetsync.returns.inbox import sha256_of
+            from sheetsync.split.manifest import read_manifest
+
+            sizes = {it.path.stat().st_size for it in items}
+            self._issued = {}
+            for folder in self.manifests:
+                try:
+                    manifest = read_manifest(folder)
+                except SheetsyncError:
+                    continue
+                for unit, path in manifest.workbooks().items():
+                    try:
+                        if path.is_file() and path.stat().st_size in sizes:
+                            self._issued[sha256_of(path)] = (unit, folder)
+                    except OSError:
+                        continue
+        return self._issued
+
+    def own_output(self, sha256: str) -> bool:
+        return self.ledger.own_output(sha256) is not None
+
+
+def _manifests(inputs: list[str | Path], master: Path | None) -> list[Path]:
+    """Split folders (holding manifest.json) under the input folders and one or two levels below the master's."""
+    from sheetsync.split.manifest import MANIFEST
+
+    found: list[Path] = []
+    bases = [Path(p) for p in inputs if Path(p).is_dir()]
+    for base in bases:
+        found += [m.parent for m in base.rglob(MANIFEST)]
+    if master is not None:
+        found += [m.parent for m in (*master.parent.glob(f"*/{MANIFEST}"), *master.parent.glob(f"*/*/{MANIFEST}"))]
+    return list(dict.fromkeys(f.resolve() for f in found))
+
+
+def _skip_finding(code: str, source: str, **fields: Any) -> FileOutcome:
+    return FileOutcome(source, "", "skipped", [Finding(code, "warning", t(f"merge.finding.{code}", file=source, **fields),
+                                                       file=source)])
+
+
+def _not_filled_in(result: ParsedReturn) -> bool:
+    """No task row filled in: the workbook is as it was issued (a unit that sent the blank back,
+    or one only opened and saved it). The reporter fields alone do not make a return: a unit
+    must say something of its tasks to count as reported. Stops at the first filled row."""
+    return bool(result.rows) and all(r.blank for r in result.rows)
+
+
 def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: str, accept_stale: bool = False,
            password: str | None = None, workers: int = 2) -> list[FileOutcome]:
     """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml).
 
-    Each return is read against the master inside the parser children, in parallel.
+    Each return is read against the master inside the parser children, in parallel. Our own
+    files (see :class:`_OwnFiles`) are listed as skipped, never read; a return with nothing
+    filled in is rejected (kept, recorded, the unit still owes its return).
     """
     from sheetsync.intake import Rejection, intake_many
     from sheetsync.intake.pool import WorkerPool
@@ -113,10 +195,27 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     # the parser children start now, while the files are collected and archived
     children = WorkerPool(limits, workers, post=_post_step(master, period, accept_stale)).start()
     try:
-        items, skipped = collect(inputs, workdir)
+        own = _OwnFiles(master, ledger, inputs)
+        items, skipped = collect(inputs, workdir, skip=own.skip)
         for source, code in skipped:
-            outcomes.append(FileOutcome(source, "", "skipped", [Finding(code, "warning", t(f"merge.finding.{code}", file=source),
-                                                                         file=source)]))
+            outcomes.append(_skip_finding(code, source))
+        issued_counts: dict[Path, int] = {}
+        kept = []
+        for it in items:
+            if own.own_output(it.sha256):
+                outcomes.append(_skip_finding("own-rollup", it.source))
+                continue
+            blank = own.issued(items).get(it.sha256)
+            if blank is not None:
+                unit, folder = blank
+                if Path(it.path).resolve().parent == folder:  # the split folder itself: one line for all
+                    issued_counts[folder] = issued_counts.get(folder, 0) + 1
+                else:
+                    outcomes.append(_skip_finding("issued-blank", it.source, unit=unit, folder=str(folder)))
+                continue
+            kept.append(it)
+        items = kept
+        outcomes += [_skip_finding("issued-folder", str(folder), n=n) for folder, n in issued_counts.items()]
         todo = []
         duplicates: list[FileOutcome] = []
         seen_now: set[str] = set()
@@ -152,6 +251,10 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 result = ParsedReturn(file=it.path, rejected=True, findings=[Finding(
                     "internal-error", "error", t("merge.finding.internal-error", file=it.name,
                                                  detail=f"{type(exc).__name__}: {exc}"[:300]), file=it.source)])
+            if not result.rejected and _not_filled_in(result):
+                result.rejected = True
+                result.findings.append(Finding("not-filled-in", "error", t("merge.finding.not-filled-in", file=it.name,
+                                                                            unit=result.unit), file=it.source))
             findings = _renamed(list(result.findings), it)
             outcome = result.outcome
             rid = ledger.record_return(sha256=it.sha256, period=period, unit=result.unit, source=it.source,
@@ -280,14 +383,15 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
     master = read_master(master_path)
     period = resolve_period(master, period)
     output = Path(output)
-    if output.resolve() == Path(master_path).resolve():
-        raise SheetsyncError(t("merge.output_is_master", file=str(output)), file=str(output))
-    ledger_path = Path(ledger_path) if ledger_path else default_path(master_path)
+    # resolved: two merges naming one ledger through a symlink or another spelling share one lock
+    ledger_path = (Path(ledger_path) if ledger_path else default_path(master_path)).resolve()
+    _refuse_clashes(Path(master_path), list(inputs), output, ledger_path)
     try:
         with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
             clean_stale_temps(output.parent, output.stem)
             with Ledger(ledger_path, keep_rows=True) as ledger:  # the roll-up below reads them again
                 ledger.bind_master(master, master_path)
+                _refuse_overwriting_a_return(ledger, list(inputs), output)
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
                                password=password, workers=workers)
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
@@ -295,6 +399,9 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
 
                 rollup.trend = trend_for(master, ledger, period)  # the 趋势 sheet, from the ledger's history
                 write_rollup(rollup, output, lang=lang)
+                from sheetsync.returns.inbox import sha256_of
+
+                ledger.record_output(sha256_of(output), output.resolve())
                 ledger.record_rollup(period, rollup.as_of, output.resolve())
     except (OSError, sqlite3.OperationalError) as exc:
         # a full disk while archiving or recording: each file's record is one transaction, so the
@@ -306,6 +413,47 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
         where = getattr(exc, "filename", None) or str(ledger_path)
         raise SheetsyncError(t("merge.disk_full", file=str(where)), file=str(where)) from exc
     return MergeResult(period, output, ledger_path, rollup, files)
+
+
+def _refuse_clashes(master_path: Path, inputs: list[str | Path], output: Path, ledger_path: Path) -> None:
+    """Refuse, before anything is written, an output that would replace an input, the ledger,
+    its archive or the master, and a ledger that is the master or an input. Why: ``-o`` naming
+    the ledger replaced the SQLite file with a workbook, and ``--ledger`` naming the master made
+    SQLite try to open a workbook."""
+    out, master = output.resolve(), master_path.resolve()
+    named = {Path(p).resolve() for p in inputs if not Path(p).is_dir()}
+    hint = t("merge.clash_hint")
+
+    def refuse(key: str, file: Path) -> SheetsyncError:
+        return SheetsyncError(t(key, file=str(file)), file=str(file), hint=hint)
+
+    if out == master:
+        raise refuse("merge.output_is_master", output)
+    if out.is_dir():
+        raise refuse("merge.output_is_folder", output)
+    if out.parent.exists() and not out.parent.is_dir():
+        raise refuse("merge.output_folder_is_file", out.parent)
+    if out in ledger_files(ledger_path):
+        raise refuse("merge.output_is_ledger", output)
+    if out.is_relative_to(archive_path(ledger_path).resolve()):
+        raise refuse("merge.output_in_archive", output)
+    if out in named:
+        raise refuse("merge.output_is_input", output)
+    if ledger_path == master or ledger_path in named:
+        raise refuse("merge.ledger_is_input", ledger_path)
+
+
+def _refuse_overwriting_a_return(ledger: Ledger, inputs: list[str | Path], output: Path) -> None:
+    """An existing file at ``output`` inside an input folder may be replaced only if it is a
+    roll-up this ledger wrote (by path or hash); anything else there is someone's return."""
+    out = output.resolve()
+    if not out.is_file() or not any(out.is_relative_to(Path(p).resolve()) for p in inputs if Path(p).is_dir()):
+        return
+    from sheetsync.returns.inbox import sha256_of
+
+    written = ledger.db.execute("SELECT 1 FROM rollups WHERE output=? LIMIT 1", (str(out),)).fetchone()
+    if written is None and ledger.own_output(sha256_of(out)) is None:
+        raise SheetsyncError(t("merge.output_is_input", file=str(output)), file=str(output), hint=t("merge.clash_hint"))
 
 
 def gaps_by_unit(master_path: str | Path, period: str | None = None, db_path: str | Path | None = None,

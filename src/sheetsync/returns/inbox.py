@@ -13,7 +13,7 @@ import email.policy
 import hashlib
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -50,15 +50,22 @@ def _mtime(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()
 
 
-def collect(paths: Iterable[str | Path], workdir: Path) -> tuple[list[Incoming], list[tuple[str, str]]]:
+def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path], tuple[str, str] | None] | None = None,
+            ) -> tuple[list[Incoming], list[tuple[str, str]]]:
     """Expand files, folders (recursively) and .eml messages into incoming workbooks.
 
     Returns the items and a list of (source, reason) for things that were looked at and skipped
-    (an email without a workbook attachment), so the merge can say so.
+    (an email without a workbook attachment), so the merge can say so. ``skip``: the merge's own
+    files (the master, the ledger's archive) → (what to name, reason) once per name, else None.
     """
     items: list[Incoming] = []
     skipped: list[tuple[str, str]] = []
     for p in expand(paths):
+        own = skip(p) if skip else None
+        if own is not None:
+            if own not in skipped:
+                skipped.append(own)
+            continue
         suffix = p.suffix.lower()
         if suffix == ".eml":
             before = len(skipped)
