@@ -25,6 +25,7 @@ from robustness_county import (
     AS_OF,
     GOOD,
     HOSTILE_UNIT,
+    HOSTILE_VALUES,
     PERIOD,
     County,
     Issued,
@@ -192,4 +193,76 @@ def test_the_project_folder_as_input_counts_no_issued_workbook(county: County, i
     assert h["units_reported"] == len(GOOD)
     assert HOSTILE_UNIT in res.rollup.missing_units and other in res.rollup.missing_units
     assert county.master.read_bytes() == master_bytes
+    assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- which file is newer
+CORRECTED = {tid: ("已完成", 100, v[2], "更正后的进展", "无") for tid, v in HOSTILE_VALUES.items()}
+
+
+def current_source(county: County, unit: str) -> str:
+    with Ledger(county.db) as led:
+        return led.current(PERIOD)[unit].source
+
+
+def eml(path: Path, attachment: Path, date_header: str) -> Path:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"], msg["Date"] = "unit@example.cn", "office@example.cn", "报送", date_header
+    msg.set_content("见附件")
+    msg.add_attachment(attachment.read_bytes(), maintype="application", subtype="octet-stream",
+                       filename=attachment.name)
+    path.write_bytes(msg.as_bytes())
+    return touch(path)
+
+
+def test_a_future_file_time_does_not_shadow_a_later_correction(county: County, issued: Issued) -> None:
+    master_bytes = county.master.read_bytes()
+    wrong = fill(issued.files[HOSTILE_UNIT], county.inbox / "组织部.xlsx", HOSTILE_VALUES, when=datetime(2099, 1, 1))
+    first = county.merge()
+    f = next(f for f in first.files if f.unit == HOSTILE_UNIT)
+    assert f.outcome == "warnings" and [x.code for x in f.findings] == ["time-in-future"]
+    assert "2099-01-01" in f.findings[0].message and "到达时间" in f.findings[0].message
+    assert not f.received_at.startswith("2099")
+    # the real correction, dated inside the period, arrives later: it is used
+    fill(issued.files[HOSTILE_UNIT], county.inbox / "组织部更正.xlsx", CORRECTED, when=datetime(2026, 12, 22))
+    second = county.merge()
+    assert current_source(county, HOSTILE_UNIT).endswith("组织部更正.xlsx")
+    assert second.rollup.headline()["units_reported"] == len(GOOD) + 1
+    assert wrong.exists() and county.master.read_bytes() == master_bytes
+    assert_ledger_sound(county.db)
+
+
+def test_mail_dates_in_2099_and_9999_and_a_zip_member_in_2107(county: County, issued: Issued) -> None:
+    import zipfile
+
+    ret = fill(issued.files[HOSTILE_UNIT], county.root / "src" / "组织部.xlsx", HOSTILE_VALUES)
+    eml(county.inbox / "a.eml", ret, "Fri, 31 Dec 9999 23:59:59 -1200")  # past datetime's range in UTC
+    other = fill(issued.files["县委编办"], county.root / "src" / "编办.xlsx", {"一.(一).2": ("已完成", 100, 9, "邮件", "无")})
+    eml(county.inbox / "b.eml", other, "Thu, 01 Jan 2099 08:00:00 +0800")
+    third = fill(issued.files["县财政局"], county.root / "src" / "财政局.xlsx", {"一.(一).3": ("已完成", 100, None, "压缩", "无")})
+    with zipfile.ZipFile(county.inbox / "c.zip", "w") as z:
+        z.writestr(zipfile.ZipInfo("财政局.xlsx", date_time=(2107, 12, 31, 23, 59, 58)), third.read_bytes())
+    res = county.merge()
+    codes = {f.path: [x.code for x in f.findings] for f in res.files}
+    assert codes["b.eml ▸ 编办.xlsx"] == ["time-in-future"] and codes["c.zip ▸ 财政局.xlsx"] == ["time-in-future"]
+    assert "time-in-future" not in codes["a.eml ▸ 组织部.xlsx"]  # 9999 unreadable: the saved mail's own time, believed
+    assert res.rollup.headline()["units_reported"] == len(GOOD) + 1
+    # the mail and the zip arrived after the loose returns: they are the units' current returns
+    assert current_source(county, "县委编办") == "b.eml ▸ 编办.xlsx"
+    assert current_source(county, "县财政局") == "c.zip ▸ 财政局.xlsx"
+    assert_ledger_sound(county.db)
+
+
+def test_two_files_of_one_unit_at_the_same_time_say_which_was_used(county: County, issued: Issued) -> None:
+    when = datetime(2026, 12, 21, 9, 30)
+    fill(issued.files[HOSTILE_UNIT], county.inbox / "组织部1.xlsx", HOSTILE_VALUES, when=when)
+    fill(issued.files[HOSTILE_UNIT], county.inbox / "组织部2.xlsx", CORRECTED, when=when)
+    res = county.merge()
+    used = current_source(county, HOSTILE_UNIT)
+    assert used.endswith("组织部2.xlsx")
+    f = next(f for f in res.files if f.path == used)
+    assert [x.code for x in f.findings] == ["same-time"]
+    assert "组织部1.xlsx" in f.findings[0].message and "已采用本文件" in f.findings[0].message
     assert_ledger_sound(county.db)

@@ -153,6 +153,7 @@ class ReturnRecord:
     report_date: str
     findings: list[dict[str, Any]]
     period_text: str = ""
+    claimed_at: str = ""  # a time the file claimed and was not believed ("": received_at is its own)
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ class Ledger:
         if "period_text" not in {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}:
             self._migrate_period_keys()
         self.db.executescript(IDENTITY_SCHEMA)
+        self._ensure_claimed_at()
 
     def _migrate_period_keys(self) -> None:
         """Ledgers made before periods had keys stored the text as typed: keep it as
@@ -355,6 +357,18 @@ class Ledger:
               master_file=str(master_path)),
             file=str(self.path), hint=t("merge.ledger_other_master_hint", folder=str(self.path.parent)))
 
+    def _ensure_claimed_at(self) -> None:
+        """Ledgers made before times were checked: every record's time was believed."""
+        if "claimed_at" not in {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}:
+            self.db.execute("ALTER TABLE returns ADD COLUMN claimed_at TEXT NOT NULL DEFAULT ''")
+
+    def same_time(self, period: str, unit: str, received_at: str, sha256: str) -> list[str]:
+        """Sources of the unit's other, different returns received at the very same time: which
+        of them is newer cannot be told (the merge says which it used)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT r.source FROM returns r WHERE r.period=? AND r.unit=? AND r.received_at=? AND r.sha256<>? "
+            "AND r.outcome<>'rejected'", (period_key(period), unit, received_at, sha256))]
+
     # ------------------------------------------------------------ our own outputs
     def record_output(self, sha256: str, path: str | Path, kind: str = "rollup") -> None:
         """Note a file sheetsync wrote (a roll-up), so a merge never reads it back as a return."""
@@ -407,17 +421,20 @@ class Ledger:
     # ------------------------------------------------------------ returns
     def record_return(self, *, sha256: str, period: str, unit: str, source: str, sender: str, received_at: str,
                       outcome: str, identified_by: str, fields: dict[str, str], findings: list[Finding],
-                      rows: list[Any], missing: list[str]) -> int:
-        """Record one parsed (or refused) file for ``period`` (any spelling; the key is stored)."""
+                      rows: list[Any], missing: list[str], claimed_at: str = "") -> int:
+        """Record one parsed (or refused) file for ``period`` (any spelling; the key is stored).
+
+        ``claimed_at``: the time the file claimed when it was not believed (``received_at`` is
+        then its arrival); such a return is ordered by arrival (see :meth:`current`)."""
         text, period = period, period_key(period)
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO returns (sha256, period, unit, source, sender, received_at, ingested_at, outcome, "
-                "identified_by, reporter, phone, report_date, findings, period_text) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "identified_by, reporter, phone, report_date, findings, period_text, claimed_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, period, unit, source, sender, received_at, _now(), outcome, identified_by,
                  fields.get("reporter", ""), fields.get("phone", ""), fields.get("report_date", ""),
-                 json.dumps([f.to_json() for f in findings], ensure_ascii=False), text))
+                 json.dumps([f.to_json() for f in findings], ensure_ascii=False), text, claimed_at))
             rid = int(cur.lastrowid)
             values = [(rid, r.task_id, r.unit, r.role, r.status, r.progress, r.value, r.progress_text, r.problems,
                        r.next_steps, r.evidence, r.row, getattr(r, "unread", "")) for r in rows]
@@ -488,6 +505,9 @@ class Ledger:
     def current(self, period: str, records: list[ReturnRecord] | None = None) -> dict[str, ReturnRecord]:
         """Unit → the return the roll-up uses: the latest received accepted one (ties: latest ingested).
 
+        When either of two returns has a time that was not believed (``claimed_at``), they are
+        ordered by arrival in the ledger instead: the one recorded later wins.
+
         ``records``: :meth:`returns` of ``period`` when the caller already has them (each read
         parses every file's findings).
         """
@@ -496,7 +516,12 @@ class Ledger:
             if rec.outcome == "rejected" or not rec.unit:
                 continue
             prev = out.get(rec.unit)
-            if prev is None or (rec.received_at, rec.id) >= (prev.received_at, prev.id):
+            if prev is None:
+                out[rec.unit] = rec
+            elif rec.claimed_at or prev.claimed_at:
+                if rec.id > prev.id:
+                    out[rec.unit] = rec
+            elif (rec.received_at, rec.id) >= (prev.received_at, prev.id):
                 out[rec.unit] = rec
         return out
 

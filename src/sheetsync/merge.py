@@ -177,16 +177,17 @@ def _not_filled_in(result: ParsedReturn) -> bool:
 
 
 def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: str, accept_stale: bool = False,
-           password: str | None = None, workers: int = 2) -> list[FileOutcome]:
+           password: str | None = None, workers: int = 2, as_of: date | None = None) -> list[FileOutcome]:
     """Archive, parse and record every returned file in ``inputs`` (files, folders, .eml).
 
     Each return is read against the master inside the parser children, in parallel. Our own
     files (see :class:`_OwnFiles`) are listed as skipped, never read; a return with nothing
-    filled in is rejected (kept, recorded, the unit still owes its return).
+    filled in is rejected (kept, recorded, the unit still owes its return). A time later than
+    now, the period's end and ``as_of`` is not believed (see :func:`sheetsync.returns.inbox.trust_times`).
     """
     from sheetsync.intake import Rejection, intake_many
     from sheetsync.intake.pool import WorkerPool
-    from sheetsync.returns.inbox import collect
+    from sheetsync.returns.inbox import collect, trust_times
 
     limits = _limits(master)
     password = password or master.setting("return_password") or None
@@ -197,6 +198,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     try:
         own = _OwnFiles(master, ledger, inputs)
         items, skipped = collect(inputs, workdir, skip=own.skip)
+        trust_times(items, until=_believed_until(period, as_of))
         for source, code in skipped:
             outcomes.append(_skip_finding(code, source))
         issued_counts: dict[Path, int] = {}
@@ -239,10 +241,10 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         for n, (_path, _ins, data) in enumerate(intake_many(fresh(), limits, password=password, pool=children)):
             it = todo[n]
             if isinstance(data, Rejection):
-                findings = _renamed(list(data.findings), it)
+                findings = _renamed(list(data.findings), it) + _time_findings(it)
                 ledger.record_return(sha256=it.sha256, period=period, unit="", source=it.source, sender=it.sender,
                                      received_at=it.received_at, outcome="rejected", identified_by="",
-                                     fields={}, findings=findings, rows=[], missing=[])
+                                     fields={}, findings=findings, rows=[], missing=[], claimed_at=it.claimed_at)
                 parsed.append(FileOutcome(it.source, "", "rejected", findings, it.sha256, it.sender, it.received_at))
                 continue
             try:
@@ -255,13 +257,18 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                 result.rejected = True
                 result.findings.append(Finding("not-filled-in", "error", t("merge.finding.not-filled-in", file=it.name,
                                                                             unit=result.unit), file=it.source))
-            findings = _renamed(list(result.findings), it)
+            findings = _renamed(list(result.findings), it) + _time_findings(it)
+            if not result.rejected and result.unit:
+                findings += _order_findings(ledger, period, result.unit, it)
             outcome = result.outcome
+            if outcome == "accepted" and any(f.severity in ("error", "warning") for f in findings):
+                outcome = "warnings"
             rid = ledger.record_return(sha256=it.sha256, period=period, unit=result.unit, source=it.source,
                                        sender=it.sender, received_at=it.received_at, outcome=outcome,
                                        identified_by=result.identified_by, fields=result.fields, findings=findings,
                                        rows=[] if result.rejected else result.rows,
-                                       missing=[] if result.rejected else result.missing_tasks)
+                                       missing=[] if result.rejected else result.missing_tasks,
+                                       claimed_at=it.claimed_at)
             if result.coverage and not result.rejected:  # a return exported from a roll-up below (levels)
                 ledger.record_coverage(rid, result.coverage)
             parsed.append(FileOutcome(it.source, result.unit, outcome, findings, it.sha256, it.sender, it.received_at))
@@ -270,6 +277,35 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         children.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
+
+
+def _believed_until(period: str, as_of: date | None) -> date | None:
+    """The later of the period's last day and the as-of date (see returns.inbox.trust_times)."""
+    from sheetsync.core.period import parse_period
+
+    parsed = parse_period(period)
+    days = [d for d in (as_of, parsed.end if parsed else None) if d is not None]
+    return max(days) if days else None
+
+
+def _time_findings(it: Any) -> list[Finding]:
+    """Say so when the file's time was not believed (see returns.inbox.trust_times)."""
+    if not it.claimed_at:
+        return []
+    code = "time-unreadable" if it.claimed_at == "?" else "time-in-future"
+    return [Finding(code, "warning", t(f"merge.finding.{code}", file=it.name, claimed=it.claimed_at.replace("T", " "),
+                                       arrived=it.received_at.replace("T", " ")), file=it.source)]
+
+
+def _order_findings(ledger: Ledger, period: str, unit: str, it: Any) -> list[Finding]:
+    """Two different files of one unit at the very same time cannot be ordered: say that this
+    one, recorded later, is the one used, and which it was preferred to."""
+    others = ledger.same_time(period, unit, it.received_at, it.sha256)
+    if not others:
+        return []
+    return [Finding("same-time", "warning", t("merge.finding.same-time", file=it.name, unit=unit,
+                                               when=it.received_at.replace("T", " "), others="、".join(others)),
+                    file=it.source)]
 
 
 def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any] | None:
@@ -393,7 +429,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
                 ledger.bind_master(master, master_path)
                 _refuse_overwriting_a_return(ledger, list(inputs), output)
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
-                               password=password, workers=workers)
+                               password=password, workers=workers, as_of=as_of or as_of_setting(master))
                 rollup = build_rollup(master, ledger, period=period, as_of=as_of)
                 from sheetsync.rollup.trend import trend_for
 

@@ -72,6 +72,11 @@ _F = {
                       "{file}: {n} blank workbooks issued by split (see manifest.json) are not returns; skipped."),
     "not-filled-in": ("{file}：“{unit}”的填报表中没有填写任何任务的内容（与下发时相同），不计为已报送。请让该单位填写后重新报送。",
                       "{file}: no task is filled in in the workbook of '{unit}' (as it was issued); not counted as reported. Ask the unit to fill it in and send it again."),
+    "time-in-future": ("{file}：文件所注时间 {claimed} 晚于现在（发送方电脑时钟有误？），不予采信，按到达时间 {arrived} 排序。如该单位之后发来更正，将以更正为准。",
+                       "{file}: its time {claimed} is in the future (the sender's clock is wrong?); not believed: ordered by its arrival at {arrived}. A correction the unit sends later will replace it."),
+    "time-unreadable": ("{file}：无法读出文件的时间，按到达时间 {arrived} 排序。", "{file}: its time cannot be read; ordered by its arrival at {arrived}."),
+    "same-time": ("{file}：“{unit}”另有内容不同的文件 {others} 时间完全相同（{when}），无法判断哪个更新；已采用本文件（后合并的一个）。请与该单位核实；如应以另一个为准，请让该单位重新发送。",
+                  "{file}: '{unit}' also sent {others}, a different file with the very same time ({when}); which is newer cannot be told, so this one (merged later) is used. Check with the unit; if the other is right, ask the unit to send it again."),
     "archive-unsupported": ("{file}：RAR/7z 压缩包无法直接读取。请先解压，把其中的回收表放入文件夹后重新合并。",
                             "{file}: RAR/7z archives cannot be read directly. Unpack it, put the workbooks in the folder and merge again."),
 }

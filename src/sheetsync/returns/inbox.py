@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -26,6 +26,10 @@ MAX_ATTACHMENT = 60 * 1024 * 1024
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")
 MAX_ZIP_ENTRIES = 2000  # a folder of returns zipped, not a filesystem
 MAX_ZIP_TOTAL = 500 * 1024 * 1024  # bytes taken out of one archive, whatever its entries claim
+# a file, mail or zip member dated later than now plus this is not believed (a wrong clock, a
+# forged Date, a zip's 2107 maximum): it is ordered by when it arrived instead. The skew allows
+# a sender's clock a little ahead, and a Date read in another time zone.
+FUTURE_SKEW = timedelta(hours=12)
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Incoming:
     sender: str = ""
     received_at: str = ""
     sha256: str = ""
+    claimed_at: str = ""  # the time the file claimed when it was not believed (then received_at is its arrival)
 
 
 def sha256_of(path: Path) -> str:
@@ -47,7 +52,33 @@ def sha256_of(path: Path) -> str:
 
 
 def _mtime(path: Path) -> str:
-    return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()
+    """The file's modification time, or "" when the file system holds one no date can be (year 30000)."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def trust_times(items: list[Incoming], now: datetime | None = None, until: date | None = None) -> None:
+    """Times later than ``now`` + :data:`FUTURE_SKEW` (or none at all) are not believed: the
+    item is dated by its arrival (``now``) and keeps the claimed time in ``claimed_at``, so a
+    file dated 2099 cannot shadow every later correction.
+
+    ``until``: a day whose times are believed whatever the clock says (the merge gives the later
+    of the period's last day and the as-of date): a unit's clock a few days ahead, or this
+    machine's behind, is not a forgery; 2099, 9999 or a zip's 2107 still are."""
+    now = (now or datetime.now()).replace(microsecond=0)
+    limit = now + FUTURE_SKEW
+    if until is not None:
+        limit = max(limit, datetime.combine(until, datetime.max.time()).replace(microsecond=0))
+    for it in items:
+        try:
+            believed = bool(it.received_at) and datetime.fromisoformat(it.received_at) <= limit
+        except ValueError:
+            believed = False
+        if not believed:
+            it.claimed_at = it.received_at or "?"
+            it.received_at = now.isoformat()
 
 
 def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path], tuple[str, str] | None] | None = None,
@@ -113,7 +144,8 @@ def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
     sender = str(msg.get("From", "") or "")
     try:
         received = parsedate_to_datetime(str(msg["Date"])).astimezone().replace(tzinfo=None, microsecond=0).isoformat()
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, OSError):
+        # no Date, a malformed one, or 9999-12-31 in a zone east of UTC (past datetime's range)
         received = _mtime(path)
     out: list[Incoming] = []
     for i, part in enumerate(msg.walk()):
