@@ -266,3 +266,49 @@ def test_two_files_of_one_unit_at_the_same_time_say_which_was_used(county: Count
     assert [x.code for x in f.findings] == ["same-time"]
     assert "组织部1.xlsx" in f.findings[0].message and "已采用本文件" in f.findings[0].message
     assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- another unit's workbook
+def test_another_units_workbook_never_replaces_that_units_return(county: County, issued: Issued) -> None:
+    master_bytes = county.master.read_bytes()
+    county.merge()  # 县委编办's own return is in
+    # 县财政局 mails 编办's workbook (an old copy, filled differently) from its own address, later
+    stray = fill(issued.files["县委编办"], county.root / "src" / "x.xlsx", {"一.(一).2": ("已完成", 100, 1, "错发", "无")},
+                 when=datetime(2026, 12, 28))
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["Date"], msg["Subject"] = "财政局 <czj@shilixian.example>", "Mon, 28 Dec 2026 09:00:00 +0800", "报送"
+    msg.set_content("附件")
+    msg.add_attachment(stray.read_bytes(), maintype="application", subtype="octet-stream", filename="报送表.xlsx")
+    (county.inbox / "财政局来信.eml").write_bytes(msg.as_bytes())
+    # and saves it under its own file name too
+    fill(issued.files["县委编办"], county.inbox / "县财政局.xlsx", {"一.(一).2": ("已完成", 100, 2, "又错发", "无")},
+         when=datetime(2026, 12, 29))
+    res = county.merge()
+    flagged = {f.path: f for f in res.files if any(x.code == "unit-mismatch" for x in f.findings)}
+    assert set(flagged) == {"财政局来信.eml ▸ 报送表.xlsx", str(county.inbox / "县财政局.xlsx")}
+    for f in flagged.values():
+        assert f.outcome == "warnings" and f.unit == "县委编办"
+        msg_text = next(x.message for x in f.findings if x.code == "unit-mismatch")
+        assert "县财政局" in msg_text and "不会替换" in msg_text
+    assert "czj@shilixian.example" in flagged["财政局来信.eml ▸ 报送表.xlsx"].findings[0].message
+    assert current_source(county, "县委编办").endswith(issued.good["县委编办"].name)  # its own return stays
+    assert current_source(county, "县财政局").endswith(issued.good["县财政局"].name)
+    assert res.rollup.headline()["units_reported"] == len(GOOD)
+    assert county.master.read_bytes() == master_bytes
+    assert_ledger_sound(county.db)
+
+
+def test_a_flagged_workbook_counts_until_the_units_own_return_arrives(county: County, issued: Issued) -> None:
+    os.remove(county.inbox / issued.good["县委编办"].name)
+    stray = fill(issued.files["县委编办"], county.inbox / "县财政局补充.xlsx", {"一.(一).2": ("已完成", 100, 1, "错发", "无")},
+                 when=datetime(2026, 12, 28))
+    res = county.merge()
+    assert "县委编办" not in res.rollup.missing_units
+    assert current_source(county, "县委编办") == str(stray)
+    own = Path(shutil.copyfile(issued.good["县委编办"], county.inbox / issued.good["县委编办"].name))
+    touch(own, datetime(2026, 12, 20))  # older than the stray one, but the unit's own
+    county.merge()
+    assert current_source(county, "县委编办") == str(own)
+    assert_ledger_sound(county.db)

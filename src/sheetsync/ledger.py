@@ -506,7 +506,8 @@ class Ledger:
         """Unit → the return the roll-up uses: the latest received accepted one (ties: latest ingested).
 
         When either of two returns has a time that was not believed (``claimed_at``), they are
-        ordered by arrival in the ledger instead: the one recorded later wins.
+        ordered by arrival in the ledger instead: the one recorded later wins. A disputed return
+        (its sender or file name names another unit) never wins over one that is not.
 
         ``records``: :meth:`returns` of ``period`` when the caller already has them (each read
         parses every file's findings).
@@ -518,6 +519,9 @@ class Ledger:
             prev = out.get(rec.unit)
             if prev is None:
                 out[rec.unit] = rec
+            elif (disputed := _disputed(rec)) != _disputed(prev):
+                if not disputed:
+                    out[rec.unit] = rec
             elif rec.claimed_at or prev.claimed_at:
                 if rec.id > prev.id:
                     out[rec.unit] = rec
@@ -619,6 +623,11 @@ class Ledger:
     def counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("files", "returns", "rows", "decisions", "rollups")}
+
+
+def _disputed(rec: ReturnRecord) -> bool:
+    """Whether the merge flagged the return as possibly another unit's (finding ``unit-mismatch``)."""
+    return any(f.get("code") == "unit-mismatch" for f in rec.findings)
 
 
 def _record(row: sqlite3.Row) -> ReturnRecord:

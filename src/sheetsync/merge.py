@@ -197,6 +197,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     children = WorkerPool(limits, workers, post=_post_step(master, period, accept_stale)).start()
     try:
         own = _OwnFiles(master, ledger, inputs)
+        claims = _UnitClaims(master)
         items, skipped = collect(inputs, workdir, skip=own.skip)
         trust_times(items, until=_believed_until(period, as_of))
         for source, code in skipped:
@@ -259,7 +260,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                                                             unit=result.unit), file=it.source))
             findings = _renamed(list(result.findings), it) + _time_findings(it)
             if not result.rejected and result.unit:
-                findings += _order_findings(ledger, period, result.unit, it)
+                findings += _dispute_findings(claims, result, it) + _order_findings(ledger, period, result.unit, it)
             outcome = result.outcome
             if outcome == "accepted" and any(f.severity in ("error", "warning") for f in findings):
                 outcome = "warnings"
@@ -277,6 +278,57 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         children.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
+
+
+class _UnitClaims:
+    """Who else names a unit for a return: the sender's address (a unit's 邮箱 in the master) and
+    the file name (a unit's name or alias in it). Built once per merge; per file it is a few
+    hundred substring tests.
+
+    Why: another unit's workbook sent from a unit's own address, or saved under its own file
+    name, was silently counted for the workbook's unit and replaced that unit's real return."""
+
+    def __init__(self, master: Master) -> None:
+        from sheetsync.core.addresses import address_of, split_addresses
+        from sheetsync.core.textnorm import norm_key
+
+        self._key = norm_key
+        self.by_address: dict[str, list[str]] = {}
+        self.names: list[tuple[str, list[str]]] = []
+        for u in master.units:
+            for item in split_addresses(u.email):
+                self.by_address.setdefault(address_of(item).lower(), []).append(u.name)
+            keys = [k for k in {norm_key(n) for n in (u.name, *u.aliases)} if k]
+            self.names.append((u.name, keys))
+        self._address_of = address_of
+
+    def disagreeing(self, unit: str, name: str, sender: str) -> list[tuple[str, str]]:
+        """(how, other unit) for each sign that the file came from a unit other than ``unit``."""
+        out: list[tuple[str, str]] = []
+        addr = self._address_of(sender).lower() if sender else ""
+        owners = self.by_address.get(addr, [])
+        if owners and unit not in owners:
+            out.append(("sender", owners[0]))
+        stem = self._key(Path(name).stem)
+        # a short alias (编办) only as the whole name: inside a longer one it may mean anything
+        named = [u for u, keys in self.names if any(k == stem or (len(k) >= 3 and k in stem) for k in keys)]
+        if named and unit not in named:
+            out.append(("filename", max(named, key=len)))
+        return out
+
+
+def _dispute_findings(claims: _UnitClaims, result: ParsedReturn, it: Any) -> list[Finding]:
+    """A workbook that says (in its hidden information) it is one unit's, while its sender or
+    file name says another's: counted for the workbook's unit, flagged, and never preferred to
+    a return of that unit that is not disputed (see :meth:`sheetsync.ledger.Ledger.current`)."""
+    if result.identified_by not in ("metadata", "properties"):
+        return []  # identified from the title or file name: nothing independent to compare
+    out = []
+    for how, other in claims.disagreeing(result.unit, it.name, it.sender):
+        shown = t(f"merge.how.{how}", sender=it.sender)
+        out.append(Finding("unit-mismatch", "warning", t("merge.finding.unit-mismatch", file=it.name, unit=result.unit,
+                                                          how=shown, other=other), file=it.source))
+    return out
 
 
 def _believed_until(period: str, as_of: date | None) -> date | None:

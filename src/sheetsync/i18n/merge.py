@@ -77,6 +77,8 @@ _F = {
     "time-unreadable": ("{file}：无法读出文件的时间，按到达时间 {arrived} 排序。", "{file}: its time cannot be read; ordered by its arrival at {arrived}."),
     "same-time": ("{file}：“{unit}”另有内容不同的文件 {others} 时间完全相同（{when}），无法判断哪个更新；已采用本文件（后合并的一个）。请与该单位核实；如应以另一个为准，请让该单位重新发送。",
                   "{file}: '{unit}' also sent {others}, a different file with the very same time ({when}); which is newer cannot be told, so this one (merged later) is used. Check with the unit; if the other is right, ask the unit to send it again."),
+    "unit-mismatch": ("{file}：表内隐藏信息显示这是“{unit}”的填报表，但{how}属于“{other}”。已暂按“{unit}”计入并标记：它不会替换“{unit}”本单位报送的表。请与两个单位核实；若发错了文件，请“{other}”重新报送本单位的表。",
+                      "{file}: its hidden information says this is the workbook of '{unit}', but {how} belongs to '{other}'. Counted for '{unit}' and flagged: it never replaces a return '{unit}' sent itself. Check with both units; if the wrong file was sent, ask '{other}' to send its own workbook."),
     "archive-unsupported": ("{file}：RAR/7z 压缩包无法直接读取。请先解压，把其中的回收表放入文件夹后重新合并。",
                             "{file}: RAR/7z archives cannot be read directly. Unpack it, put the workbooks in the folder and merge again."),
 }
@@ -97,6 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {f"merge.finding.{k}": v for k, v in _F.i
 MESSAGES.update({
     "merge.how.title": ("表格标题", "sheet title"),
     "merge.how.filename": ("文件名", "file name"),
+    "merge.how.sender": ("发件邮箱 {sender}", "the sender address {sender}"),
     "merge.locked": ("另一个合并正在进行（锁文件 {file}，进程 {pid}）。请等待其完成后再试。",
                      "Another merge is running (lock {file}, process {pid}). Wait for it to finish and try again."),
     "merge.bad_as_of": ("“{sheet}”表 {cell} 单元格：“{label}”的值“{value}”不是日期。",
