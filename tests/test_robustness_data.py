@@ -312,3 +312,115 @@ def test_a_flagged_workbook_counts_until_the_units_own_return_arrives(county: Co
     county.merge()
     assert current_source(county, "县委编办") == str(own)
     assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- ledger faults
+def undisturbed(issued: Issued, root: Path) -> dict[str, object]:
+    return make_county(issued, root).merge().rollup.headline()
+
+
+def test_a_damaged_ledger_or_a_workbook_named_as_ledger_is_a_message(county: County, issued: Issued) -> None:
+    county.db.write_bytes(b"PK\x03\x04 not a database at all" * 10)
+    for args in (("merge", county.master, county.inbox, "-o", county.out), ("status", "--master", county.master)):
+        proc = run_cli(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert str(county.db) in proc.stderr and "已损坏" in proc.stderr and "sheetsync-archive" in proc.stderr
+    a_return = next(county.inbox.iterdir())
+    proc = run_cli("merge", county.master, county.inbox, "-o", county.out, "--ledger", a_return, lang="en")
+    assert proc.returncode == 2 and "is damaged or is not a sheetsync ledger" in proc.stderr
+    # a real ledger cut short: SQLite's own "malformed" is the same message
+    county.db.unlink()
+    county.merge()
+    data = county.db.read_bytes()
+    county.db.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    for p in (county.db.with_name("sheetsync.db-wal"), county.db.with_name("sheetsync.db-shm")):
+        p.unlink(missing_ok=True)
+    with pytest.raises(SheetsyncError, match="已损坏"):
+        county.merge()
+    assert not county.out.with_suffix(".tmp").exists()
+
+
+def test_tampered_findings_in_the_ledger_are_said_not_a_traceback(county: County) -> None:
+    first = county.merge()
+    con = sqlite3.connect(county.db)
+    con.execute("UPDATE returns SET findings='{not json' WHERE id=1")
+    con.commit()
+    con.close()
+    again = county.merge()
+    assert again.rollup.headline() == first.rollup.headline()
+    text = [fd.message for f in again.rollup.files for fd in f.findings]
+    assert any("无法读取" in m and "第 1 条" in m for m in text)
+    assert status(county.master, PERIOD).headline() == first.rollup.headline()
+
+
+HOLD = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+sys.stdin.readline()
+con.execute("ROLLBACK")
+"""
+
+
+def test_a_ledger_locked_by_another_program_is_said_at_once_and_a_rerun_finishes(county: County, issued: Issued,
+                                                                                   tmp_path: Path) -> None:
+    county.merge(county.inbox / issued.good["县委编办"].name)  # the ledger exists, one return in
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(county.db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(SheetsyncError) as exc:
+            county.merge()
+        assert "正被另一个程序占用" in str(exc.value) and str(county.db) in str(exc.value)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert county.merge().rollup.headline() == undisturbed(issued, tmp_path / "calm")
+    assert_ledger_sound(county.db)
+
+
+def test_a_read_only_ledger_is_a_message(county: County, tmp_path: Path) -> None:
+    from sheetsync.ledger import ledger_fault
+
+    county.merge()
+    ro = sqlite3.connect(f"file:{county.db}?mode=ro", uri=True)  # a real read-only SQLite refusal
+    with pytest.raises(sqlite3.OperationalError) as real:
+        ro.execute("INSERT INTO decisions (at, kind) VALUES ('x', 'y')")
+    ro.close()
+    fault = ledger_fault(real.value, county.db)
+    assert "不能写入" in str(fault) and str(county.db) in str(fault) and "只读" in str(fault)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file modes")
+def test_a_read_only_ledger_folder_is_a_message_and_a_rerun_finishes(county: County) -> None:
+    county.merge()
+    county.db.chmod(0o444)
+    county.root.chmod(0o555)
+    try:
+        with pytest.raises(SheetsyncError, match="不能写入"):
+            county.merge()
+    finally:
+        county.root.chmod(0o755)
+        county.db.chmod(0o644)
+    county.merge()
+    assert_ledger_sound(county.db)
+
+
+def test_two_merges_naming_one_ledger_through_a_symlink_share_one_lock(county: County) -> None:
+    from sheetsync.core.errors import LockedError
+    from sheetsync.workbook.locking import FileLock
+
+    county.merge()
+    link = county.root / "link"
+    link.mkdir()
+    (link / "台账.db").symlink_to(county.db)
+    with FileLock(county.db.with_name("sheetsync.db.lock"), timeout=1), pytest.raises(LockedError):
+        merge_returns(county.master, [county.inbox], county.out, ledger_path=link / "台账.db", as_of=AS_OF,
+                      lock_timeout=0.5)
+    assert not (link / "台账.db.lock").exists()
+    res = merge_returns(county.master, [county.inbox], county.out, ledger_path=link / "台账.db", as_of=AS_OF)
+    assert res.rollup.headline()["units_reported"] == len(GOOD)
+    assert_ledger_sound(county.db)

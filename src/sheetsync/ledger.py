@@ -222,6 +222,47 @@ def folder_path(folder: str | Path) -> Path:
     return Path(folder) / FILE_NAME
 
 
+OPEN_WAIT = 3.0  # seconds to wait for a lock while opening the ledger
+BUSY_WAIT = 30.0  # then, for another sheetsync process's short write (mail log, status)
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """A file that is not SQLite at all (a workbook named as the ledger, a damaged copy) is
+    refused before SQLite opens it, naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as exc:
+        raise LedgerFault(t("merge.ledger_damaged", file=str(path), detail="folder"), file=str(path),
+                          hint=t("merge.ledger_damaged_hint", archive=str(archive_path(path)))) from exc
+    except OSError as exc:
+        raise ledger_fault(exc, path) from exc
+    if head and head != SQLITE_HEADER:
+        raise LedgerFault(t("merge.ledger_damaged", file=str(path), detail=repr(head[:8])), file=str(path),
+                          hint=t("merge.ledger_damaged_hint", archive=str(archive_path(path))))
+
+
+def ledger_fault(exc: BaseException, path: str | Path) -> SheetsyncError:
+    """The message for a ledger that cannot be used: locked by another program, read-only,
+    damaged, disk full. Why one home: merge, status and every stage opening the ledger say the
+    same, naming the file and what to do."""
+    import errno
+
+    text = str(exc).lower()
+    file = str(getattr(exc, "filename", None) or path)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or "full" in text:
+        return LedgerFault(t("merge.disk_full", file=file), file=file)
+    if "locked" in text or "busy" in text:
+        return LedgerFault(t("merge.ledger_locked", file=file), file=file, hint=t("merge.ledger_locked_hint"))
+    if isinstance(exc, PermissionError) or "readonly" in text or "read-only" in text or "unable to open" in text:
+        return LedgerFault(t("merge.ledger_readonly", file=file), file=file, hint=t("merge.ledger_readonly_hint"))
+    return LedgerFault(t("merge.ledger_damaged", file=file, detail=str(exc)[:200]), file=file,
+                       hint=t("merge.ledger_damaged_hint", archive=str(archive_path(path))))
+
+
 def archive_path(ledger_path: str | Path) -> Path:
     """The archive folder of a ledger file (beside it)."""
     return Path(ledger_path).parent / "sheetsync-archive"
@@ -246,7 +287,31 @@ class Ledger:
         self._kept: dict[int, list[tuple[Any, ...]]] | None = {} if keep_rows else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.archive = Path(archive) if archive else archive_path(self.path)
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        _check_header(self.path)
+        # a short wait on open: a ledger another program holds (a database viewer) is said at
+        # once, not after a minute; then the usual wait for the other sheetsync processes
+        self.db = sqlite3.connect(self.path, timeout=OPEN_WAIT, isolation_level=None)
+        try:
+            self._setup()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise ledger_fault(exc, self.path) from exc
+        self.db.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+
+    def ensure_writable(self) -> None:
+        """Take and drop the write lock with the short wait: a ledger another program holds (or
+        a read-only one) is refused before the merge archives or parses anything."""
+        self.db.execute(f"PRAGMA busy_timeout={int(OPEN_WAIT * 1000)}")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise ledger_fault(exc, self.path) from exc
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+
+    def _setup(self) -> None:
+        """Journal mode, schema and the migrations of older ledgers."""
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a crash or power cut cannot corrupt the ledger, it can only lose the last
@@ -625,6 +690,19 @@ class Ledger:
                 for t in ("files", "returns", "rows", "decisions", "rollups")}
 
 
+def _findings(text: str, record_id: Any) -> list[dict[str, Any]]:
+    """A record's findings; edited by hand into something else, one finding saying so (the
+    record still counts: its rows are intact), never a traceback."""
+    try:
+        found = json.loads(text)
+        if isinstance(found, list) and all(isinstance(f, dict) for f in found):
+            return found
+    except (ValueError, TypeError, RecursionError):
+        pass
+    return [{"code": "ledger-findings-unreadable", "severity": "warning",
+             "message": t("merge.finding.ledger-findings-unreadable", id=record_id)}]
+
+
 def _disputed(rec: ReturnRecord) -> bool:
     """Whether the merge flagged the return as possibly another unit's (finding ``unit-mismatch``)."""
     return any(f.get("code") == "unit-mismatch" for f in rec.findings)
@@ -632,7 +710,7 @@ def _disputed(rec: ReturnRecord) -> bool:
 
 def _record(row: sqlite3.Row) -> ReturnRecord:
     d = dict(row)
-    d["findings"] = json.loads(d.get("findings") or "[]")
+    d["findings"] = _findings(d.get("findings") or "[]", d.get("id"))
     return ReturnRecord(**{k: d[k] for k in ReturnRecord.__dataclass_fields__})
 
 

@@ -22,7 +22,7 @@ from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Finding, Master
 from sheetsync.core.units import UnitRegistry, assignments
 from sheetsync.i18n import t
-from sheetsync.ledger import Ledger, archive_path, default_path, ledger_files
+from sheetsync.ledger import Ledger, archive_path, default_path, ledger_fault, ledger_files
 from sheetsync.returns.read import ParsedReturn, ReturnRow, parse_return
 from sheetsync.rollup.compute import FileLine, Rollup, UnitReturn, compute_rollup
 from sheetsync.workbook.locking import FileLock
@@ -478,6 +478,7 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
         with FileLock(ledger_path.with_name(ledger_path.name + ".lock"), timeout=lock_timeout):
             clean_stale_temps(output.parent, output.stem)
             with Ledger(ledger_path, keep_rows=True) as ledger:  # the roll-up below reads them again
+                ledger.ensure_writable()
                 ledger.bind_master(master, master_path)
                 _refuse_overwriting_a_return(ledger, list(inputs), output)
                 files = ingest(master, list(inputs), ledger, period=period, accept_stale=accept_stale,
@@ -491,15 +492,16 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
 
                 ledger.record_output(sha256_of(output), output.resolve())
                 ledger.record_rollup(period, rollup.as_of, output.resolve())
-    except (OSError, sqlite3.OperationalError) as exc:
-        # a full disk while archiving or recording: each file's record is one transaction, so the
-        # ledger holds what was done; the previous roll-up is untouched (it is replaced last)
-        full = getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or (
-            isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
-        if not full:
+    except sqlite3.DatabaseError as exc:
+        # locked by another program, read-only, damaged or a full disk while recording: each
+        # file's record is one transaction, so the ledger holds what was done and a re-run
+        # after the fault is cleared finishes the merge; the previous roll-up is untouched
+        raise ledger_fault(exc, ledger_path) from exc
+    except OSError as exc:
+        full = getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        if not full and not isinstance(exc, PermissionError):
             raise
-        where = getattr(exc, "filename", None) or str(ledger_path)
-        raise SheetsyncError(t("merge.disk_full", file=str(where)), file=str(where)) from exc
+        raise ledger_fault(exc, ledger_path) from exc
     return MergeResult(period, output, ledger_path, rollup, files)
 
 
@@ -569,10 +571,13 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
         master = read_master(master_path)
     period = resolve_period(master, period)
     db = Path(db_path) if db_path else default_path(master_path)
-    with Ledger(db) as ledger:
-        ledger.check_master(master, master_path)
-        if as_of is None and as_of_setting(master) is None:
-            last = ledger.last_rollup(period)
-            as_of = last.as_of if last is not None else None
-        return build_rollup(master, ledger, period=period, as_of=as_of)
+    try:
+        with Ledger(db) as ledger:
+            ledger.check_master(master, master_path)
+            if as_of is None and as_of_setting(master) is None:
+                last = ledger.last_rollup(period)
+                as_of = last.as_of if last is not None else None
+            return build_rollup(master, ledger, period=period, as_of=as_of)
+    except (sqlite3.DatabaseError, PermissionError) as exc:
+        raise ledger_fault(exc, db) from exc
 
