@@ -453,7 +453,11 @@ class Ledger:
             return Path(row[0])
         suffix = "".join(Path(original_name).suffixes[-1:])[:10] or ".bin"
         dest = self.archive / sha256[:2] / f"{sha256}{suffix}"
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:  # a file where the archive folder should be
+            raise LedgerFault(t("merge.archive_not_folder", file=str(self.archive)), file=str(self.archive),
+                              hint=t("merge.archive_not_folder_hint")) from exc
         if not dest.exists():
             tmp = dest.with_suffix(dest.suffix + ".part")
             shutil.copyfile(source, tmp)

@@ -9,6 +9,7 @@ written atomically under a lock. The master is only read.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -26,6 +27,20 @@ from sheetsync.ledger import Ledger, archive_path, default_path, ledger_fault, l
 from sheetsync.returns.read import ParsedReturn, ReturnRow, parse_return
 from sheetsync.rollup.compute import FileLine, Rollup, UnitReturn, compute_rollup
 from sheetsync.workbook.locking import FileLock
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control and bidirectional-override characters (an escape
+    sequence in a file or attachment name would reach the console) shown as ``\\x1b``, ``\\u202e``."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _UNPRINTABLE else c
+                   for c in text)
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # a full-width space (Zs) stays as it is
 
 
 @dataclass
@@ -78,9 +93,10 @@ class MergeResult:
                 if fd.severity in ("error", "warning")]
 
     def file_lines(self, file: FileOutcome, lang: str | None = None) -> list[str]:
-        """``[outcome] path → unit``, then one indented line per problem."""
+        """``[outcome] path → unit``, then one indented line per problem; names from files and
+        mails printed escaped (see :func:`printable`)."""
         head = f"[{t('merge.outcome.' + file.outcome, lang=lang)}] {file.path}" + (f"  → {file.unit}" if file.unit else "")
-        return [head, *("    " + p for p in self.problems(file))]
+        return [printable(head), *("    " + printable(p) for p in self.problems(file))]
 
     def files_summary(self, lang: str | None = None) -> str:
         return t("merge.files_summary", lang=lang, n=len(self.files), **self.outcome_counts())
@@ -487,7 +503,9 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
                 from sheetsync.rollup.trend import trend_for
 
                 rollup.trend = trend_for(master, ledger, period)  # the 趋势 sheet, from the ledger's history
+                mode = _mode_to_keep(output)
                 write_rollup(rollup, output, lang=lang)
+                os.chmod(output, mode)  # the replaced roll-up's mode (a temp file is made 0600)
                 from sheetsync.returns.inbox import sha256_of
 
                 ledger.record_output(sha256_of(output), output.resolve())
@@ -503,6 +521,16 @@ def merge_returns(master_path: str | Path, inputs: list[str | Path], output: str
             raise
         raise ledger_fault(exc, ledger_path) from exc
     return MergeResult(period, output, ledger_path, rollup, files)
+
+
+def _mode_to_keep(output: Path) -> int:
+    """The permission bits of the roll-up being replaced, or the usual ones for a new file."""
+    try:
+        return output.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _refuse_clashes(master_path: Path, inputs: list[str | Path], output: Path, ledger_path: Path) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import hashlib
+import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from sheetsync.split.workbook import safe_filename
 
@@ -59,6 +63,37 @@ def _mtime(path: Path) -> str:
         return ""
 
 
+# bytes of a temporary file's name: within every file system's 255 and far from Windows' MAX_PATH
+TEMP_NAME_BYTES = 120
+
+
+def display_name(text: str) -> str:
+    """A path or name as the clerk should see it, always valid text: names that are not UTF-8
+    (GBK bytes, as unzip leaves them on Linux) are decoded as GB18030, else shown escaped."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def temp_name(name: str) -> str:
+    """``name`` made safe to create anywhere: Windows-legal, at most :data:`TEMP_NAME_BYTES`
+    bytes (a 90-character Chinese name is 270), suffix kept (the reader goes by it)."""
+    safe = safe_filename(display_name(name), max_len=255)
+    suffix = Path(safe).suffix[:10]
+    stem = safe[:len(safe) - len(Path(safe).suffix)] if Path(safe).suffix else safe
+    while stem and len((stem + suffix).encode("utf-8")) > TEMP_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip(". ") or "_") + suffix
+
+
 def trust_times(items: list[Incoming], now: datetime | None = None, until: date | None = None) -> None:
     """Times later than ``now`` + :data:`FUTURE_SKEW` (or none at all) are not believed: the
     item is dated by its arrival (``now``) and keeps the claimed time in ``claimed_at``, so a
@@ -91,7 +126,7 @@ def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path]
     """
     items: list[Incoming] = []
     skipped: list[tuple[str, str]] = []
-    for p in expand(paths):
+    for p in expand(paths, skipped):
         own = skip(p) if skip else None
         if own is not None:
             if own not in skipped:
@@ -109,24 +144,42 @@ def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path]
         elif suffix in ARCHIVE_SUFFIXES:
             skipped.append((str(p), "archive-unsupported"))
         else:
-            items.append(Incoming(p, p.name, str(p), "", _mtime(p)))
+            shown = display_name(str(p))
+            if shown != str(p):  # not UTF-8: the ledger, the children and the terminal get a copy's name
+                copy = Path(tempfile.mkdtemp(prefix="name-", dir=workdir)) / temp_name(p.name)
+                shutil.copyfile(p, copy)
+                items.append(Incoming(copy, display_name(p.name), shown, "", _mtime(p)))
+            else:
+                items.append(Incoming(p, p.name, str(p), "", _mtime(p)))
     for it in items:
         it.sha256 = sha256_of(it.path)
-    return items, skipped
+        it.name, it.source = display_name(it.name), display_name(it.source)  # a zip or mail with a GBK name
+    return items, [(display_name(src), code) for src, code in skipped]
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Workbooks, saved emails and archives under ``paths``; lock, temp and hidden files skipped."""
-    from sheetsync.intake import is_temp_or_lock, iter_return_files
+def expand(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Workbooks, saved emails and archives under ``paths`` (each folder's workbooks first, then
+    its mails and archives, each sorted); office lock files, temp and hidden files left out.
 
+    ``skipped`` collects, for the merge to list, what is left out for a reason the clerk may
+    need: a FIFO, device or socket (reading one would hang the merge), and a workbook whose name
+    starts with ``~`` but is not an office lock file (``~$x.xlsx``)."""
+    from sheetsync.intake.files import RETURN_EXTS
+
+    wanted = RETURN_EXTS | {".eml", *ARCHIVE_SUFFIXES}
     out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        out.extend(iter_return_files([p]))
+    for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(e for e in p.rglob("*") if e.suffix.lower() in (".eml", *ARCHIVE_SUFFIXES)
-                              and e.is_file() and not is_temp_or_lock(e)
-                              and not any(part.startswith(".") for part in e.relative_to(p).parts[:-1])))
+            books, others = [], []
+            for sub in sorted(p.rglob("*")):
+                if sub.suffix.lower() not in wanted or any(
+                        part.startswith(".") for part in sub.relative_to(p).parts[:-1]):
+                    continue
+                if _usable(sub, skipped):
+                    (books if sub.suffix.lower() in RETURN_EXTS else others).append(sub)
+            out += books + others
+        elif _usable(p, skipped):
+            out.append(p)
     seen: set[Path] = set()
     unique = []
     for p in out:
@@ -136,21 +189,53 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
+def _usable(path: Path, skipped: list[tuple[str, str]] | None) -> bool:
+    """A regular file that is not a lock or temp file; the reasons worth saying go to ``skipped``."""
+    import stat
+
+    from sheetsync.intake import is_temp_or_lock
+
+    name = path.name
+    if is_temp_or_lock(path):
+        low = name.lower()
+        if skipped is not None and low.startswith("~") and not low.startswith("~$") and not low.endswith(
+                ("~", ".tmp", ".temp")):
+            skipped.append((display_name(str(path)), "tilde-name"))
+        return False
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # vanished or a dangling link: nothing to read
+    if not stat.S_ISREG(mode):
+        if skipped is not None:
+            skipped.append((display_name(str(path)), "not-a-file"))
+        return False
+    return True
+
+
 def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
     """The workbook attachments of a saved email, and those inside a zipped attachment (a unit
     that zips its return before sending); an attached RAR/7z is reported like a loose one."""
-    with open(path, "rb") as fh:
-        msg = email.message_from_binary_file(fh, policy=email.policy.default)
-    sender = str(msg.get("From", "") or "")
+    parsed = _parse_eml(path, skipped)
+    if parsed is None:
+        return []
+    msg, parts = parsed
+    sender = _header_text(msg.get("From"))
     try:
-        received = parsedate_to_datetime(str(msg["Date"])).astimezone().replace(tzinfo=None, microsecond=0).isoformat()
+        received = parsedate_to_datetime(_header_text(msg["Date"])).astimezone().replace(
+            tzinfo=None, microsecond=0).isoformat()
     except (TypeError, ValueError, KeyError, IndexError, OverflowError, OSError):
         # no Date, a malformed one, or 9999-12-31 in a zone east of UTC (past datetime's range)
         received = _mtime(path)
     out: list[Incoming] = []
-    for i, part in enumerate(msg.walk()):
-        filename = part.get_filename()
-        if not filename or part.is_multipart():
+    for i, part in enumerate(parts):
+        if part.is_multipart():
+            continue
+        try:
+            filename = _header_text(part.get_filename())
+        except (ValueError, TypeError, LookupError, RecursionError):
+            filename = ""
+        if not filename:
             continue
         name = Path(filename).name
         low = name.lower()
@@ -163,7 +248,7 @@ def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
         if len(payload) > MAX_ATTACHMENT:
             payload = payload[:MAX_ATTACHMENT]  # the size check in intake rejects it with a message
         folder = Path(tempfile.mkdtemp(prefix=f"eml{i}-", dir=workdir))
-        dest = folder / safe_filename(name)
+        dest = folder / temp_name(name)
         dest.write_bytes(payload)
         if low.endswith(".zip"):
             inner: list[tuple[str, str]] = []
@@ -173,6 +258,60 @@ def _from_eml(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
             continue
         out.append(Incoming(dest, name, f"{path.name} ▸ {name}", sender, received))
     return out
+
+
+MAX_EML = 80 * 1024 * 1024  # a saved mail: a 50 MB attachment base64-encoded, and some
+MAX_EML_HEADER = 64 * 1024  # the top header block; a real one is a few KB even with long Received chains
+MAX_EML_PARTS = 500
+MAX_HEADER_TEXT = 2000  # characters of one header decoded (From, Date, a file name)
+
+
+def _parse_eml(path: Path, skipped: list[tuple[str, str]]) -> tuple[Any, list[Any]] | None:
+    """The message and its parts, or None (reason in ``skipped``) for a mail too large, with a
+    header block too large, too deeply nested or with too many parts.
+
+    Why compat32: the default policy parses every header eagerly into objects, and an
+    encoded-word bomb of 200 KB took GBs; here only From, Date and the file names are decoded,
+    each capped (see :func:`_header_text`)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_EML:
+            skipped.append((str(path), "eml-too-large"))
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(MAX_EML_HEADER + 4)
+            if len(head) > MAX_EML_HEADER and b"\n\n" not in head and b"\r\n\r\n" not in head:
+                skipped.append((str(path), "eml-header-too-large"))
+                return None
+            fh.seek(0)
+            msg = email.message_from_binary_file(fh, policy=email.policy.compat32)
+        parts: list[Any] = []
+        for part in msg.walk():
+            parts.append(part)
+            if len(parts) > MAX_EML_PARTS:
+                skipped.append((str(path), "eml-unreadable"))
+                return None
+    except (RecursionError, ValueError, TypeError, LookupError, OSError):
+        # nesting deeper than the parser's recursion, or a part it cannot make sense of
+        skipped.append((str(path), "eml-unreadable"))
+        return None
+    return msg, parts
+
+
+def _header_text(value: Any) -> str:
+    """A header's text with encoded words (=?GBK?B?…?=) decoded, at most :data:`MAX_HEADER_TEXT`
+    characters of it read; "" for none."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):  # an RFC 2231 value compat32 could not collapse
+        value = email.utils.collapse_rfc2231_value(value)
+    text = str(value)[:MAX_HEADER_TEXT]
+    try:
+        from email.header import decode_header, make_header
+
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError, TypeError, RecursionError):
+        return text
 
 
 def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list[Incoming]:
@@ -187,17 +326,24 @@ def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
     """
     from sheetsync.intake import is_temp_or_lock
 
-    entries = _zip_entry_count(path)
-    if entries is None:
+    declared = _zip_entry_count(path)
+    if declared is None:
         skipped.append((str(path), "zip-unreadable"))
         return []
-    if entries > MAX_ZIP_ENTRIES:
+    entries, cd_size = declared
+    # the central directory's size too: an end record that lies about its count cannot make
+    # zipfile build an object for each of a million records
+    if entries > MAX_ZIP_ENTRIES or cd_size > MAX_ZIP_ENTRIES * 1200:
         skipped.append((str(path), "zip-too-many"))
         return []
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         skipped.append((str(path), "zip-unreadable"))
+        return []
+    if len(zf.filelist) > MAX_ZIP_ENTRIES:  # what zipfile actually read, whatever the end record said
+        zf.close()
+        skipped.append((str(path), "zip-too-many"))
         return []
     out: list[Incoming] = []
     taken = 0
@@ -228,7 +374,7 @@ def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
                 skipped.append((shown, "zip-member-too-large"))
                 continue
             folder = Path(tempfile.mkdtemp(prefix=f"zip{i}-", dir=workdir))
-            dest = folder / safe_filename(base)
+            dest = folder / temp_name(base)
             dest.write_bytes(data)
             out.append(Incoming(dest, base, shown, "", _zip_time(info) or _mtime(path)))
     if not out and not any(src.startswith(f"{path.name} ▸ ") for src, _ in skipped):
@@ -236,8 +382,8 @@ def _from_zip(path: Path, workdir: Path, skipped: list[tuple[str, str]]) -> list
     return out
 
 
-def _zip_entry_count(path: Path) -> int | None:
-    """Entries the archive's end record declares (None: not a readable zip)."""
+def _zip_entry_count(path: Path) -> tuple[int, int] | None:
+    """(entries, central directory bytes) the archive's end record declares (None: not a readable zip)."""
     from sheetsync.intake.zipcheck import find_eocd
 
     try:
@@ -246,7 +392,7 @@ def _zip_entry_count(path: Path) -> int | None:
             eocd = find_eocd(fh, size)
     except OSError:
         return None
-    return None if eocd is None else eocd[0]
+    return None if eocd is None else (eocd[0], eocd[1])
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
