@@ -180,3 +180,50 @@ def test_hostile_saved_mails_are_refused_with_a_message(county: County, issued: 
     assert got[str(county.inbox / "巨大.eml")] == ("skipped", ["eml-too-large"])
     assert res.rollup.headline()["units_reported"] == len(GOOD)
     assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- what calamine will do, not the pattern
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize("cell", [
+    b'<c r="H4" s="11" t="n"><v>100</v></c><c r="AAAAAA4" t="n"><v>1</v></c>',  # six letters: 321 million columns
+    b'<c r="H4" s="11" t="n"><v>100</v></c><c r="ZZZZ4" t="n"><v>1</v></c>',  # four letters
+    b'<c xmlns:x="urn:x" x:r="H4" r="ZZZZ4" s="11" t="n"><v>100</v></c>',  # a namespaced r first: calamine reads r
+    b'<c r="H4" s="11" t="n"><v>100</v></c><c r="B99999999" t="n"><v>1</v></c>',  # eight digits
+])
+def test_cell_addresses_calamine_reads_as_a_huge_grid_are_refused_by_the_scan(county: County, issued: Issued,
+                                                                              cell: bytes) -> None:
+    from robustness_county import part, rezip
+
+    assert issued.hostile_base is not None
+    xml = part(issued.hostile_base, SHEET1)
+    old = b'<c r="H4" s="11" t="n"><v>100</v></c>'
+    assert old in xml
+    bad = rezip(issued.hostile_base, county.inbox / "组织部.xlsx", replace={SHEET1: xml.replace(old, cell)})
+    touch(bad)
+    res = county.merge()
+    f = next(f for f in res.files if f.path == str(bad))
+    assert f.outcome == "rejected" and [x.code for x in f.findings] == ["cells-beyond-limit"], f.findings
+    assert "Ctrl+End" in f.findings[0].message
+    assert res.rollup.headline()["units_reported"] == len(GOOD)
+
+
+@pytest.mark.parametrize("text", [b"NaN", b"inf", b"-inf"])
+def test_nan_and_infinity_in_a_number_cell_are_a_finding_not_a_crash(county: County, issued: Issued,
+                                                                     text: bytes) -> None:
+    from robustness_county import part, rezip
+
+    assert issued.hostile_base is not None
+    xml = part(issued.hostile_base, SHEET1)
+    old = b'<c r="H4" s="11" t="n"><v>100</v></c>'
+    bad = rezip(issued.hostile_base, county.inbox / "组织部.xlsx",
+                replace={SHEET1: xml.replace(old, b'<c r="H4" s="11" t="n"><v>' + text + b"</v></c>")})
+    touch(bad)
+    res = county.merge()
+    f = next(f for f in res.files if f.path == str(bad))
+    codes = [x.code for x in f.findings]
+    assert "internal-error" not in codes and "bad-progress" in codes, f.findings
+    msg = next(x for x in f.findings if x.code == "bad-progress")
+    assert text.decode() in msg.message and msg.cell == "H4"
+    assert f.unit == HOSTILE_UNIT and res.rollup.headline()["units_reported"] == len(GOOD) + 1

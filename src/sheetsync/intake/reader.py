@@ -249,7 +249,7 @@ def _value(v: Any) -> Value:
     if isinstance(v, float):
         if v.is_integer() and abs(v) < 2**53:
             return int(v)
-        return v
+        return v if v - v == 0.0 else _nonfinite(v)
     if isinstance(v, (int, str, datetime, date)):
         return v
     if isinstance(v, time):
@@ -257,6 +257,11 @@ def _value(v: Any) -> Value:
     if isinstance(v, timedelta):
         return v.total_seconds() / 86400
     return str(v)
+
+
+def _nonfinite(v: float) -> str:
+    """NaN or an infinity as the text a clerk would recognise (no number a return can hold)."""
+    return "NaN" if v != v else ("inf" if v > 0 else "-inf")
 
 
 def _values(cells: list[Any]) -> list[Value]:
@@ -268,7 +273,9 @@ def _values(cells: list[Any]) -> list[Value]:
         if kind is str:
             add(v or None)
         elif kind is float:
-            add(int(v) if v.is_integer() and -_EXACT < v < _EXACT else v)
+            # v - v is 0.0 for every finite float; NaN and ±inf (a cell holding <v>NaN</v>)
+            # become their text, which the return's reader reports as not a number
+            add(int(v) if v.is_integer() and -_EXACT < v < _EXACT else v if v - v == 0.0 else _nonfinite(v))
         else:
             add(_value(v))
     return out

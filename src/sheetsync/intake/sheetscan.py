@@ -28,8 +28,8 @@ MAX_LISTED = 10_000  # addresses kept per list; the count stays exact
 # Empty cells and rows that carry an explicit address (what a "formatted to the bottom of the
 # sheet" workbook holds a million of) are dropped in C before expat calls Python for them.
 # Those without an address stay, as their position is counted from their predecessors.
-_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
-_EMPTY_ROW = re.compile(rb'<((?:\w+:)?)row\s[^<>]*?\br="[0-9]{1,7}"[^<>]*(?:/>|>\s*</\1row>)')
+_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
+_EMPTY_ROW = re.compile(rb'<((?:\w+:)?)row\s(?:[^<>]*?\s)?r="[0-9]{1,7}"[^<>]*(?:/>|>\s*</\1row>)')
 
 
 def _drop_empty(data: bytes) -> bytes:
@@ -141,15 +141,15 @@ _TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^<>]*)?(?:/>|>([^<]*)</(?:\w+:)?t>)")
 # a control character can only be stored as an _xHHHH_ escape (XML 1.0 forbids it raw or as &#1;)
 _RAW_CTRL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")
 _C_OPEN = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_C_ADDRESSED = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Z]{1,3}[0-9]{1,7}"')
+_C_ADDRESSED = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="[A-Z]{1,3}[0-9]{1,7}"')
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_TYPE = re.compile(rb'\st="([A-Za-z]+)"')
+_REF = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
+_TYPE = re.compile(rb'(?:^|\s)t="([A-Za-z]+)"')
 _V = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)</(?:\w+:)?v>)")
 
 
 # content cells (body starts with a value or inline text) and their addresses, in one pass
-_CONTENT_REF = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^<>]*(?<!/)>\s*<(?:\w+:)?(?:v|is)[\s>/]')
+_CONTENT_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*(?<!/)>\s*<(?:\w+:)?(?:v|is)[\s>/]')
 _EMPTY_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|t)(?:\s[^<>]*)?/>|<(?:\w+:)?(?:v|t)(?:\s[^<>]*)?></")
 _LONG_NUMBER = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]*(?:[0-9]{16}|[eE])")
 
@@ -249,6 +249,7 @@ _PLAIN_ODD = (
     re.compile(rb"></t"),  # an empty <t …></t>
     re.compile(rb""" t=(?:"(?:e|str)"|')"""),  # error / formula-string cells, or unusual quoting
     re.compile(rb":c[\s>/]"),  # an element named c in another namespace
+    re.compile(rb'<c r="[^"<>]*"[^<>]*\sr='),  # a second r (calamine takes the last one it meets)
     re.compile(rb"<v>[^<]*(?:[0-9]{16}|[eE])"),  # a long number, or one in exponent form
     _ESCAPED_CTRL,
     _CTRL_REF,
@@ -415,6 +416,10 @@ def scan_sheet(zf: zipfile.ZipFile, entry: str, *, max_rows: int, max_cols: int,
             if tag == "c":
                 ref = attrs.get("r")
                 r, c = split_address(ref) if ref else (0, 0)
+                if r == 0 and ref:
+                    # not an A1 address Excel could write (AAAAAA1, A99999999): calamine still
+                    # reads letters and digits of any length, so this is where it puts the cell
+                    r, c = _loose_address(ref)
                 if r == 0:
                     r, c = st["row"] or 1, st["col"] + 1
                 st["r"], st["c"], st["col"] = r, c, c
@@ -506,6 +511,21 @@ def scan_sheet(zf: zipfile.ZipFile, entry: str, *, max_rows: int, max_cols: int,
     with contextlib.suppress(_Stop):
         parse_entry(zf, entry, setup, prefilter=_drop_empty)
     return res
+
+
+_LOOSE_ADDR = re.compile(r"^\$?([A-Za-z]+)\$?([0-9]+)$")
+
+
+def _loose_address(ref: str) -> tuple[int, int]:
+    """(row, col) of letters-and-digits of any length, as calamine reads them; an attribute
+    that is no address at all counts as beyond every limit (no writer makes one)."""
+    from sheetsync.intake.cells import MAX_COL, MAX_ROW, col_number
+
+    m = _LOOSE_ADDR.match(ref.strip())
+    if m is None:
+        return MAX_ROW + 1, MAX_COL + 1
+    letters, digits = m.group(1)[:12], m.group(2)[:12]  # past 12 the number is beyond any limit anyway
+    return max(int(digits), 1), col_number(letters)
 
 
 def _is_long_number(v: str) -> bool:
