@@ -424,3 +424,75 @@ def test_two_merges_naming_one_ledger_through_a_symlink_share_one_lock(county: C
     res = merge_returns(county.master, [county.inbox], county.out, ledger_path=link / "台账.db", as_of=AS_OF)
     assert res.rollup.headline()["units_reported"] == len(GOOD)
     assert_ledger_sound(county.db)
+
+
+# ---------------------------------------------------------------- kill -9 at known moments, then a re-run
+def busy_county(issued: Issued, root: Path, filled: Path) -> County:
+    """The county with a return from every unit (so a merge has several files to be killed
+    between); the returns are filled once into ``filled`` and copied, so two counties hold the same bytes."""
+    if not filled.exists():
+        for unit, book in issued.files.items():
+            if unit not in GOOD:
+                fill(book, filled / f"{unit}.xlsx", {tid: ("推进中", 50, None, f"{unit}进展", "无") for tid in _task_ids(book)},
+                     when=datetime(2026, 12, 21, 9, 0))
+    c = make_county(issued, root)
+    for f in filled.iterdir():
+        shutil.copy2(f, c.inbox / f.name)
+    return c
+
+
+def _task_ids(book: Path) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, read_only=True)
+    try:
+        return [str(r[0]) for r in wb["填报"].iter_rows(min_row=4, values_only=True) if r[0]]
+    finally:
+        wb.close()
+
+
+def ledger_content(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[str]]:
+    con = sqlite3.connect(db)
+    try:
+        returns = sorted(con.execute("SELECT sha256, period, unit, outcome, identified_by, findings FROM returns"))
+        rows = sorted(con.execute("SELECT r.sha256, w.task_id, w.unit, w.status, w.progress, w.value, w.progress_text "
+                                  "FROM rows w JOIN returns r ON r.id = w.return_id"))
+        files = sorted(r[0] for r in con.execute("SELECT sha256 FROM files"))
+        return returns, rows, files
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("point", ["archived:1", "archived:3", "recorded:1", "recorded:4"])
+def test_kill_9_during_a_merge_then_a_rerun_equals_an_undisturbed_merge(issued: Issued, tmp_path: Path,
+                                                                        point: str) -> None:
+    import signal
+
+    calm = busy_county(issued, tmp_path / "calm", tmp_path / "filled")
+    expected = calm.merge()
+    county = busy_county(issued, tmp_path / "killed", tmp_path / "filled")
+    master_bytes = county.master.read_bytes()
+    env = {**os.environ, "SHEETSYNC_LANG": "zh", "PYTHONPATH": str(REPO / "src"), "SHEETSYNC_TEST_KILL_POINT": point}
+    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.cli", "merge", str(county.master), str(county.inbox),
+                             "-o", str(county.out), "--as-of", "2026-12-31"], stderr=subprocess.PIPE, text=True,
+                            env=env)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert line.startswith(f"sheetsync-test: stopped after {point.replace(':', ' ')}"), line + proc.stderr.read()
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not county.out.exists()
+    again = county.merge()
+    assert again.rollup.headline() == expected.rollup.headline()
+    assert [(g.type, g.task_id, g.unit) for g in again.rollup.gaps] == [(g.type, g.task_id, g.unit)
+                                                                         for g in expected.rollup.gaps]
+    got, want = ledger_content(county.db), ledger_content(calm.db)
+    assert got[1:] == want[1:]
+    assert [r[:5] for r in got[0]] == [r[:5] for r in want[0]]
+    assert county.master.read_bytes() == master_bytes
+    assert_ledger_sound(county.db)

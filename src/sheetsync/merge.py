@@ -240,12 +240,15 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         seen_now: set[str] = set()
 
         reconsider = "accept-stale" if accept_stale else "password" if password else ""
+        seam = os.environ.get("SHEETSYNC_TEST_KILL_POINT", "")
 
         def fresh() -> Iterator[str]:
             """Admit each file to the ledger (archived, known or new) and hand the new ones to the
             children as it goes, so parsing starts with the first file instead of after the last."""
             for it in items:
                 known = ledger.admit(it.sha256, it.path, it.name, period, reconsider=reconsider).known
+                if seam:
+                    _test_point(seam, "archived", len(todo) + len(duplicates) + 1)
                 if known is not None or it.sha256 in seen_now:
                     duplicates.append(FileOutcome(it.source, known.unit if known else "", "duplicate", [], it.sha256,
                                                   it.sender, it.received_at))
@@ -288,6 +291,8 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                        claimed_at=it.claimed_at)
             if result.coverage and not result.rejected:  # a return exported from a roll-up below (levels)
                 ledger.record_coverage(rid, result.coverage)
+            if seam:
+                _test_point(seam, "recorded", n + 1)
             parsed.append(FileOutcome(it.source, result.unit, outcome, findings, it.sha256, it.sender, it.received_at))
         outcomes += duplicates + parsed  # as listed before parsing and archiving overlapped
     finally:
@@ -374,6 +379,20 @@ def _order_findings(ledger: Ledger, period: str, unit: str, it: Any) -> list[Fin
     return [Finding("same-time", "warning", t("merge.finding.same-time", file=it.name, unit=unit,
                                                when=it.received_at.replace("T", " "), others="、".join(others)),
                     file=it.source)]
+
+
+def _test_point(seam: str, stage: str, n: int) -> None:
+    """Test seam (tests/test_robustness_data.py), read only when the variable is set:
+    ``SHEETSYNC_TEST_KILL_POINT=<archived|recorded>:<n>`` stops the merge after its n-th file
+    reached that stage and says so on stderr, so a test can kill -9 it at a known moment."""
+    import sys
+    import time
+
+    if seam != f"{stage}:{n}":
+        return
+    sys.stderr.write(f"sheetsync-test: stopped after {stage} {n}\n")
+    sys.stderr.flush()
+    time.sleep(300)
 
 
 def _post_step(master: Master, period: str, accept_stale: bool) -> dict[str, Any] | None:
