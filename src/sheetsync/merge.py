@@ -315,12 +315,13 @@ class _UnitClaims:
 
         self._key = norm_key
         self.by_address: dict[str, list[str]] = {}
-        self.names: list[tuple[str, list[str]]] = []
+        self.by_key: dict[str, list[str]] = {}  # a unit's name or alias (norm_key) → the units it names
         for u in master.units:
             for item in split_addresses(u.email):
                 self.by_address.setdefault(address_of(item).lower(), []).append(u.name)
-            keys = [k for k in {norm_key(n) for n in (u.name, *u.aliases)} if k]
-            self.names.append((u.name, keys))
+            for k in {norm_key(n) for n in (u.name, *u.aliases)} - {""}:
+                self.by_key.setdefault(k, []).append(u.name)
+        self.longest = max(map(len, self.by_key), default=0)
         self._address_of = address_of
 
     def disagreeing(self, unit: str, name: str, sender: str) -> list[tuple[str, str]]:
@@ -331,10 +332,13 @@ class _UnitClaims:
         if owners and unit not in owners:
             out.append(("sender", owners[0]))
         stem = self._key(Path(name).stem)
-        # a short alias (编办) only as the whole name: inside a longer one it may mean anything
-        named = [u for u, keys in self.names if any(k == stem or (len(k) >= 3 and k in stem) for k in keys)]
+        # every piece of the name of three characters or more, and the whole name: a short alias
+        # (编办) only as the whole name, inside a longer one it may mean anything
+        n = len(stem)
+        pieces = {stem[i:j] for i in range(n) for j in range(i + 3, min(n, i + self.longest) + 1)} | {stem}
+        named = [u for k in pieces if k in self.by_key for u in self.by_key[k]]
         if named and unit not in named:
-            out.append(("filename", max(named, key=len)))
+            out.append(("filename", max(sorted(set(named)), key=len)))
         return out
 
 

@@ -28,8 +28,8 @@ MAX_LISTED = 10_000  # addresses kept per list; the count stays exact
 # Empty cells and rows that carry an explicit address (what a "formatted to the bottom of the
 # sheet" workbook holds a million of) are dropped in C before expat calls Python for them.
 # Those without an address stay, as their position is counted from their predecessors.
-_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
-_EMPTY_ROW = re.compile(rb'<((?:\w+:)?)row\s(?:[^<>]*?\s)?r="[0-9]{1,7}"[^<>]*(?:/>|>\s*</\1row>)')
+_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s(?:r="|[^<>]*?\sr=")[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
+_EMPTY_ROW = re.compile(rb'<((?:\w+:)?)row\s(?:r="|[^<>]*?\sr=")[0-9]{1,7}"[^<>]*(?:/>|>\s*</\1row>)')
 
 
 def _drop_empty(data: bytes) -> bytes:
@@ -141,7 +141,7 @@ _TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^<>]*)?(?:/>|>([^<]*)</(?:\w+:)?t>)")
 # a control character can only be stored as an _xHHHH_ escape (XML 1.0 forbids it raw or as &#1;)
 _RAW_CTRL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x[0-9A-Fa-f]{4}_")
 _C_OPEN = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_C_ADDRESSED = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="[A-Z]{1,3}[0-9]{1,7}"')
+_C_ADDRESSED = re.compile(rb'<(?:\w+:)?c\s(?:r="|[^<>]*?\sr=")[A-Z]{1,3}[0-9]{1,7}"')
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
 _TYPE = re.compile(rb'(?:^|\s)t="([A-Za-z]+)"')
@@ -149,7 +149,7 @@ _V = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)</(?:\w+:)?v>)")
 
 
 # content cells (body starts with a value or inline text) and their addresses, in one pass
-_CONTENT_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*(?<!/)>\s*<(?:\w+:)?(?:v|is)[\s>/]')
+_CONTENT_REF = re.compile(rb'<(?:\w+:)?c\s(?:r="|[^<>]*?\sr=")([A-Z]{1,3})([0-9]{1,7})"[^<>]*(?<!/)>\s*<(?:\w+:)?(?:v|is)[\s>/]')
 _EMPTY_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|t)(?:\s[^<>]*)?/>|<(?:\w+:)?(?:v|t)(?:\s[^<>]*)?></")
 _LONG_NUMBER = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?>[^<]*(?:[0-9]{16}|[eE])")
 
@@ -249,11 +249,17 @@ _PLAIN_ODD = (
     re.compile(rb"></t"),  # an empty <t …></t>
     re.compile(rb""" t=(?:"(?:e|str)"|')"""),  # error / formula-string cells, or unusual quoting
     re.compile(rb":c[\s>/]"),  # an element named c in another namespace
-    re.compile(rb'<c r="[^"<>]*"[^<>]*\sr='),  # a second r (calamine takes the last one it meets)
     re.compile(rb"<v>[^<]*(?:[0-9]{16}|[eE])"),  # a long number, or one in exponent form
     _ESCAPED_CTRL,
     _CTRL_REF,
 )
+def _second_r(data: bytes) -> bool:
+    """Whether an r attribute may follow another attribute (the plain path's cells and rows
+    start with their r): a second r in a cell is the one calamine takes. Byte searches only:
+    a tab or line break is looked for first (Excel writes none past the XML declaration)."""
+    if b'" r=' in data:
+        return True
+    return any(data.find(ws, 100) >= 0 and ws + b"r=" in data for ws in (b"\t", b"\n", b"\r"))
 _CTRL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _LONG_TEXT: dict[int, re.Pattern[bytes]] = {}
@@ -264,6 +270,8 @@ def _scan_plain(data: bytes, max_rows: int, max_cols: int, max_chars: int) -> Sh
     if data.count(_MAIN_NS) != 1 or _DEFAULT_MAIN_NS not in data or data.count(b'xmlns="') != 1:
         return None
     if any(p.search(data) for p in _PLAIN_ODD):
+        return None
+    if _second_r(data):
         return None
     if len(data.translate(None, _CTRL_BYTES)) != len(data):
         return None
