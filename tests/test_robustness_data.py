@@ -286,13 +286,16 @@ def test_another_units_workbook_never_replaces_that_units_return(county: County,
     fill(issued.files["县委编办"], county.inbox / "县财政局.xlsx", {"一.(一).2": ("已完成", 100, 2, "又错发", "无")},
          when=datetime(2026, 12, 29))
     res = county.merge()
-    flagged = {f.path: f for f in res.files if any(x.code == "unit-mismatch" for x in f.findings)}
+    codes = {"unit-mismatch", "other-unit-named"}  # the sender (merge) / the file name (the return reader)
+    flagged = {f.path: f for f in res.files if any(x.code in codes for x in f.findings)}
     assert set(flagged) == {"财政局来信.eml ▸ 报送表.xlsx", str(county.inbox / "县财政局.xlsx")}
     for f in flagged.values():
         assert f.outcome == "warnings" and f.unit == "县委编办"
-        msg_text = next(x.message for x in f.findings if x.code == "unit-mismatch")
-        assert "县财政局" in msg_text and "不会替换" in msg_text
-    assert "czj@shilixian.example" in flagged["财政局来信.eml ▸ 报送表.xlsx"].findings[0].message
+        msg_text = next(x.message for x in f.findings if x.code in codes)
+        assert "县财政局" in msg_text and "不会" in msg_text and "替换" in msg_text
+    by_mail = [x for x in flagged["财政局来信.eml ▸ 报送表.xlsx"].findings if x.code == "unit-mismatch"]
+    assert len(by_mail) == 1 and "czj@shilixian.example" in by_mail[0].message
+    assert [x.code for x in flagged[str(county.inbox / "县财政局.xlsx")].findings] == ["other-unit-named"]
     assert current_source(county, "县委编办").endswith(issued.good["县委编办"].name)  # its own return stays
     assert current_source(county, "县财政局").endswith(issued.good["县财政局"].name)
     assert res.rollup.headline()["units_reported"] == len(GOOD)
@@ -302,7 +305,7 @@ def test_another_units_workbook_never_replaces_that_units_return(county: County,
 
 def test_a_flagged_workbook_counts_until_the_units_own_return_arrives(county: County, issued: Issued) -> None:
     os.remove(county.inbox / issued.good["县委编办"].name)
-    stray = fill(issued.files["县委编办"], county.inbox / "县财政局补充.xlsx", {"一.(一).2": ("已完成", 100, 1, "错发", "无")},
+    stray = fill(issued.files["县委编办"], county.inbox / "县财政局_补充.xlsx", {"一.(一).2": ("已完成", 100, 1, "错发", "无")},
                  when=datetime(2026, 12, 28))
     res = county.merge()
     assert "县委编办" not in res.rollup.missing_units

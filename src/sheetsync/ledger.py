@@ -707,9 +707,14 @@ def _findings(text: str, record_id: Any) -> list[dict[str, Any]]:
              "message": t("merge.finding.ledger-findings-unreadable", id=record_id)}]
 
 
+DISPUTED = frozenset({"unit-mismatch", "other-unit-named"})  # sender address / file name or title
+
+
 def _disputed(rec: ReturnRecord) -> bool:
-    """Whether the merge flagged the return as possibly another unit's (finding ``unit-mismatch``)."""
-    return any(f.get("code") == "unit-mismatch" for f in rec.findings)
+    """Whether the return may be another unit's: mailed from another unit's address
+    (``unit-mismatch``, the merge's) or named after another unit (``other-unit-named``, the
+    return reader's)."""
+    return any(f.get("code") in DISPUTED for f in rec.findings)
 
 
 def _record(row: sqlite3.Row) -> ReturnRecord:

@@ -302,58 +302,39 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
 
 
 class _UnitClaims:
-    """Who else names a unit for a return: the sender's address (a unit's 邮箱 in the master) and
-    the file name (a unit's name or alias in it). Built once per merge; per file it is a few
-    hundred substring tests.
+    """Which unit a sender address belongs to (a unit's 邮箱 in the master), built once per merge.
 
-    Why: another unit's workbook sent from a unit's own address, or saved under its own file
-    name, was silently counted for the workbook's unit and replaced that unit's real return."""
+    Why: another unit's workbook sent from a unit's own address was silently counted for the
+    workbook's unit and replaced that unit's real return. (A file name or title naming another
+    unit is the return reader's finding, ``other-unit-named``: its one home.)"""
 
     def __init__(self, master: Master) -> None:
         from sheetsync.core.addresses import address_of, split_addresses
-        from sheetsync.core.textnorm import norm_key
 
-        self._key = norm_key
         self.by_address: dict[str, list[str]] = {}
-        self.by_key: dict[str, list[str]] = {}  # a unit's name or alias (norm_key) → the units it names
         for u in master.units:
             for item in split_addresses(u.email):
                 self.by_address.setdefault(address_of(item).lower(), []).append(u.name)
-            for k in {norm_key(n) for n in (u.name, *u.aliases)} - {""}:
-                self.by_key.setdefault(k, []).append(u.name)
-        self.longest = max(map(len, self.by_key), default=0)
         self._address_of = address_of
 
-    def disagreeing(self, unit: str, name: str, sender: str) -> list[tuple[str, str]]:
-        """(how, other unit) for each sign that the file came from a unit other than ``unit``."""
-        out: list[tuple[str, str]] = []
-        addr = self._address_of(sender).lower() if sender else ""
-        owners = self.by_address.get(addr, [])
-        if owners and unit not in owners:
-            out.append(("sender", owners[0]))
-        stem = self._key(Path(name).stem)
-        # every piece of the name of three characters or more, and the whole name: a short alias
-        # (编办) only as the whole name, inside a longer one it may mean anything
-        n = len(stem)
-        pieces = {stem[i:j] for i in range(n) for j in range(i + 3, min(n, i + self.longest) + 1)} | {stem}
-        named = [u for k in pieces if k in self.by_key for u in self.by_key[k]]
-        if named and unit not in named:
-            out.append(("filename", max(sorted(set(named)), key=len)))
-        return out
+    def disagreeing(self, unit: str, sender: str) -> str:
+        """The unit whose address sent a workbook of ``unit``, or "" (unknown address, or its own)."""
+        owners = self.by_address.get(self._address_of(sender).lower(), []) if sender else []
+        return owners[0] if owners and unit not in owners else ""
 
 
 def _dispute_findings(claims: _UnitClaims, result: ParsedReturn, it: Any) -> list[Finding]:
-    """A workbook that says (in its hidden information) it is one unit's, while its sender or
-    file name says another's: counted for the workbook's unit, flagged, and never preferred to
-    a return of that unit that is not disputed (see :meth:`sheetsync.ledger.Ledger.current`)."""
+    """A workbook that says (in its hidden information) it is one unit's, mailed from another
+    unit's address: counted for the workbook's unit, flagged ``unit-mismatch``, and never
+    preferred to a return of that unit that is not flagged (see :meth:`sheetsync.ledger.Ledger.current`)."""
     if result.identified_by not in ("metadata", "properties"):
         return []  # identified from the title or file name: nothing independent to compare
-    out = []
-    for how, other in claims.disagreeing(result.unit, it.name, it.sender):
-        shown = t(f"merge.how.{how}", sender=it.sender)
-        out.append(Finding("unit-mismatch", "warning", t("merge.finding.unit-mismatch", file=it.name, unit=result.unit,
-                                                          how=shown, other=other), file=it.source))
-    return out
+    other = claims.disagreeing(result.unit, it.sender)
+    if not other:
+        return []
+    return [Finding("unit-mismatch", "warning", t("merge.finding.unit-mismatch", file=it.name, unit=result.unit,
+                                                   how=t("merge.how.sender", sender=it.sender), other=other),
+                    file=it.source)]
 
 
 def _believed_until(period: str, as_of: date | None) -> date | None:
