@@ -227,3 +227,27 @@ def test_nan_and_infinity_in_a_number_cell_are_a_finding_not_a_crash(county: Cou
     msg = next(x for x in f.findings if x.code == "bad-progress")
     assert text.decode() in msg.message and msg.cell == "H4"
     assert f.unit == HOSTILE_UNIT and res.rollup.headline()["units_reported"] == len(GOOD) + 1
+
+
+# ---------------------------------------------------------------- a master is as untrusted as a return
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # the test machine stays safe if this regresses
+
+
+def test_a_master_with_one_far_cell_is_refused_not_laid_out(issued: Issued, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(issued.master)
+    wb["任务"]["XFD1048576"] = "x"  # 17 billion cells to openpyxl, a few bytes on disk
+    far = tmp_path / "far.xlsx"
+    wb.save(far)
+    assert far.stat().st_size < 100_000
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SHEETSYNC_LANG": "zh"}
+    for args in (["check", str(far)], ["merge", str(far), str(tmp_path), "-o", str(tmp_path / "r.xlsx")]):
+        proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", *args], capture_output=True, text=True,
+                              env=env, timeout=120, preexec_fn=_limited)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert "far.xlsx" in proc.stderr and "XFD1048576" in proc.stderr and "Ctrl+End" in proc.stderr
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "sheetsync.db").exists()

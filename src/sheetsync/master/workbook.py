@@ -64,6 +64,24 @@ def _openpyxl_grids(path: Path) -> dict[str, Grid]:
     return grids
 
 
+# intake refusals openpyxl must never be given the file after: it would inflate the bomb,
+# expand the entity or build the far-corner grid itself (issue 17: a 1.6 KB master with one far
+# cell killed the process). A cell just past the return limits (a wide master) is still read.
+HOSTILE = frozenset({"too-many-entries", "duplicate-entry", "entry-too-large", "total-too-large", "ratio-too-high",
+                     "size-lies", "xml-dtd"})
+MAX_OPENPYXL_CELLS = 5_000_000  # rows × columns up to a far cell that openpyxl may still lay out
+
+
+def _refuse_hostile(path: Path, findings: list[Any]) -> None:
+    """Raise :class:`FileUnusable` with intake's own message (file, sheet, cell, what to do)."""
+    from sheetsync.intake.cells import split_address
+
+    for f in findings:
+        row, col = split_address(f.cell) if f.code == "cells-beyond-limit" and f.cell else (0, 0)
+        if f.code in HOSTILE or row * col > MAX_OPENPYXL_CELLS or (f.code == "cells-beyond-limit" and not row):
+            raise FileUnusable(f.message, file=str(path))
+
+
 def _checked_grids(path: Path) -> dict[str, Grid] | None:
     """Every sheet read as returns are (intake's checks, then python-calamine), in this process;
     None when intake would refuse the file — openpyxl below then reads it or says why not.
@@ -77,6 +95,7 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
 
     limits = Limits()
     ins = inspect_file(path, limits)
+    _refuse_hostile(path, ins.findings)
     if not ins.ok or ins.kind not in ("xlsx", "xlsm"):
         return None
     try:
@@ -84,6 +103,7 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
     except Exception:  # noqa: BLE001 - a parser error here means: let openpyxl read it, or say why not
         return None
     if not isinstance(data, WorkbookData):
+        _refuse_hostile(path, data.findings)
         return None
     grids: dict[str, Grid] = {}
     for sheet in data.sheets:
