@@ -143,7 +143,8 @@ def test_outputs_naming_an_input_are_refused_before_anything_is_written(county: 
     a_return = next(county.inbox.iterdir())
     return_bytes = a_return.read_bytes()
     for out, words in ((county.db, "台账文件"), (a_return, "回收文件"), (county.master, "主表"),
-                       (county.archive / "x.xlsx", "存档"), (county.master / "x.xlsx", "是一个文件")):
+                       (county.archive / "x.xlsx", "存档"), (county.master / "x.xlsx", "是一个文件"),
+                       (county.master / "sub" / "x.xlsx", "是一个文件")):
         proc = run_cli("merge", county.master, county.inbox, "-o", out)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
         assert words in proc.stderr and "-o" in proc.stderr
@@ -151,6 +152,8 @@ def test_outputs_naming_an_input_are_refused_before_anything_is_written(county: 
         merge_returns(county.master, [county.inbox], county.inbox, as_of=AS_OF)
     proc = run_cli("merge", county.master, county.inbox, "-o", county.out, "--ledger", county.master)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "台账不能是" in proc.stderr
+    proc = run_cli("merge", county.master, county.inbox, "-o", county.out, "--ledger", county.master / "x.db")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "是文件，不是文件夹" in proc.stderr
     assert county.master.read_bytes() == master_bytes and a_return.read_bytes() == return_bytes
     assert county.db.read_bytes() == db_bytes
     assert_ledger_sound(county.db)

@@ -285,7 +285,11 @@ class Ledger:
         is recorded, so the copy cannot go stale."""
         self.path = Path(path)
         self._kept: dict[int, list[tuple[Any, ...]]] | None = {} if keep_rows else None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder should be
+            raise LedgerFault(t("merge.ledger_folder_is_file", file=str(self.path)), file=str(self.path),
+                              hint=t("merge.ledger_readonly_hint")) from exc
         self.archive = Path(archive) if archive else archive_path(self.path)
         _check_header(self.path)
         # a short wait on open: a ledger another program holds (a database viewer) is said at

@@ -553,8 +553,9 @@ def _refuse_clashes(master_path: Path, inputs: list[str | Path], output: Path, l
         raise refuse("merge.output_is_master", output)
     if out.is_dir():
         raise refuse("merge.output_is_folder", output)
-    if out.parent.exists() and not out.parent.is_dir():
-        raise refuse("merge.output_folder_is_file", out.parent)
+    existing = next((p for p in out.parents if p.exists()), None)  # the folder it would be made in
+    if existing is not None and not existing.is_dir():
+        raise refuse("merge.output_folder_is_file", existing)
     if out in ledger_files(ledger_path):
         raise refuse("merge.output_is_ledger", output)
     if out.is_relative_to(archive_path(ledger_path).resolve()):
@@ -563,6 +564,9 @@ def _refuse_clashes(master_path: Path, inputs: list[str | Path], output: Path, l
         raise refuse("merge.output_is_input", output)
     if ledger_path == master or ledger_path in named:
         raise refuse("merge.ledger_is_input", ledger_path)
+    existing = next((p for p in ledger_path.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise refuse("merge.ledger_folder_is_file", ledger_path)
 
 
 def _refuse_overwriting_a_return(ledger: Ledger, inputs: list[str | Path], output: Path) -> None:

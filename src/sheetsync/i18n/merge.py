@@ -132,6 +132,7 @@ MESSAGES.update({
                                    "Make the file and its folder writable (or use a writable folder and name the ledger with --ledger), then merge again."),
     "merge.archive_not_folder": ("台账的存档文件夹 {file} 被一个同名文件占用，无法存放收到的文件。", "The ledger's archive folder {file} is taken by a file of that name; received files cannot be kept."),
     "merge.archive_not_folder_hint": ("回收文件仍在原处，没有丢失。请把该文件改名或移走后重新合并。", "The returned files are where they were; nothing is lost. Rename or move that file away and merge again."),
+    "merge.ledger_folder_is_file": ("台账 {file} 所在的文件夹路径中有一段是文件，不是文件夹，无法建立台账。", "The ledger {file} cannot be made: part of its folder path is a file, not a folder."),
     "merge.ledger_unnamed_plan": ("（未填写地区和计划名称）", "(no region or plan name)"),
     "merge.ledger_other_master": ("台账 {file} 属于另一个方案“{owner}”（主表 {owner_file}），不是本主表“{master}”（{master_file}）的。为免两个方案的回收表混在一起，未做任何改动。",
                                   "The ledger {file} belongs to another plan, '{owner}' (master {owner_file}), not to this master '{master}' ({master_file}). Nothing was changed, so the two plans' returns are not mixed."),
