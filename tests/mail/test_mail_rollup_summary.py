@@ -1,0 +1,71 @@
+"""The upward mail reads the roll-up's own summary (issue 15, symptom 4): a roll-up written in
+English gives the same figures and gap lists as the same roll-up written in Chinese."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from helpers.mail import make_rollup, settings_for
+from sheetsync.demo import data as demo_data
+from sheetsync.i18n import set_lang
+from sheetsync.mail import read_rollup_summary, send_rollup
+from sheetsync.returns.read import ReturnRow
+from sheetsync.rollup.compute import FileLine, UnitReturn, compute_rollup
+from sheetsync.rollup.workbook import write_rollup
+
+
+@pytest.fixture
+def rollup():
+    set_lang("zh")
+    m = demo_data.master()
+    returns: dict[str, UnitReturn] = {}
+    statuses = ["done", "lagging", "in_progress", None, "not_started"]
+    for i, task in enumerate(m.tasks[:30]):
+        ret = returns.setdefault(task.lead, UnitReturn(task.lead, f"/in/{task.lead}.xlsx", "2026-12-20T10:00:00", []))
+        ret.rows.append(ReturnRow(task.id, task.lead, "lead", statuses[i % 5], 10.0 * (i % 10), None,
+                                  "进展", "资金不足" if i % 3 == 0 else "无", "", "", 5 + i))
+    files = [FileLine(f"/in/{u}.xlsx", u, "accepted", [], "2026-12-20T10:00:00") for u in returns]
+    yield compute_rollup(m, returns, files, period="2026年第4季度", as_of=date(2026, 12, 31),
+                         generated=datetime(2027, 1, 1, 9))
+    set_lang(None)
+
+
+def _view(summary) -> tuple:
+    return (summary.period, summary.headline, [(u, g.kind, g.task_id, g.title, g.detail) for u, g in summary.gaps],
+            [(u.unit, u.gaps, u.rate) for u in summary.units])
+
+
+def test_zh_and_en_rollups_give_the_same_mail_figures(rollup, tmp_path: Path) -> None:
+    zh = write_rollup(rollup, tmp_path / "zh.xlsx", lang="zh")
+    en = write_rollup(rollup, tmp_path / "en.xlsx", lang="en")
+    a, b = read_rollup_summary(zh), read_rollup_summary(en)
+    assert len(a.gaps) == len(rollup.gaps) > 50
+    assert _view(a) == _view(b)
+    assert a.has_rates and a.note == ""
+    # the headline is in the mail's language, from keys
+    assert dict(a.headline)["报送周期"] == "2026年第4季度"
+    bodies = []
+    for path in (zh, en):
+        report = send_rollup(path, ["sj@up.example.test"], dry_run=True,
+                             outbox=tmp_path / f"out-{path.stem}", db_path=tmp_path / "db",
+                             **_settings(tmp_path))
+        (eml,) = (tmp_path / f"out-{path.stem}").rglob("*.eml")
+        msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+        bodies.append(msg.get_body(("plain",)).get_content().replace(path.name, "FILE"))
+        assert report.counts["dry-run"] == 1
+    assert bodies[0] == bodies[1] and str(len(rollup.gaps)) in bodies[0]
+
+
+def _settings(tmp_path: Path) -> dict:
+    from helpers.mail import make_master
+
+    return {"master": make_master(tmp_path, settings_for(None))}
+
+
+def test_hand_made_rollup_falls_back_to_headers_with_a_note(tmp_path: Path) -> None:
+    summary = read_rollup_summary(make_rollup(tmp_path))
+    assert len(summary.gaps) == 3 and summary.note and "_sheetsync" in summary.note
