@@ -367,7 +367,7 @@ def _order_findings(ledger: Ledger, period: str, unit: str, it: Any) -> list[Fin
 
 
 def _test_point(seam: str, stage: str, n: int) -> None:
-    """Test seam (tests/test_robustness_data.py), read only when the variable is set:
+    """Test seam (tests/merge/test_robustness_data.py), read only when the variable is set:
     ``SHEETSYNC_TEST_KILL_POINT=<archived|recorded>:<n>`` stops the merge after its n-th file
     reached that stage and says so on stderr, so a test can kill -9 it at a known moment."""
     import sys

@@ -1,6 +1,6 @@
 """The scoring engine: facts the ledger recorded → 扣分明细 lines → scores, 等次, ranks, 红榜/黑榜.
 
-Each rule of scoring is a small named function with its own test (tests/test_assess_rules.py).
+Each rule of scoring is a small named function with its own test (tests/assess/test_assess_rules.py).
 Every point is a :class:`Line` with where it came from; a unit's score is exactly its base plus
 the sum of its lines' counted values (caps, the floor at 0 and period weights are lines too), so a
 clerk can add the 扣分明细 column up and get the 得分汇总 figure.

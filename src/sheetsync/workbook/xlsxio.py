@@ -311,7 +311,7 @@ def _natural(name: str) -> tuple[int, str]:
 
 
 def _test_pause(path: Path) -> None:
-    """Test seam (tests/test_robustness_process.py), read only when the variable is set.
+    """Test seam (tests/merge/test_robustness_process.py), read only when the variable is set.
 
     ``SHEETSYNC_TEST_PAUSE_BEFORE_REPLACE=<seconds>`` stops a save after the temp file is
     written and before it replaces ``path``, and says so on stderr, so a test can kill the
