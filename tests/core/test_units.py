@@ -75,3 +75,19 @@ def test_registry_lists_each_unit_once_per_key_as_before(units: list[Unit]) -> N
     for index in (reg._by_key, reg._group_members):
         for bucket in index.values():
             assert all(bucket[i] is not bucket[j] for i in range(len(bucket)) for j in range(i))
+
+
+def test_named_finds_exactly_what_resolve_finds_by_name_alias_or_prefix() -> None:
+    """``named`` (used to scan file names and titles for units) agrees with ``resolve`` on the
+    exact kinds and says nothing where resolve would guess (suffix, suggestions, groups)."""
+    from sheetsync.core.units import UnitRegistry
+    from sheetsync.demo import data as demo_data
+
+    reg = UnitRegistry(demo_data.units(), demo_data.REGION)
+    texts = [u.name for u in reg.units] + [a for u in reg.units for a in u.aliases] + [
+        "2026年第4季度", "任务进展填报表", "统战部", "办公室", "各乡镇(街道)", "县大数据中心", "", "医院"]
+    for text in texts:
+        r = reg.resolve(text)
+        want = r.units[0].name if r.kind == "unit" and r.via in ("exact", "alias", "prefix") else None
+        got = reg.named(text)
+        assert (got.name if got else None) == want, text

@@ -143,6 +143,17 @@ class UnitRegistry:
     def split(self, text: str) -> list[str]:
         return split_unit_list(text, self.group_words)
 
+    def named(self, text: str) -> Unit | None:
+        """The one unit ``text`` names exactly, by its name, an alias or the name without the
+        region prefix — no suffix match, no suggestions. Why: scanning a file name or a title
+        for unit names tries many pieces that name no unit, and :meth:`resolve`'s fuzzy
+        suggestions for each would cost a comparison with every registered unit."""
+        key = norm_key(clean(text))
+        if not key or key in self._group_members:
+            return None
+        hits = self._by_key.get(key) or ([] if is_group_word(text) else self._by_stripped.get(self._strip(clean(text)), []))
+        return hits[0] if len(hits) == 1 else None
+
     def resolve(self, text: str) -> Resolution:
         name = clean(text)
         key = norm_key(name)

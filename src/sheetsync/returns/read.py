@@ -651,8 +651,7 @@ def _title_parts(grid: list[list[Any]], header_row: int) -> list[str]:
 
 
 # registry → (registry, text → the unit it names or ""): file names and titles repeat across a
-# merge's returns, and a miss costs the registry a fuzzy search; the registry is kept in the value
-# so its id is not reused while cached
+# merge's returns; the registry is kept in the value so its id is not reused while cached
 _NAMED: dict[int, tuple[UnitRegistry, dict[str, str]]] = {}
 
 
@@ -667,8 +666,8 @@ def _units_named(parts: list[str], registry: UnitRegistry, by_unit: dict[str, li
     for part in parts:
         name = cache.get(part)
         if name is None:
-            r = registry.resolve(part)
-            name = cache[part] = r.units[0].name if r.kind == "unit" and r.via in ("exact", "alias", "prefix") else ""
+            hit = registry.named(part)
+            name = cache[part] = hit.name if hit is not None else ""
         if name and name in by_unit:
             found.add(name)
     return found
