@@ -286,6 +286,12 @@ def test_split_carry_forward_prefills_last_values(county) -> None:
     row = next(r for r in wb["填报"].iter_rows(min_row=4, values_only=True) if r[0] == "一.(一).2")
     assert row[6:11] == ("推进中", 50, 6, "上期进展", "上期问题")
     assert wb["_sheetsync"]["B4"].value == "2027年第1季度"
+    # carried-forward cells are marked pale yellow, so the unit sees what to check; nothing else is
+    ws = wb["填报"]
+    marked = {(c.row, c.column) for r in ws.iter_rows(min_row=4) for c in r if c.fill.fgColor.rgb in ("FFFFF2CC", "00FFF2CC")}
+    r = next(c.row for c in ws["A"] if c.value == "一.(一).2")
+    assert marked == {(r, col) for col in range(7, 12)}
+    assert "浅黄色单元格是上期填报的内容" in "".join(str(c.value or "") for c in wb["填报说明"]["A"])
 
 
 def test_retyped_sheet_of_another_period_is_refused(county) -> None:

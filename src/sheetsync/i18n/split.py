@@ -26,6 +26,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "split.dv.date_title": ("填报日期", "Date"),
     "split.dv.date_error": ("请填写日期，如 2026-12-20。", "Enter a date, e.g. 2026-12-20."),
     "split.guide_title": ("填报说明", "How to fill in"),
+    "split.guide_prefilled": ("浅黄色单元格是上期填报的内容，已代为填入：请逐项核对，有变化的请更新（完成状态、进度、完成值和进展情况都按本期实际填写）。",
+                              "Pale yellow cells hold what you reported last period, filled in for you: check each one and "
+                              "update what has changed (status, progress, value and notes as of this period)."),
     "split.guide_body": (
         "1. 本表只列出本单位负责（牵头或配合）的任务。灰色列（任务编号、名称、内容、角色、时限、目标值）不能修改。\n"
         "2. 每项任务填写“完成状态”（从下拉列表选择：{statuses}）和“完成进度(%)”（0–100 的整数）。\n"

@@ -116,6 +116,9 @@ class SplitResult:
         }
 
 
+PREFILLED_COLOR = "#FFF2CC"  # cells carried forward from last period: pale yellow, as clerks mark "to check"
+
+
 def split_master(master: Master, outdir: str | Path, *, period: str | None = None, due: str | None = None,
                  carry_forward: dict[str, dict[str, dict[str, Any]]] | None = None,
                  issued_at: datetime | None = None, lang: str | None = None,
@@ -322,7 +325,7 @@ class _ReturnBook:
                         + [prev.get(k) for k in schema.RETURN_EDITABLE])
         # one format per column: body font, border, wrapped or top-aligned; locked columns grey,
         # editable columns unlocked; the id is text ("@"), progress a whole number ("0")
-        fmts = []
+        fmts, carried = [], []
         for c in cols:
             parts = [look.font, look.border, look.wrap if c.wrap else look.top]
             parts.append({"locked": False} if c.key in schema.RETURN_EDITABLE else {"bg_color": "#F2F2F2", "pattern": 1})
@@ -331,9 +334,11 @@ class _ReturnBook:
             elif c.key == "progress":
                 parts.append({"num_format": "0"})
             fmts.append(look.fmt(*parts))
+            carried.append(look.fmt(*parts, {"bg_color": PREFILLED_COLOR, "pattern": 1}))
         first = 3
         last = look.body_rows(ws, first, rows, widths, fmts) - 1
         end = max(last, first)
+        self._mark_prefilled(ws, first, rows, cols, carried)
 
         def col_of(key: str) -> int:
             return [c.key for c in cols].index(key)
@@ -359,6 +364,21 @@ class _ReturnBook:
         ws.activate()
         return field_cells, first + 1
 
+    def _mark_prefilled(self, ws: Any, first: int, rows: list[list[Any]], cols: Any, carried: list[Any]) -> None:
+        """Cells carried forward from last period (``split --carry-forward``) in pale yellow, so
+        the unit sees what to check and update rather than taking it for this period's figures."""
+        from sheetsync.workbook import xlsxio
+
+        if not self.prefill:
+            return
+        editable = [i for i, c in enumerate(cols) if c.key in schema.RETURN_EDITABLE]
+        for r, (a, row) in enumerate(zip(self.tasks, rows)):
+            if a.task.id not in self.prefill:
+                continue
+            for c in editable:
+                if row[c] not in (None, ""):
+                    xlsxio.write_cell(ws, first + r, c, row[c], carried[c])
+
     def _guide_sheet(self, wb: Any, look: _Look) -> None:
         from sheetsync.workbook import xlsxio
 
@@ -372,6 +392,8 @@ class _ReturnBook:
         body = t("split.guide_body", lang=lang, due=meta["due"] or t("split.no_due", lang=lang),
                  office=master.setting("office"), contact=master.setting("office_contact"),
                  phone=master.setting("office_phone"), statuses="、".join(s.text(lang) for s in schema.STATUSES))
+        if self.prefill:
+            body += "\n" + t("split.guide_prefilled", lang=lang)
         line_fmt = look.fmt(look.font, look.wrap)
         for i, line in enumerate(body.split("\n"), start=2):
             xlsxio.write_cell(ws, i, 0, line, line_fmt)
