@@ -97,3 +97,25 @@ def test_coverage_text_sums_the_units_and_carries_what_is_incomplete_below() -> 
     assert coverage_text([]) == ""
     assert coverage_text([Coverage("1.1", 12, 10)]) == "10/12"
     assert coverage_text([Coverage("1.1", 12, 10), Coverage("1.1", 5, 5, nested="石桥村 3/4")]) == "15/17（石桥村 3/4）"
+
+
+def test_late_rule_counts_working_days_after_the_deadline_and_loads_no_calendar_when_on_time() -> None:
+    """迟报 in working days against 设置·报送截止日期 (Friday 2026-12-25): a return on the day is on
+    time; one on Sunday 12-27 counts from Monday, 1 day late; Tuesday 12-29 is 2. 2026-10-08 after a
+    deadline on 09-30 is 1 day late: 10-01 … 10-07 are 国庆 holidays (调休: Saturday 10-10 works)."""
+    from datetime import date
+
+    from sheetsync.demo import data as demo_data
+    from sheetsync.rollup.compute import late_rule
+
+    master = demo_data.master()
+    cache: list = []
+    assert late_rule("2026-12-25T17:30:00", date(2026, 12, 25), master, cache) == 0
+    assert late_rule("2026-12-20T09:00:00", date(2026, 12, 25), master, cache) == 0
+    assert cache == []  # on time: the calendar was never loaded
+    assert late_rule("2026-12-27T10:00:00", date(2026, 12, 25), master, cache) == 1
+    assert late_rule("2026-12-29T10:00:00", date(2026, 12, 25), master, cache) == 2
+    assert late_rule("2026-10-08T10:00:00", date(2026, 9, 30), master, cache) == 1
+    assert len(cache) == 1
+    assert late_rule("", date(2026, 12, 25), master, cache) is None
+    assert late_rule("2026-12-29T10:00:00", None, master, cache) is None

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sheetsync.core.dates import Deadline, parse_deadline, plan_year
+from sheetsync.core.dates import Deadline, parse_date, parse_deadline, plan_year
 from sheetsync.core.model import Finding, Master, Task
 from sheetsync.core.numbers import fmt_number
 from sheetsync.core.targets import UPPER_BOUNDS, meets_target, target_cell
@@ -115,6 +115,7 @@ class UnitLine:
     blank: int = 0
     reporter: str = ""
     phone: str = ""
+    late_days: int | None = None  # working days after 设置·报送截止日期 (0 on time, None: not judged)
 
 
 @dataclass
@@ -242,6 +243,27 @@ def aggregate_status(statuses: list[str], reported: bool) -> str:
     if statuses:
         return min(statuses, key=STATUS_RANK.__getitem__)
     return "not_started" if reported else "not_reported"
+
+
+def late_rule(received_at: str, due: date | None, master: Master, calendar: list[Any]) -> int | None:
+    """迟报: how many working days after 设置·报送截止日期 a unit's current return arrived (0: on
+    time; None: no deadline or no time). Working days follow China's calendar with 调休 and the
+    master's 节假日 sheet (:mod:`sheetsync.core.calendar`); ``calendar`` caches it for the
+    roll-up, and it is loaded only for a return received after the deadline's day — an on-time
+    roll-up never pays for it."""
+    if due is None or not received_at:
+        return None
+    try:
+        when = datetime.fromisoformat(received_at)
+    except ValueError:
+        return None
+    if when.date() <= due:
+        return 0
+    from sheetsync.core.calendar import load_calendar, working_days_late
+
+    if not calendar:
+        calendar.append(load_calendar(master))
+    return working_days_late(when, due, calendar[0])
 
 
 def is_overdue(late: bool, status: str | None) -> bool:
@@ -453,6 +475,8 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
             gaps.append(Gap("below_target", task.id, task.title, lead, t(f"merge.gap_detail.{key}", **fields)))
 
     unit_lines: list[UnitLine] = []
+    report_due = parse_date(master.setting("due"), plan_year(master.settings))
+    calendar: list[Any] = []  # loaded once, and only when a return came after the deadline
     for unit in registry.units:
         c = tally.get(unit.name)
         if not c:
@@ -465,6 +489,7 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
             ul.file, ul.received_at, ul.superseded, ul.findings = ur.file, ur.received_at, ur.superseded, ur.findings
             ul.reporter, ul.phone = ur.reporter, ur.phone
             ul.done, ul.overdue, ul.problems, ul.blank = c[1], c[2], c[3], c[4]
+            ul.late_days = late_rule(ur.received_at, report_due, master, calendar)
         unit_lines.append(ul)
 
     # high severity first (the first three types), then type, task and unit order

@@ -64,6 +64,7 @@ class SummaryUnit:
     findings: int = 0
     reporter: str = ""
     phone: str = ""
+    late_days: int | None = None  # working days after 报送截止日期 (0 on time, None: not judged)
 
     @property
     def unit(self) -> str:
@@ -275,7 +276,7 @@ def rollup_json(rollup: Rollup, *, master_fingerprint: str = "") -> dict[str, An
 
     units = _transpose(SummaryUnit, [
         (u.unit, u.email, u.reported, Path(u.file).name if u.file else "", u.received_at, u.superseded, u.tasks,
-         u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter, u.phone) for u in rollup.units])
+         u.done, u.overdue, u.blank, u.problems, u.findings, u.reporter, u.phone, u.late_days) for u in rollup.units])
     # tasks of one 牵头/配合 text have the same assignments: one list for them all (a county's
     # 400 tasks may all name 各成员单位, 300 units each), which _code then converts once
     shared: dict[tuple[str, tuple[str, ...]], list[list[str]]] = {}

@@ -586,20 +586,21 @@ def _tasks(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
 
 def _units(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     keys = ["unit", "reported", "file", "received_at", "superseded", "tasks", "done", "overdue", "problems", "blank",
-            "findings", "reporter", "phone", "completion"]
-    widths = [24, 8, 44, 18, 8, 8, 8, 8, 8, 8, 8, 10, 14, 10]
+            "findings", "reporter", "phone", "completion", "late_days"]
+    widths = [24, 8, 44, 18, 8, 8, 8, 8, 8, 8, 8, 10, 14, 10, 10]
     rows, fmts = [], []
     for u in rollup.units:
         completion = round(100.0 * u.done / u.tasks, 1) if u.tasks else 0.0
         rows.append([u.unit, t("rollup.yes" if u.reported else "rollup.no", lang=lang), Path(u.file).name if u.file else "",
                      u.received_at.replace("T", " "), u.superseded, u.tasks, u.done, u.overdue, u.problems, u.blank,
-                     u.findings, u.reporter, u.phone, completion])
+                     u.findings, u.reporter, u.phone, completion, u.late_days])
         f: list[Any] = [None] * len(keys)
         f[1] = b.green if u.reported else b.red
         f[7] = b.red if u.overdue else None
         f[8] = b.amber if u.problems else None
         f[9] = b.amber if u.blank else None
         f[13] = b.pct
+        f[14] = b.amber if u.late_days else None
         fmts.append(f)
     b.table(ws, [schema.rollup_column(k, lang) for k in keys], widths, rows, fmts)
 
