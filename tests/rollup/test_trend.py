@@ -136,3 +136,21 @@ def test_trend_sheet_matches_each_months_rollup(year, libreoffice, tmp_path) -> 
     drop = next(f[1] for f in findings if f[0] == "cumulative-drop")
     assert "县教育局" in drop and "2026年6月" in drop and "8" in drop and "10" in drop
     libreoffice([rollups[12]], tmp_path / "pdf")
+
+
+def test_this_period_is_cumulative_minus_previous_within_a_plan_year() -> None:
+    """本期 = 累计 − 上期累计 in the same plan year; the first period of a year is its own 本期; with
+    设置·完成值口径 本期 the reported value is already this period's."""
+    from sheetsync.demo import data as demo_data
+    from sheetsync.rollup.trend import period_values
+
+    master = demo_data.master()
+    keys = ["2026-11", "2026-12", "2027-01"]
+    rows = [{"task_id": "T", "period": k, "value": v, "unit": u} for k, v, u in (
+        ("2026-11", 10.0, "甲"), ("2026-11", 5.0, "乙"), ("2026-12", 20.0, "甲"), ("2026-12", 7.0, "乙"),
+        ("2027-01", 3.0, "甲"), ("2027-01", None, "乙"))]
+    sums, this = period_values(master, rows, keys)
+    assert sums["T"] == {"2026-11": 15.0, "2026-12": 27.0, "2027-01": 3.0}
+    assert this["T"] == {"2026-11": 15.0, "2026-12": 12.0, "2027-01": 3.0}
+    master.settings["value_basis"] = "本期"
+    assert period_values(master, rows, keys)[1]["T"] == sums["T"]

@@ -75,6 +75,10 @@ MESSAGES.update({
     "trend.units_rate": ("二、各单位完成率（%）", "2. Completion rate by unit (%)"),
     "trend.units_delta": ("三、完成率较上期（百分点）", "3. Completion rate vs previous period (points)"),
     "trend.tasks": ("四、各任务状态", "4. Task status"),
+    "trend.values": ("六、各任务完成值（各单位合计；累计口径下括号内为本期 = 累计 − 上期累计）",
+                     "6. Achieved values by task (sum over units; with the cumulative basis, this period's in brackets = "
+                     "cumulative − previous cumulative)"),
+    "trend.value_cell": ("{total}（本期 {own}）", "{total} (this period {own})"),
     "trend.findings": ("五、跨期提示", "5. Across-period findings"),
     "trend.col.unit": ("单位", "Unit"),
     "trend.col.task": ("任务编号", "Task ID"),

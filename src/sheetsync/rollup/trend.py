@@ -44,6 +44,8 @@ class Trend:
     missing_run: dict[str, int]  # unit -> consecutive periods not reported up to the last period
     task_ids: list[str]
     tasks: dict[str, dict[str, str]]  # task id -> period -> aggregated status key
+    values: dict[str, dict[str, float]] = field(default_factory=dict)  # task id -> period -> 完成值 summed over units
+    this_period: dict[str, dict[str, float]] = field(default_factory=dict)  # task id -> period -> 本期 value
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -135,8 +137,35 @@ def compute_trend(master: Master, rows: list[dict[str, Any]], returns: list[dict
                    for k in keys} for tid in task_ids}
 
     trend = Trend(keys, labels, units, reporting, late_days, rate, delta, missing_run, task_ids, tasks)
+    trend.values, trend.this_period = period_values(master, owned, keys)
     trend.findings = cumulative_findings(master, owned, keys, labels)
     return trend
+
+
+def period_values(master: Master, rows: list[dict[str, Any]], keys: list[str]
+                  ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Task → period → 完成值 summed over its units, and the 本期 value: with 设置·完成值口径 累计
+    (the default) 累计 − the previous period's 累计 in the same plan year (the first period of a
+    year is its own 本期: 每年 targets start again); with 本期 the value as reported."""
+    basis = schema.key_for(schema.VALUE_BASES, master.setting("value_basis")) or "cumulative"
+    sums: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if r["value"] is not None:
+            per = sums.setdefault(r["task_id"], {})
+            per[r["period"]] = per.get(r["period"], 0.0) + r["value"]
+    year = {k: getattr(parse_period(k), "year", None) for k in keys}
+    this: dict[str, dict[str, float]] = {}
+    for tid, per in sums.items():
+        out = this[tid] = {}
+        for i, k in enumerate(keys):
+            if k not in per:
+                continue
+            prev = keys[i - 1] if i else None
+            if basis == "cumulative" and prev is not None and prev in per and year[prev] == year[k]:
+                out[k] = round(per[k] - per[prev], 6)
+            else:
+                out[k] = per[k]
+    return sums, this
 
 
 def cumulative_findings(master: Master, rows: list[dict[str, Any]], keys: list[str],

@@ -476,6 +476,22 @@ def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         r += 1
     if not tr.findings:
         b.put(ws, r, 0, t("trend.none", lang=lang))
+        r += 1
+    r += 1
+    if tr.values:
+        block(t("trend.values", lang=lang), [t("trend.col.task", lang=lang), *periods, t("trend.col.title", lang=lang)])
+        for tid in tr.task_ids:
+            if tid not in tr.values:
+                continue
+            b.put(ws, r, 0, tid)
+            for c, k in enumerate(tr.periods, start=1):
+                total, own = tr.values[tid].get(k), tr.this_period[tid].get(k)
+                text = "" if total is None else (f"{total:g}" if own == total else
+                                                 t("trend.value_cell", lang=lang, total=f"{total:g}", own=f"{own:g}"))
+                b.put(ws, r, c, text)
+            b.put(ws, r, len(periods) + 1, titles.get(tid, ""))
+            r += 1
+        r += 1
     ws.freeze_panes(0, 1)
 
 
