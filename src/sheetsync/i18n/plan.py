@@ -53,4 +53,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{phases} phases from “{file}”."),
     "plan.written": ("已写入主表：{file}", "Master written: {file}"),
     "plan.warning_prefix": ("提示：", "Note: "),
+    # refusals before parsing (plan/limits.py): what is wrong, then plan.limit_hint says what to do
+    "plan.too_large": ("方案文件“{file}”有 {size_mb} MB，超过上限 {limit_mb} MB，不予读取。",
+                       "The plan “{file}” is {size_mb} MB, over the limit of {limit_mb} MB; it was not read."),
+    "plan.package_refused": ("方案文件“{file}”的内部结构异常（{detail}），疑似“压缩炸弹”或被改动过的文件，不予读取。",
+                             "The plan “{file}” has an abnormal inner structure ({detail}), like a zip bomb or a "
+                             "tampered file; it was not read."),
+    "plan.table_too_large": ("方案文件“{file}”的第 {table} 个表格展开后有 {cells} 个单元格，超过上限 {limit}，"
+                             "不是正常的任务表，不予读取。",
+                             "Table {table} of the plan “{file}” expands to {cells} cells, over the limit of {limit}; "
+                             "it is not a task table and the file was not read."),
+    "plan.web_too_deep": ("网页“{file}”的第 {table} 个表格嵌套超过 {limit} 层，不予读取。",
+                          "Table {table} of the web page “{file}” is nested more than {limit} levels deep; "
+                          "the file was not read."),
+    "plan.mime_too_deep": ("网页存档“{file}”含有 {count} 个多部分（multipart）结构，超过上限 {limit}，不予读取。",
+                           "The web archive “{file}” holds {count} multipart containers, over the limit of {limit}; "
+                           "it was not read."),
+    "plan.mime_header_too_large": ("网页存档“{file}”中有超过 {limit_kb} KB 的邮件头，不予读取。",
+                                   "The web archive “{file}” has a mail header over {limit_kb} KB; it was not read."),
+    "plan.limit_hint": ("请在 Word/WPS（网页用浏览器）中打开方案，另存为新的 .docx 或 .txt 后再导入；"
+                        "或全选复制其中文字存为 .txt 后导入。",
+                        "Open the plan in Word or WPS (a web page in a browser), save it as a new .docx or .txt "
+                        "and import that; or copy all its text into a .txt file and import that."),
 }

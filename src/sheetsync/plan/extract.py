@@ -42,6 +42,9 @@ def read_blocks(path: Path) -> list[Block]:
         hint = _CONVERT_FIRST.get(suffix)
         raise SheetsyncError(t("plan.unsupported", file=path.name, suffixes=" ".join(SUPPORTED)), file=str(path),
                              hint=t(hint) if hint else "")
+    from sheetsync.plan.limits import check_plan_file
+
+    check_plan_file(path)  # size, zip bombs, DTDs, table grids, mail nesting: before any parser
     if suffix == ".docx":
         return read_docx(path)
     if suffix in _SHEETS:

@@ -24,6 +24,7 @@ from pathlib import Path
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.plan.extract import Block
+from sheetsync.plan.limits import MAX_TABLE_DEPTH, check_web_grid, refuse
 
 _SKIP = {"script", "style", "noscript", "template", "title", "select", "button", "iframe", "svg", "object",
          "textarea"}
@@ -44,18 +45,27 @@ _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "ms936", "windows-936", 
 
 
 def read_html(path: Path) -> list[Block]:
-    return html_blocks(decode_html(path.read_bytes(), path))
+    return html_blocks(decode_html(path.read_bytes(), path), path)
 
 
 def read_mhtml(path: Path) -> list[Block]:
     """The page inside a single-file web archive (what Edge/IE "save as .mht" and Chrome's
-    "single file" .mhtml write): its first text/html part, decoded by its own charset."""
-    msg = message_from_bytes(path.read_bytes(), policy=policy.compat32)
-    for part in msg.walk():
+    "single file" .mhtml write): its first text/html part, decoded by its own charset.
+
+    The archive's nesting and header sizes were capped before (plan/limits.py check_mime); a
+    RecursionError still met is refused like those."""
+    try:
+        msg = message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        parts = list(msg.walk())
+    except RecursionError as exc:
+        from sheetsync.plan.limits import MAX_MIME_MULTIPARTS, refuse
+
+        raise refuse(path, "plan.mime_too_deep", count=f">{MAX_MIME_MULTIPARTS}", limit=MAX_MIME_MULTIPARTS) from exc
+    for part in parts:
         if part.get_content_type() == "text/html":
             data = part.get_payload(decode=True) or b""
             charset = part.get_content_charset()
-            return html_blocks(decode_html(data, path, charset))
+            return html_blocks(decode_html(data, path, charset), path)
     raise SheetsyncError(t("plan.unreadable", file=path.name, reason="no text/html part"), file=str(path))
 
 
@@ -78,9 +88,10 @@ def decode_html(data: bytes, path: Path, declared: str | None = None) -> str:
     raise SheetsyncError(t("plan.unreadable", file=path.name, reason="encoding"), file=str(path))
 
 
-def html_blocks(text: str) -> list[Block]:
-    """Paragraphs and tables of an HTML page, in reading order."""
-    parser = _Parser()
+def html_blocks(text: str, path: Path | None = None) -> list[Block]:
+    """Paragraphs and tables of an HTML page, in reading order; a page whose tables nest deeper
+    or span more grid cells than a plan's do is refused (``path`` names it)."""
+    parser = _Parser(path or Path("page.html"))
     parser.feed(text)
     parser.close()
     return parser.finish()
@@ -117,11 +128,15 @@ class _Table:
     rows: list[list[_Cell]] = field(default_factory=list)
     row: list[_Cell] | None = None
     cell: _Cell | None = None
+    number: int = 0  # the table's place among the page's tables (1 = first)
 
 
 class _Parser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
         super().__init__(convert_charrefs=True)
+        self.path = path
+        self.table_count = 0  # tables started so far: a refused table is named by its number
+        self.grid_cells = 0  # grid cells of the page's data tables together
         self.root = _Container()
         self.tables: list[_Table] = []
         self.skip = 0
@@ -145,7 +160,10 @@ class _Parser(HTMLParser):
             here = self.here
             here.flush(self.pre > 0)
             here.nested_table = here is not self.root or here.nested_table
-            self.tables.append(_Table(outer=here))
+            self.table_count += 1
+            if len(self.tables) >= MAX_TABLE_DEPTH:
+                raise refuse(self.path, "plan.web_too_deep", table=self.table_count, limit=MAX_TABLE_DEPTH)
+            self.tables.append(_Table(outer=here, number=self.table_count))
         elif tag == "tr" and self.tables:
             self._end_row()
             self.tables[-1].row = []
@@ -218,6 +236,10 @@ class _Parser(HTMLParser):
             for c in cells:
                 table.outer.blocks.extend(c.content.blocks)
             return
+        slots = sum(c.colspan * c.rowspan for c in cells)
+        cells_on_grid = max(slots, len(table.rows) * width)
+        self.grid_cells += cells_on_grid
+        check_web_grid(self.path, table.number, cells_on_grid, self.grid_cells)
         table.outer.blocks.append(Block("table", rows=_grid(table.rows)))
 
     def finish(self) -> list[Block]:
