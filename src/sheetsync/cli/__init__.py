@@ -83,7 +83,11 @@ def main() -> None:
 
     _tolerant_output()
     try:
-        cli.main(standalone_mode=False)
+        # without standalone mode click *returns* the code of a ``click.exceptions.Exit`` raised by
+        # a command (a mail run with failures raises Exit(1)): it must become the process's code
+        code = cli.main(standalone_mode=False)
+        if type(code) is int and code:
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

@@ -22,6 +22,9 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="发件箱文件夹（默认：主表旁 outbox）/ outbox folder"),
         click.option("--cc", multiple=True, help="抄送地址，可多次使用 / Cc address (repeatable)"),
         click.option("--retry", is_flag=True, help="只重发上次失败的邮件 / resend only what failed"),
+        click.option("--resend-unknown", is_flag=True,
+                     help="与 --retry 同用：也重发上次结果不明的邮件（请先向收件人核实）/ "
+                          "with --retry: also resend messages whose outcome was unknown (check with the recipients first)"),
         click.option("--allow-plain-smtp", "allow_plain", is_flag=True,
                      help="允许不加密连接（仅限无 TLS 的内网中继）/ allow SMTP without TLS"),
         click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -55,7 +58,12 @@ def _loud(message: str) -> None:
 
 
 def _kwargs(opts: dict[str, Any]) -> dict[str, Any]:
-    return {"dry_run": opts["dry_run"], "outbox": opts["outbox"], "cc": opts["cc"], "retry": opts["retry"],
+    from sheetsync.mail.batch import RESEND_UNKNOWN
+
+    if opts["resend_unknown"] and not opts["retry"]:
+        raise click.UsageError(t("mail.cli.resend_unknown_needs_retry"))
+    retry = RESEND_UNKNOWN if opts["resend_unknown"] else opts["retry"]
+    return {"dry_run": opts["dry_run"], "outbox": opts["outbox"], "cc": opts["cc"], "retry": retry,
             "allow_plain": opts["allow_plain"], "ca_file": opts["ca_file"], "config_file": opts["config_file"],
             "rate": opts["rate"], "templates_dir": opts["templates_dir"], "db_path": opts["db_path"],
             "warn": None if opts["as_json"] else _loud}
@@ -69,7 +77,8 @@ def _print(report: Any, as_json: bool) -> None:
             status = t(f"mail.status.{r.status}")
             who = r.unit or "、".join(r.recipients)
             line = f"  [{status}] {who}" + (f"  <{', '.join(r.recipients)}>" if r.unit and r.recipients else "")
-            colour = {"sent": "green", "dry-run": "cyan", "failed": "red", "partial": "red"}.get(r.status)
+            colour = {"sent": "green", "dry-run": "cyan", "failed": "red", "partial": "red",
+                      "unknown": "yellow"}.get(r.status)
             click.secho(line, fg=colour)
             if r.message and r.status != "sent":
                 click.echo(f"      {r.message}")

@@ -135,6 +135,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mail.status.failed": ("失败", "FAILED"),
     "mail.status.partial": ("部分收件人被拒", "some recipients refused"),
     "mail.status.skipped": ("跳过", "skipped"),
+    "mail.status.unknown": ("结果不明", "outcome unknown"),
+    "mail.summary_unknown": ("其中 {n} 封结果不明：服务器收下邮件后未确认就断开了连接，对方可能已收到。请先向收件人核实。",
+                             "{n} of them with outcome unknown: the server took the message and dropped the connection "
+                             "before confirming it; it may have arrived. Check with the recipients first."),
+    "mail.outcome_unknown": ("邮件已全部传给邮件服务器 {where}，但服务器未确认就断开了连接（{reason}），对方可能已收到。"
+                             "请向收件人核实；确未收到时用 --retry --resend-unknown 重发。",
+                             "The whole message reached the mail server {where}, which dropped the connection before "
+                             "confirming it ({reason}); it may have arrived. Check with the recipients; if it did not "
+                             "arrive, resend with --retry --resend-unknown."),
+    "mail.retry_unknown_held": ("{who}：上次发送结果不明（服务器收下后未确认即断开，{time}），对方可能已收到，本次未重发。"
+                                "请向收件人核实；确未收到时用 --retry --resend-unknown 重发。",
+                                "{who}: the last send had an unknown outcome (the server dropped the connection before "
+                                "confirming, {time}); it may have arrived, so it was not resent. Check with the "
+                                "recipients; if it did not arrive, resend with --retry --resend-unknown."),
     "mail.outbox_written": ("邮件已写入发件箱文件夹：{dir}（可用 Outlook、Foxmail 等直接打开 .eml 文件检查）",
                             "Messages written to the outbox folder: {dir} (open the .eml files in Outlook, Foxmail … to check them)"),
     "mail.retry_hint": ("失败的邮件可在排除问题后用 --retry 重发（只发送失败的）。",
@@ -198,6 +212,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mail.too_big_server": ("邮件大小 {size} 超过服务器 {where} 允许的 {limit}，未发送。",
                             "The message ({size}) exceeds the {limit} the server {where} accepts; not sent."),
     # ------------------------------------------------------------ command line
+    "mail.cli.resend_unknown_needs_retry": ("--resend-unknown 只能与 --retry 一起使用。",
+                                            "--resend-unknown only goes with --retry."),
     "mail.cli.master_required": ("请用 --master 指定主表（任务分解表）。", "Give the master workbook with --master."),
     "mail.cli.no_split_dir": ("在 {dir} 下找不到“{period}”的填报表文件夹（含 manifest.json）。请用 --split-dir 指定 sheetsync split 的输出文件夹。",
                               "No workbook folder (with manifest.json) for '{period}' under {dir}. Give the output folder of sheetsync split with --split-dir."),

@@ -1,6 +1,9 @@
 """Messages and labels of the return workbooks (``sheetsync split``)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "split.name_collision": ("这些单位的填报表文件名无法区分：{units}。请在主表“单位”表中修改单位名称。",
+                             "These units' return file names cannot be told apart: {units}. Rename the units in the "
+                             "master's Units sheet."),
     "split.filename": ("{period}_{unit}_任务进展填报表", "{period}_{unit}_progress-report"),
     "split.title": ("{region}{plan} {period} 任务进展填报表 — {unit}", "{region} {plan} {period} progress report — {unit}"),
     "split.unit_label": ("填报单位：{unit}", "Unit: {unit}"),

@@ -34,6 +34,11 @@ from sheetsync.mail.transport import (
     split_addresses,
 )
 
+#: a value of ``retry`` (``--retry --resend-unknown``): retry, and also resend the messages whose
+#: outcome was unknown (the server took them and dropped the connection before confirming).
+#: Passed through the ``retry`` argument of distribute / remind / send_rollup unchanged.
+RESEND_UNKNOWN = "resend-unknown"
+
 
 @dataclass
 class MailResult:
@@ -63,27 +68,40 @@ class MailReport:
     db_path: Path | None = None
     results: list[MailResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: units (or '' for the roll-up) whose last outcome was unknown and that ``--retry`` held back
+    held_unknown: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
+        """Messages per outcome; "unknown" is listed only when there is one (it is rare)."""
         c = Counter(r.status for r in self.results)
-        return {s: c.get(s, 0) for s in ("sent", "dry-run", "failed", "partial", "skipped")}
+        counts = {s: c.get(s, 0) for s in ("sent", "dry-run", "failed", "partial", "skipped")}
+        if c.get("unknown"):
+            counts["unknown"] = c["unknown"]
+        return counts
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed (skipped units are reported, but do not fail the run)."""
-        return not any(r.status in ("failed", "partial") for r in self.results)
+        """True when nothing failed and nothing is in doubt (skipped units are reported, but do not
+        fail the run). An unknown outcome, or one held back by ``--retry``, needs the clerk to check
+        with the recipient: the command exits non-zero for it as for a failure."""
+        return not self.held_unknown and not any(r.status in ("failed", "partial", "unknown") for r in self.results)
 
     def summary(self) -> str:
         c = self.counts
-        return t("mail.summary", kind=t(f"mail.kind.{self.kind}"), sent=c["sent"], dry=c["dry-run"],
-                 failed=c["failed"] + c["partial"], skipped=c["skipped"])
+        unknown = c.get("unknown", 0)
+        text = t("mail.summary", kind=t(f"mail.kind.{self.kind}"), sent=c["sent"], dry=c["dry-run"],
+                 failed=c["failed"] + c["partial"] + unknown, skipped=c["skipped"])
+        if unknown:
+            text += t("mail.summary_unknown", n=unknown)
+        return text
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "batch": self.batch, "period": self.period, "dry_run": self.dry_run,
                 "outbox": str(self.outbox) if self.outbox else None,
                 "db_path": str(self.db_path) if self.db_path else None,
                 "counts": self.counts, "ok": self.ok, "warnings": list(self.warnings),
+                "held_unknown": list(self.held_unknown),
                 "results": [r.to_json() for r in self.results]}
 
 
@@ -180,7 +198,10 @@ def run_batch(kind: str, period: str, outgoing: list[Outgoing], *, ctx: MailCont
               warn: Callable[[str], None] | None = None,
               clock: Callable[[], float] = time.monotonic,
               sleep: Callable[[float], None] = time.sleep) -> MailReport:
-    """Send (or write) every message, record each outcome, and return the report."""
+    """Send (or write) every message, record each outcome, and return the report.
+
+    ``retry`` resends only what did not go out last time; a message whose outcome was unknown is
+    held back with a message (it may have arrived) unless ``retry`` is :data:`RESEND_UNKNOWN`."""
     base = ctx.base_dir or Path.cwd()
     report = MailReport(kind=kind, batch=records.new_batch_id(), period=period)
     report.db_path = Path(db_path) if db_path else ledger_in(base)
@@ -205,13 +226,18 @@ def run_batch(kind: str, period: str, outgoing: list[Outgoing], *, ctx: MailCont
         kept = []
         for item in outgoing:
             prev = last.get(item.unit)
-            if prev is None or prev.status not in records.RETRYABLE:
+            if prev is not None and prev.status == records.UNKNOWN and retry != RESEND_UNKNOWN:
+                report.held_unknown.append(item.unit)
+                say(t("mail.retry_unknown_held", who=item.unit or t("mail.rollup_label"),
+                      time=prev.time.replace("T", " ")))
+                continue
+            if prev is None or prev.status not in (*records.RETRYABLE, records.UNKNOWN):
                 continue
             if prev.status == "partial" and prev.refused:
                 item.draft = _only(item.draft, list(prev.refused))
             kept.append(item)
         outgoing = kept
-        if not outgoing:
+        if not outgoing and not report.held_unknown:
             say(t("mail.retry_none"))
 
     from_addr = config.envelope_from

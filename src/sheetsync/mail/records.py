@@ -2,7 +2,8 @@
 
 The table lives beside the merge ledger (same ``sheetsync.db``) so 'status' can show both; it is
 created with ``CREATE TABLE IF NOT EXISTS`` and touches no other table. ``--retry`` reads the
-newest non-dry-run row of each (kind, period, unit) and resends only where that row is not 'sent'.
+newest non-dry-run row of each (kind, period, unit) and resends only where that row is not 'sent'
+(an 'unknown' outcome only when asked: the message may have arrived).
 Periods are compared by their canonical key (``period_key`` column, from core.period): a retry
 for 2026年第四季度 finds what was sent for 2026年第4季度.
 """
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS mail_log (
     attachment TEXT NOT NULL DEFAULT '',
     attachment_sha256 TEXT NOT NULL DEFAULT '',
     size INTEGER,                       -- encoded message bytes
-    status TEXT NOT NULL,               -- sent / failed / partial / dry-run / skipped
+    status TEXT NOT NULL,               -- sent / failed / partial / dry-run / skipped / unknown
     smtp_code INTEGER,
     smtp_message TEXT NOT NULL DEFAULT '',
     refused TEXT NOT NULL DEFAULT '',   -- JSON {recipient: "code text"} when some were refused
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS mail_log (
 INDEX = "CREATE INDEX IF NOT EXISTS mail_log_pkey ON mail_log (kind, period_key, unit, id);"
 
 RETRYABLE = ("failed", "partial", "skipped")
+#: the server took the whole message and dropped the connection before its reply: it may have
+#: been delivered, so ``--retry`` holds it back (saying so) unless told to resend it
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class LastAttempt:
     refused: dict[str, str]
     code: int | None
     message: str
+    time: str = ""
 
 
 def new_batch_id() -> str:
@@ -104,12 +109,12 @@ def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, Last
         return {}
     with closing(connect(db_path)) as conn:
         rows = conn.execute(
-            "SELECT unit, status, refused, smtp_code, smtp_message FROM mail_log m "
+            "SELECT unit, status, refused, smtp_code, smtp_message, time FROM mail_log m "
             "WHERE kind = ? AND period_key = ? AND status != 'dry-run' AND id = ("
             "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period_key = m.period_key"
             "  AND n.unit = m.unit AND n.status != 'dry-run')",
             (kind, period_key(period) if period else "")).fetchall()
-    return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg) for u, s, r, c, msg in rows}
+    return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg, tm) for u, s, r, c, msg, tm in rows}
 
 
 KINDS = ("distribute", "remind", "send")  # the kinds of mail, in the order a period sends them

@@ -34,7 +34,9 @@ from sheetsync.core.schema import SETTING_KEYS, Label, key_for
 from sheetsync.i18n import t
 
 Security = Literal["starttls", "ssl", "plain"]
-Status = Literal["sent", "failed", "partial", "dry-run", "skipped"]
+# "unknown": the whole message reached the server, which closed the connection before its reply
+# (it may have been delivered: never resent by itself)
+Status = Literal["sent", "failed", "partial", "dry-run", "skipped", "unknown"]
 
 PASSWORD_ENV = "SHEETSYNC_SMTP_PASSWORD"
 KEYRING_SERVICE = "sheetsync"
@@ -402,13 +404,17 @@ class SmtpTransport:
                 return too_big
             self._wait_for_rate()
             try:
-                refused = smtp.sendmail(from_addr, recipients, raw)
-            except smtplib.SMTPServerDisconnected as exc:
+                refused = _deliver(smtp, from_addr, recipients, raw)
+            except _Unknown as exc:
                 self._smtp = None
+                self._last_send = self.clock()
+                return SendResult("unknown", None, t("mail.outcome_unknown", where=self._where(), reason=exc.reason))
+            except smtplib.SMTPServerDisconnected as exc:
+                self._smtp = None  # before the end of the data: nothing can have been delivered
                 if attempt == 1:
                     continue
                 return SendResult("failed", None, t("mail.connect_failed", where=self._where(),
-                                                    reason=str(exc)))
+                                                    reason=str(exc) or type(exc).__name__))
             except smtplib.SMTPRecipientsRefused as exc:
                 self._last_send = self.clock()
                 detail = {r: f"{c} {_text(m)}" for r, (c, m) in exc.recipients.items()}
@@ -437,6 +443,82 @@ class SmtpTransport:
             smtp.rset()
         except (smtplib.SMTPException, OSError):
             self._smtp = None
+
+
+class _Unknown(Exception):
+    """The message and its final "." were sent; the reply never came."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _deliver(smtp: smtplib.SMTP, from_addr: str, recipients: list[str], raw: bytes) -> dict[str, tuple[int, bytes]]:
+    """smtplib's ``sendmail`` with the end of the data as its own step.
+
+    Why: a connection lost before the final "." means nothing was delivered (a failure, safe to
+    resend); lost after it, the server may have queued the message before dropping us — resending
+    that gave each unit the message twice. Such a loss raises :class:`_Unknown`."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(raw)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, resp = smtp.mail(from_addr, options)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp._rset()
+        raise smtplib.SMTPSenderRefused(code, resp, from_addr)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for rcpt in recipients:
+        code, resp = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, resp)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        smtp._rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, resp = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, resp)
+    body = re.sub(rb"(?m)^\.", b"..", raw)
+    if body[-2:] != b"\r\n":
+        body += b"\r\n"
+    smtp.send(body)
+    if _peer_closed(smtp):
+        smtp.close()
+        raise smtplib.SMTPServerDisconnected("connection closed during DATA")
+    smtp.send(b".\r\n")
+    try:
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        smtp.close()
+        raise _Unknown(str(exc) or type(exc).__name__) from exc
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp._rset()
+        raise smtplib.SMTPDataError(code, resp)
+    return refused
+
+
+def _peer_closed(smtp: smtplib.SMTP) -> bool:
+    """The server has already closed the connection (plain sockets only: a TLS socket cannot be
+    peeked at, and then the end of the data is sent and a lost reply is "unknown")."""
+    import select
+
+    sock = smtp.sock
+    if sock is None:
+        return True
+    if isinstance(sock, ssl.SSLSocket):
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:

@@ -35,17 +35,90 @@ def unit_id(name: str) -> str:
     return "U" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
-def safe_filename(name: str, max_len: int = 150) -> str:
-    """A file name valid on Windows: illegal characters replaced, no trailing dot/space, not reserved."""
+def safe_filename(name: str, max_len: int = 150, max_bytes: int = 240) -> str:
+    """A file name valid on Windows: illegal characters replaced, no trailing dot/space, not reserved,
+    at most ``max_len`` characters and ``max_bytes`` UTF-8 bytes (file systems cap a name at 255
+    bytes; the default leaves room for a suffix such as ".xlsx")."""
     s = _WINDOWS_ILLEGAL.sub("_", name).strip().rstrip(". ")
     stem = s.split(".")[0].upper()
     if stem in _WINDOWS_RESERVED:
         s = "_" + s
-    return s[:max_len] or "_"
+    s = s[:max_len]
+    while len(s.encode("utf-8")) > max_bytes:
+        s = s[:-1]
+    return s.rstrip(". ") or "_"
 
 
-def return_filename(period: str, unit: str, lang: str | None = None) -> str:
-    return safe_filename(t("split.filename", period=period, unit=unit, lang=lang)) + ".xlsx"
+#: the longest issued return file name, in characters (UTF-16 units, as Windows counts them):
+#: a split folder path of up to 259 - 80 characters still fits Windows MAX_PATH (260)
+RETURN_NAME_CHARS = 80
+#: hex digits of the unit's hash added to a shortened or colliding unit part
+NAME_HASH_LEN = 6
+def _utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def name_hash(unit: str, length: int = NAME_HASH_LEN) -> str:
+    """The short stable hash that tells shortened or colliding names apart: the first hex digits
+    of :func:`unit_id`, so it can be matched to the workbook's metadata."""
+    return unit_id(unit)[1:1 + length]
+
+
+def return_filename(period: str, unit: str, lang: str | None = None, *, hashed: bool = False,
+                    hash_len: int = NAME_HASH_LEN) -> str:
+    """One unit's return file name: at most :data:`RETURN_NAME_CHARS` characters and 255 bytes.
+
+    A unit part too long for that is shortened and gets ``~`` + a short hash of the full name
+    (``hashed`` forces the hash: :func:`return_filenames` uses it for names that collide). The
+    full unit name stays in the workbook's title and metadata, by which the merge identifies it."""
+    part = unit
+
+    def build(p: str) -> str:
+        return safe_filename(t("split.filename", period=period, unit=p, lang=lang), 10**6, 10**6) + ".xlsx"
+
+    def fits(n: str) -> bool:
+        return _utf16_len(n) <= RETURN_NAME_CHARS and len(n.encode("utf-8")) <= 255
+
+    name = build(part)
+    if fits(name) and not hashed:
+        return name
+    suffix = "~" + name_hash(unit, hash_len)
+    while part:
+        name = build(part + suffix)
+        if fits(name):
+            return name
+        part = part[:-1].rstrip(". ")
+    # only a period text of its own too long is left: cut the whole name
+    return safe_filename(t("split.filename", period=period, unit=suffix, lang=lang),
+                         RETURN_NAME_CHARS - len(".xlsx") - len(suffix), 240) + suffix + ".xlsx"
+
+
+def _name_key(name: str) -> str:
+    """Names a Windows (or macOS) file system would take for one file: case and full-width folded."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def return_filenames(period: str, units: list[str], lang: str | None = None) -> dict[str, str]:
+    """Each unit's return file name, unique among ``units`` even where a file system folds case or
+    full-width forms: every unit of a colliding group gets its hash (longer ones if hashes still
+    collide), so the names do not depend on the order of the units. Why: "A<B" and "A>B", or "ABC局"
+    and "abc局", once got one file name and one workbook overwrote the other."""
+    names = {u: return_filename(period, u, lang) for u in dict.fromkeys(units)}
+    hash_len = NAME_HASH_LEN
+    while True:
+        groups: dict[str, list[str]] = {}
+        for u, n in names.items():
+            groups.setdefault(_name_key(n), []).append(u)
+        clashing = [u for g in groups.values() if len(g) > 1 for u in g]
+        if not clashing:
+            return names
+        if hash_len > 40:
+            raise SheetsyncError(t("split.name_collision", units="、".join(clashing)))
+        for u in clashing:
+            names[u] = return_filename(period, u, lang, hashed=True, hash_len=hash_len)
+        hash_len += 4
 
 
 #: how many errors the refusal names (the rest are in ``sheetsync check`` / the 校验结果 sheet)
@@ -150,6 +223,8 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     issued = (issued_at or datetime.now()).replace(microsecond=0)
     result = SplitResult(outdir, period, due_iso, findings=calendar_findings)
     fingerprint = master.fingerprint()
+    # names over every unit with tasks (not only ``units``): "this unit again" gets the same file name
+    file_names = return_filenames(period, [u.name for u in registry.units if by_unit.get(u.name)], lang)
     for unit in registry.units:
         if units is not None and unit.name not in units:
             continue
@@ -157,7 +232,7 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
         if not tasks:
             result.units_without_tasks.append(unit.name)
             continue
-        path = outdir / return_filename(period, unit.name, lang)
+        path = outdir / file_names[unit.name]
         meta = {
             "template_version": schema.RETURN_TEMPLATE_VERSION, "unit_id": unit_id(unit.name), "unit": unit.name,
             "period": period, "master_fingerprint": fingerprint, "issued_at": issued.isoformat(),
