@@ -431,12 +431,15 @@ class Ledger:
         if "claimed_at" not in {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}:
             self.db.execute("ALTER TABLE returns ADD COLUMN claimed_at TEXT NOT NULL DEFAULT ''")
 
-    def same_time(self, period: str, unit: str, received_at: str, sha256: str) -> list[str]:
-        """Sources of the unit's other, different returns received at the very same time: which
-        of them is newer cannot be told (the merge says which it used)."""
-        return [r[0] for r in self.db.execute(
-            "SELECT r.source FROM returns r WHERE r.period=? AND r.unit=? AND r.received_at=? AND r.sha256<>? "
-            "AND r.outcome<>'rejected'", (period_key(period), unit, received_at, sha256))]
+    def received_times(self, period: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """(unit, received_at) → [(sha256, source)] of the period's accepted returns: what
+        the merge asks for every file (two files of one unit at one time cannot be ordered), read once."""
+        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for unit, at, digest, source in self.db.execute(
+                "SELECT unit, received_at, sha256, source FROM returns WHERE period=? AND outcome<>'rejected' "
+                "ORDER BY id", (period_key(period),)):
+            out.setdefault((unit, at), []).append((digest, source))
+        return out
 
     # ------------------------------------------------------------ our own outputs
     def record_output(self, sha256: str, path: str | Path, kind: str = "rollup") -> None:

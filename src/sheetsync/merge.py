@@ -214,6 +214,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
     try:
         own = _OwnFiles(master, ledger, inputs)
         claims = _UnitClaims(master)
+        times = ledger.received_times(period)  # (unit, time) → returns: "which of two is newer?" in memory
         items, skipped = collect(inputs, workdir, skip=own.skip)
         trust_times(items, until=_believed_until(period, as_of))
         for source, code in skipped:
@@ -279,7 +280,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                                                             unit=result.unit), file=it.source))
             findings = _renamed(list(result.findings), it) + _time_findings(it)
             if not result.rejected and result.unit:
-                findings += _dispute_findings(claims, result, it) + _order_findings(ledger, period, result.unit, it)
+                findings += _dispute_findings(claims, result, it) + _order_findings(times, result.unit, it)
             outcome = result.outcome
             if outcome == "accepted" and any(f.severity in ("error", "warning") for f in findings):
                 outcome = "warnings"
@@ -289,6 +290,8 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
                                        rows=[] if result.rejected else result.rows,
                                        missing=[] if result.rejected else result.missing_tasks,
                                        claimed_at=it.claimed_at)
+            if outcome != "rejected" and result.unit:
+                times.setdefault((result.unit, it.received_at), []).append((it.sha256, it.source))
             if result.coverage and not result.rejected:  # a return exported from a roll-up below (levels)
                 ledger.record_coverage(rid, result.coverage)
             if seam:
@@ -355,10 +358,11 @@ def _time_findings(it: Any) -> list[Finding]:
                                        arrived=it.received_at.replace("T", " ")), file=it.source)]
 
 
-def _order_findings(ledger: Ledger, period: str, unit: str, it: Any) -> list[Finding]:
+def _order_findings(times: dict[tuple[str, str], list[tuple[str, str]]], unit: str, it: Any) -> list[Finding]:
     """Two different files of one unit at the very same time cannot be ordered: say that this
-    one, recorded later, is the one used, and which it was preferred to."""
-    others = ledger.same_time(period, unit, it.received_at, it.sha256)
+    one, recorded later, is the one used, and which it was preferred to. ``times``: the period's
+    accepted returns by (unit, time) (:meth:`Ledger.received_times`, kept up to date by the merge)."""
+    others = [source for digest, source in times.get((unit, it.received_at), ()) if digest != it.sha256]
     if not others:
         return []
     return [Finding("same-time", "warning", t("merge.finding.same-time", file=it.name, unit=unit,
