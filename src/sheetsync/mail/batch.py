@@ -194,7 +194,7 @@ def sha256(data: bytes) -> str:
 
 def run_batch(kind: str, period: str, outgoing: list[Outgoing], *, ctx: MailContext,
               config: SmtpConfig, dry_run: bool | None, outbox: str | Path | None,
-              db_path: str | Path | None, retry: bool, allow_plain: bool,
+              db_path: str | Path | None, retry: bool | str, allow_plain: bool,
               warn: Callable[[str], None] | None = None,
               clock: Callable[[], float] = time.monotonic,
               sleep: Callable[[float], None] = time.sleep) -> MailReport:

@@ -29,7 +29,7 @@ from sheetsync.split.manifest import read_manifest
 
 
 def distribute(outdir: str | Path, master: Any, *, cc: Iterable[str] = (), dry_run: bool | None = None,
-               outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool = False,
+               outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool | str = False,
                allow_plain: bool = False, unit_emails: Mapping[str, str] | None = None,
                config: SmtpConfig | None = None, config_file: str | Path | None = None,
                ca_file: str | Path | None = None, rate: float | None = None,

@@ -54,7 +54,7 @@ def gap_table(lines: Sequence[GapLine]) -> str:
 
 def remind(master: Any, gaps_by_unit: Mapping[str, Iterable[Any]], workbooks: Mapping[str, str | Path], *,
            period: str, due: str = "", cc: Iterable[str] = (), dry_run: bool | None = None,
-           outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool = False,
+           outbox: str | Path | None = None, db_path: str | Path | None = None, retry: bool | str = False,
            allow_plain: bool = False, unit_emails: Mapping[str, str] | None = None,
            config: SmtpConfig | None = None, config_file: str | Path | None = None,
            ca_file: str | Path | None = None, rate: float | None = None,

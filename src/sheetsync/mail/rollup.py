@@ -346,7 +346,7 @@ def _chart(summary: UpwardSummary) -> tuple[Rich, InlineImage | None]:
 def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, summary: UpwardSummary | None = None,
                 master: Any = None, period: str | None = None, cc: Iterable[str] = (),
                 dry_run: bool | None = None, outbox: str | Path | None = None,
-                db_path: str | Path | None = None, retry: bool = False, allow_plain: bool = False,
+                db_path: str | Path | None = None, retry: bool | str = False, allow_plain: bool = False,
                 config: SmtpConfig | None = None, config_file: str | Path | None = None,
                 ca_file: str | Path | None = None, rate: float | None = None,
                 templates_dir: str | Path | None = None, warn: Callable[[str], None] | None = None,
