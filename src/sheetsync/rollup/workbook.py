@@ -421,15 +421,28 @@ def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
     the across-period findings, one block under the other (see :mod:`sheetsync.rollup.trend`)."""
     tr = rollup.trend
     periods = [tr.labels[k] for k in tr.periods]
+    last = len(periods) + 1  # the widest block: unit or task, the periods, one more column
     ws.set_column(0, 0, 24)
-    ws.set_column(1, 1 + len(periods), 11)
-    ws.write_string(0, 0, t("trend.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period),
-                    b.title)
+    ws.set_column(1, len(periods), 15)  # "2026年第4季度" on one line
+    ws.set_column(last, last, 30)
+    # titles wrap within the sheet's columns: a long plan name must not run off the printed page
+    title_fmt = b.wb.add_format({"font_name": xlsxio.HEADER_FONT, "bold": True, "font_size": 16, "valign": "vcenter",
+                                 "text_wrap": True})
+    label_fmt = b.wb.add_format({"font_name": xlsxio.HEADER_FONT, "bold": True, "font_size": 11, "text_wrap": True,
+                                 "valign": "vcenter"})
+    title = t("trend.title", lang=lang, region=rollup.region, plan=rollup.plan, period=rollup.period)
+    ws.merge_range(0, 0, 0, last, title, title_fmt)
+    width = 24 + 15 * len(periods) + 30
+    ws.set_row(0, xlsxio.row_height([(title, width / 1.6)], line_height=24))
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     r = 2
 
     def block(title: str, heads: list[str]) -> None:
         nonlocal r
-        ws.write_string(r, 0, title, b.label)
+        ws.merge_range(r, 0, r, last, title, label_fmt)
+        ws.set_row(r, xlsxio.row_height([(title, width)]))
         r += 1
         for c, h in enumerate(heads):
             ws.write_string(r, c, h, b.header)
@@ -469,10 +482,13 @@ def _trend_sheet(b: _Book, ws: Any, rollup: Rollup, lang: str) -> None:
         r += 1
     r += 1
     block(t("trend.findings", lang=lang), [t("trend.col.code", lang=lang), t("trend.col.message", lang=lang)])
-    ws.set_column(1 + len(periods) + 1, 1 + len(periods) + 1, 30)
+    message_fmt = b.wb.add_format({"font_name": xlsxio.BODY_FONT, "font_size": 11, "border": 1, "valign": "top",
+                                   "text_wrap": True})
     for f in tr.findings or []:
         b.put(ws, r, 0, f.code, b.amber)
-        b.put(ws, r, 1, f.message)
+        text, _ = xlsxio.safe_text(f.message)
+        ws.merge_range(r, 1, r, last, text, message_fmt)  # the message across the sheet, wrapped
+        ws.set_row(r, xlsxio.row_height([(text, width - 24)]))
         r += 1
     if not tr.findings:
         b.put(ws, r, 0, t("trend.none", lang=lang))
