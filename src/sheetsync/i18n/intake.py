@@ -98,6 +98,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "Reading {file} needed more than the {limit_mb} MB memory limit and was stopped; this file was not read. Ask the unit to remove unneeded content, save a fresh .xlsx and resend."),
     "intake.parser-error": ("无法读取 {file}：{detail}。请单位用 Excel 或 WPS 另存为新的 .xlsx 后重新发送。",
                             "{file} cannot be read: {detail}. Ask the unit to save a fresh .xlsx in Excel or WPS and resend."),
+    # ---- a file of ours to read (master, plan, saved mail) whose limited reader died: the caller adds what to do
+    "intake.call-crashed": ("读取 {file} 时读取程序异常退出（{detail}），该文件未读取，本程序未受影响。",
+                            "The reader crashed on {file} ({detail}); the file was not read, sheetsync itself is unaffected."),
+    "intake.call-timeout": ("读取 {file} 超过 {seconds} 秒仍未完成，已中止，该文件未读取。",
+                            "Reading {file} took over {seconds} seconds and was stopped; the file was not read."),
+    "intake.call-oom": ("读取 {file} 需要的内存超过上限 {limit_mb} MB，已中止，该文件未读取。",
+                        "Reading {file} needed more than the {limit_mb} MB memory limit and was stopped; the file was not read."),
     # ---- the {detail} inside the messages above, where sheetsync (not a library) words it
     "intake.detail.encrypted-entry": ("内部部件“{entry}”被加密", "part '{entry}' is encrypted"),
     "intake.detail.compression": ("内部部件“{entry}”使用了不支持的压缩方式 {method}",

@@ -16,6 +16,27 @@ from typing import Any
 EXIT_OOM = 3
 EXIT_ERROR = 4
 
+# True inside a limited child: what it calls that would start a child of its own runs here
+# instead (a plan .xlsx read in a child reads its grids in that same child)
+ISOLATED = False
+
+
+def run_call(call: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a ``call`` request: ``call`` ("module:function") with ``args``; its JSON
+    result, or the :class:`~sheetsync.core.errors.SheetsyncError` it raised, carried as data so
+    the parent raises the same message (other exceptions are the child's failure, as for parsing)."""
+    import importlib
+
+    from sheetsync.core.errors import SheetsyncError
+
+    mod, _, fn = call.partition(":")
+    try:
+        value = getattr(importlib.import_module(mod), fn)(**args)
+    except SheetsyncError as exc:
+        return {"type": "raised", "value": {"cls": type(exc).__name__, "message": exc.message, "file": exc.file,
+                                            "hint": exc.hint}}
+    return {"type": "call", "value": value}
+
 
 def rlimits() -> Any:
     """The ``resource`` module where the system has rlimits (POSIX), else None (Windows: there the
@@ -40,6 +61,8 @@ def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
 
 
 def main() -> None:
+    global ISOLATED
+    ISOLATED = True
     req = json.loads(sys.stdin.read())
     out_path = req["out"]
     from sheetsync.i18n import set_lang
@@ -60,8 +83,11 @@ def main() -> None:
 
             mod, _, fn = hook.partition(":")
             getattr(importlib.import_module(mod), fn)(req["path"])
-        result = parse_file(req["path"], req["kind"], limits, req.get("password"))
-        payload = {"type": type(result).__name__, "value": result.to_json()}
+        if req.get("call"):
+            payload = run_call(req["call"], req.get("args") or {})
+        else:
+            result = parse_file(req["path"], req["kind"], limits, req.get("password"))
+            payload = {"type": type(result).__name__, "value": result.to_json()}
         with open(out_path, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python)
     except MemoryError:

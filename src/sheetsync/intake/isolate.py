@@ -134,11 +134,18 @@ def _child_sys_path(hook: str | None) -> list[str]:
 
 def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str | None) -> WorkbookData | Rejection:
     path = ins.path
+    req = {"path": str(Path(path).resolve()), "kind": ins.kind, "password": password, "hook": hook}
+    return _spawn(req, path, limits, hook, _load_result, "parser")
+
+
+def _spawn(req: dict[str, Any], path: str, limits: Limits, hook: str | None,
+           load: Callable[[Path, str, Limits], Any], codes: str) -> Any:
+    """Run one request in a fresh limited child: ``load(out, path, limits)`` of its answer, or the
+    Rejection its death means (``codes``: "parser" for a return's words, "call" for ours)."""
     with tempfile.TemporaryDirectory(prefix="sheetsync-intake-") as tmp:
         out = Path(tmp) / "result.json"
         err = Path(tmp) / "stderr.txt"
-        req = {"path": str(Path(path).resolve()), "kind": ins.kind, "password": password, "limits": limits.to_json(),
-               "lang": get_lang(), "hook": hook, "out": str(out)}
+        req = dict(req, limits=limits.to_json(), lang=get_lang(), out=str(out))
         env = dict(os.environ, RUST_BACKTRACE="0", PYTHONFAULTHANDLER="")
         env.pop("PYTHONFAULTHANDLER")
         with err.open("wb") as errfh:
@@ -148,31 +155,96 @@ def _run_child(ins: Inspection, limits: Limits, password: str | None, hook: str 
                     stdin=subprocess.PIPE, stdout=errfh, stderr=errfh, cwd=tmp, env=env, **CHILD_POPEN,
                 )
             except OSError as exc:
-                return Rejection(path, [note("parser-error", path, detail=str(exc))])
+                return Rejection(path, [note(f"{codes}-{'error' if codes == 'parser' else 'crashed'}", path,
+                                             detail=str(exc))])
             try:
                 proc.communicate(json.dumps(req).encode("utf-8"), timeout=limits.timeout_s)
             except subprocess.TimeoutExpired:
                 _kill(proc)
-                return Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))])
+                return Rejection(path, [note(f"{codes}-timeout", path, seconds=_num(limits.timeout_s))])
             finally:
                 if proc.poll() is None:
                     _kill(proc)
         rc = proc.returncode
         stderr = _tail(err)
         if rc == 0 and out.exists():
-            return _repoint(_load_result(out, path, limits), path)
+            return load(out, path, limits)
         if rc == EXIT_ERROR and not (b"memory allocation of" in stderr or b"MemoryError" in stderr):
-            detail = _error_detail(out) or stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-            return Rejection(path, [note("parser-error", path, detail=detail if isinstance(detail, str) else
-                                         "".join(detail) or "?")])
-        return child_died(path, rc, stderr, limits)
+            detail = _error_detail(out) or "".join(stderr.decode("utf-8", "replace").strip().splitlines()[-1:]) or "?"
+            return Rejection(path, [note("parser-error", path, detail=detail) if codes == "parser"
+                                    else note("call-crashed", path, detail=detail)])
+        return child_died(path, rc, stderr, limits, codes)
 
 
-def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits) -> Rejection:
-    """What a parser child's death means for its file: out of memory, or a crash (signal or code)."""
+# ---------------------------------------------------------------- our own files, read in a child
+class Called:
+    """What a ``call`` request returned in the child (JSON data)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def raise_from_child(data: dict[str, Any]) -> None:
+    """Raise, here, the :class:`SheetsyncError` the child's call raised (same class where it is
+    one of the shared ones, same message, file and hint)."""
+    from sheetsync.core import errors
+
+    cls = getattr(errors, str(data.get("cls")), None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.SheetsyncError)):
+        cls = errors.FileUnusable
+    raise cls(str(data.get("message", "")), file=str(data.get("file", "")), hint=str(data.get("hint", "")))
+
+
+def call_isolated(call: str, args: dict[str, Any], *, file: str | Path, limits: Limits | None = None,
+                  hint: str = "", hook: str | None = None) -> Any:
+    """``call`` ("module:function") with JSON ``args``, run in a fresh limited child; its JSON result.
+
+    Why: every file a user hands us — a master, a plan, a saved mail — is as untrusted as a
+    return; a parser that aborts or takes gigabytes must cost one refusal, not the clerk's
+    process. A :class:`SheetsyncError` the call raises is raised here unchanged; the child's
+    death (crash, memory cap, timeout) raises :class:`FileUnusable` naming ``file``, with ``hint``
+    (what to do with that kind of file). Inside a limited child already, ``call`` runs in place.
+    """
+    from sheetsync.core.errors import FileUnusable
+    from sheetsync.intake import _child
+
+    limits = limits or Limits()
+    if _child.ISOLATED:
+        answer = _child.run_call(call, args)
+        result: Any = Called(answer["value"]) if answer["type"] == "call" else answer
+    else:
+        req = {"path": str(Path(file).resolve()), "call": call, "args": args, "hook": hook}
+        # a function outside sheetsync (a test's) needs the caller's import path, as a hook does
+        result = _spawn(req, str(file), limits, hook or (None if call.startswith("sheetsync.") else call),
+                        _load_call, "call")
+    if isinstance(result, Called):
+        return result.value
+    if isinstance(result, Rejection):
+        raise FileUnusable(result.message, file=str(file), hint=hint)
+    raise_from_child(result["value"])  # a SheetsyncError the call raised
+    raise AssertionError("unreachable")
+
+
+def _load_call(out: Path, path: str, limits: Limits) -> Any:
+    """A call's answer: :class:`Called`, the raised error's data (``{"type": "raised", ...}``) or a Rejection."""
+    if out.stat().st_size > limits.memory_bytes:
+        return Rejection(path, [note("call-oom", path, limit_mb=_num(limits.memory_mb))])
+    try:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        if data["type"] == "call":
+            return Called(data["value"])
+        if data["type"] == "raised":
+            return data
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return Rejection(path, [note("call-crashed", path, detail=t("intake.detail.unreadable-result"))])
+
+
+def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits, codes: str = "parser") -> Rejection:
+    """What a child's death means for its file: out of memory, or a crash (signal or code)."""
 
     if rc == EXIT_OOM or b"memory allocation of" in stderr or b"MemoryError" in stderr:
-        return Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))])
+        return Rejection(path, [note(f"{codes}-oom", path, limit_mb=_num(limits.memory_mb))])
     if rc is not None and rc < 0:
         try:
             name = signal.Signals(-rc).name
@@ -181,7 +253,7 @@ def child_died(path: str, rc: int | None, stderr: bytes, limits: Limits) -> Reje
         detail = t("intake.detail.signal", signal=name)
     else:
         detail = t("intake.detail.exit-code", code=rc)
-    return Rejection(path, [note("parser-crashed", path, detail=detail)])
+    return Rejection(path, [note(f"{codes}-crashed", path, detail=detail)])
 
 
 def _repoint(result: Any, path: str) -> Any:
@@ -232,7 +304,7 @@ def _error_detail(out: Path) -> str:
 
 
 def _load_result(out: Path, path: str, limits: Limits) -> WorkbookData | Rejection:
-    return _load_answer(out, path, limits)[1]
+    return _repoint(_load_answer(out, path, limits)[1], path)  # the child saw an absolute path
 
 
 def _load_answer(out: Path, path: str, limits: Limits) -> tuple[Inspection | None, WorkbookData | Rejection]:

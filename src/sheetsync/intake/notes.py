@@ -46,6 +46,9 @@ SEVERITY: dict[str, Severity] = {
     "parser-timeout": "error",
     "parser-oom": "error",
     "parser-error": "error",
+    "call-crashed": "error",
+    "call-timeout": "error",
+    "call-oom": "error",
 }
 
 

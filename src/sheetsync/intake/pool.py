@@ -50,10 +50,10 @@ GROWN_MB = 100  # resident memory a child may gain over its first file before it
 _STDERR_KEEP = 16 * 1024
 
 
-_Answer = tuple[Inspection | None, WorkbookData | Rejection]
+_Answer = tuple[Inspection | None, Any]  # (the child's inspection, WorkbookData | Rejection | a call's answer)
 
 
-def _done(result: WorkbookData | Rejection) -> Callable[[], _Answer]:
+def _done(result: Rejection) -> Callable[[], _Answer]:
     return lambda: (None, result)
 
 
@@ -148,37 +148,57 @@ class _Worker:
         The answer is loaded by calling the result *after* the worker is handed back to the
         pool, so the child starts its next file while this one's result is being read.
         """
-        from sheetsync.intake.isolate import _error_detail, _load_answer, _num, _repoint, child_died
+        from sheetsync.intake.isolate import _load_answer, _repoint
+
+        def load(out: Path) -> _Answer:
+            ins, result = _load_answer(out, path, self.pool.limits)
+            return (None if ins is None else _repoint(ins, path)), _repoint(result, path)
+
+        return self._request({"path": str(Path(path).resolve()), "kind": kind, "password": password}, path, load,
+                             "parser")
+
+    def call(self, call: str, args: dict[str, Any], path: str) -> Callable[[], _Answer]:
+        """Have the child run ``call(**args)`` about the file at ``path`` (see
+        :func:`~sheetsync.intake.isolate.call_isolated`); loads as (None, Called | raised data | Rejection)."""
+        from sheetsync.intake.isolate import _load_call
+
+        return self._request({"path": str(Path(path).resolve()), "call": call, "args": args}, path,
+                             lambda out: (None, _load_call(out, path, self.pool.limits)), "call")
+
+    def _request(self, msg: dict[str, Any], path: str, load: Callable[[Path], _Answer],
+                 codes: str) -> Callable[[], _Answer]:
+        from sheetsync.intake.isolate import _error_detail, _num, child_died
 
         limits = self.pool.limits
         out = Path(self.pool.tmp) / f"result-{os.getpid()}-{threading.get_ident()}-{self.files}.json"
         err_start = os.fstat(self.err.fileno()).st_size
         self.files += 1
         try:
-            self._send({"path": str(Path(path).resolve()), "kind": kind, "password": password, "out": str(out)})
+            self._send(dict(msg, out=str(out)))
             answer = self._readline(time.monotonic() + limits.timeout_s)
         except TimeoutError:
             self.kill()
             out.unlink(missing_ok=True)
-            return _done(Rejection(path, [note("parser-timeout", path, seconds=_num(limits.timeout_s))]))
+            return _done(Rejection(path, [note(f"{codes}-timeout", path, seconds=_num(limits.timeout_s))]))
         except (BrokenPipeError, ConnectionResetError, OSError):
             answer = None
         if answer == b"ok" and out.exists():
-            def load() -> _Answer:
+            def loaded() -> _Answer:
                 try:
-                    ins, result = _load_answer(out, path, limits)
-                    return (None if ins is None else _repoint(ins, path)), _repoint(result, path)
+                    return load(out)
                 finally:
                     out.unlink(missing_ok=True)
-            return load
+            return loaded
         try:
             if answer == b"error":
-                return _done(Rejection(path, [note("parser-error", path, detail=_error_detail(out) or "?")]))
+                detail = _error_detail(out) or "?"
+                return _done(Rejection(path, [note("parser-error", path, detail=detail) if codes == "parser"
+                                              else note("call-crashed", path, detail=detail)]))
             if answer == b"oom":
                 self.kill()
-                return _done(Rejection(path, [note("parser-oom", path, limit_mb=_num(limits.memory_mb))]))
+                return _done(Rejection(path, [note(f"{codes}-oom", path, limit_mb=_num(limits.memory_mb))]))
             # no answer: the child died on this file
-            return _done(child_died(path, self._reap(), self._stderr_since(err_start), limits))
+            return _done(child_died(path, self._reap(), self._stderr_since(err_start), limits, codes))
         finally:
             out.unlink(missing_ok=True)
 
@@ -281,7 +301,22 @@ class WorkerPool:
             ins = Inspection(path, "unknown", Path(path).suffix.lower(), findings=list(findings))
         return ins, result
 
-    def _run(self, path: str, kind: str | None, password: str | None) -> _Answer:
+    def call(self, call: str, args: dict[str, Any], path: str | Path) -> Any:
+        """``call(**args)`` about the file at ``path`` in one of the children (the one-shot
+        :func:`~sheetsync.intake.isolate.call_isolated`, paid for once): its JSON result, or
+        the :class:`~sheetsync.intake.data.Rejection` the child's death on that file means. A
+        :class:`~sheetsync.core.errors.SheetsyncError` the call raised is raised here."""
+        from sheetsync.intake.isolate import Called, raise_from_child
+
+        result = self._run(str(path), None, None, lambda w: w.call(call, args, str(path)))[1]
+        if isinstance(result, Called):
+            return result.value
+        if isinstance(result, Rejection):
+            return result
+        raise_from_child(result["value"])
+
+    def _run(self, path: str, kind: str | None, password: str | None,
+             request: Callable[[_Worker], Callable[[], _Answer]] | None = None) -> _Answer:
         w = self._idle.get()
         try:
             if w is None or not w.alive or w.files >= self.recycle or (w.files and w.grown()):
@@ -292,7 +327,7 @@ class WorkerPool:
                 except OSError as exc:
                     w = None
                     return None, Rejection(path, [note("parser-error", path, detail=str(exc))])
-            load = w.parse(path, kind, password)
+            load = request(w) if request is not None else w.parse(path, kind, password)
         finally:
             self._idle.put(w if w is not None and w.alive else None)
         return load()
@@ -311,8 +346,10 @@ def worker_main() -> None:
     """Serve parse requests until stdin closes (runs in the child; see the module docstring)."""
     import traceback
 
+    from sheetsync.intake import _child
     from sheetsync.intake._child import EXIT_ERROR, EXIT_OOM, rlimits
 
+    _child.ISOLATED = True
     resource = rlimits()  # None on Windows: no memory or CPU cap there, the parent's timeout stays
 
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="ascii")
@@ -381,9 +418,13 @@ def worker_main() -> None:
 def _answer(req: dict[str, Any], limits: Limits, hook: str | None, post_fn: Callable[..., Any] | None,
             post_args: dict[str, Any]) -> dict[str, Any]:
     """One request, in the child: inspect the file if asked (``kind`` None), parse, run the post step."""
+    from sheetsync.intake._child import run_call
     from sheetsync.intake.inspect import inspect_file
     from sheetsync.intake.isolate import with_inspection
     from sheetsync.intake.reader import parse_file
+
+    if req.get("call"):
+        return run_call(req["call"], req.get("args") or {})
 
     def parse(kind: str) -> Any:
         if hook:
