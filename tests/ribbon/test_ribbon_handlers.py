@@ -314,3 +314,26 @@ def test_a_failure_inside_a_new_handler_is_shown_with_a_log(tmp_path: Path, monk
     log = Path(text.split("日志文件 ")[1].split(" ")[0])
     assert "OSError" in log.read_text("utf-8")
     log.unlink()
+
+
+def test_a_file_system_fault_on_a_named_path_is_said_like_the_cli_says_it(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import sheetsync.merge
+
+    blocker = tmp_path / "一个文件"
+
+    def blocked(*a: Any, **k: Any) -> None:
+        raise NotADirectoryError(20, "Not a directory", str(blocker / "汇总表.xlsx"))
+
+    monkeypatch.setattr(sheetsync.merge, "merge_returns", blocked)
+    blocker.write_text("x", encoding="utf-8")
+    path = _master(tmp_path / "master.xlsx")
+    s = openpyxl.load_workbook(path)
+    s["设置"].append(["报送周期", "2026年第一季度"])
+    s.save(path)
+    (tmp_path / "回收").mkdir()
+    book = _book(load_grids(path), name=str(path))
+    handlers.dispatch("mergeReturns", _hex(tmp_path / "回收"))
+    text, _, _, mode, _ = _actions(book, "alert")[-1]["args"]
+    assert mode == "critical" and str(blocker) in text and "不是文件夹" in text
+    assert "日志文件" not in text  # a clerk's fault, not a bug: no log to send

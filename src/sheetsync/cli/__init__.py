@@ -99,5 +99,13 @@ def main() -> None:
     except SheetsyncError as exc:
         click.secho(t("cli.error_prefix") + str(exc), fg="red", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a fault on a named path no command words itself: the path and what to do
+        if not exc.filename:
+            raise  # nothing to name: a bug or an environment problem, its traceback is what helps
+        from sheetsync.core.outputs import os_error
+
+        error = os_error(exc)
+        click.secho(t("cli.error_prefix") + str(error), fg="red", err=True)
+        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

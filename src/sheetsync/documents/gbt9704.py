@@ -448,7 +448,9 @@ def render(draft: Draft, path: str | Path, *, template: str | Path | None = None
         anchor.getparent().remove(anchor)
     doc.core_properties.title = draft.title
     doc.core_properties.content_status = draft.status
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from sheetsync.core.outputs import make_parent
+
+    make_parent(path)
     tmp = path.with_name(path.name + ".tmp")
     doc.save(str(tmp))
     tmp.replace(path)

@@ -134,7 +134,9 @@ def export_return(child_rollup: str | Path, parent_return: str | Path, outdir: s
         out.coverage.append(cov)
     _fill_report_date(ws, field_cells)
     _coverage_sheet(wb, out.coverage)
-    outdir.mkdir(parents=True, exist_ok=True)
+    from sheetsync.core.outputs import make_folder
+
+    make_folder(outdir)
     if out.output.resolve() == parent_return.resolve():
         raise ExportRefused(t("levels.out_is_parent", file=str(out.output)), file=str(out.output))
     xlsxio.save_atomic(wb, out.output)

@@ -54,5 +54,7 @@ def write_schedule_copy(master_path: str | Path, sched: Schedule, out: str | Pat
         for col in (2, 3, 4):
             ws.cell(row=r, column=col).number_format = "yyyy-mm-dd hh:mm" if col == 3 and row.due_time else "yyyy-mm-dd"
     xlsxio.finish_table(ws, 1, last, len(spec.columns))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from sheetsync.core.outputs import make_parent
+
+    make_parent(out)
     return xlsxio.save_atomic(wb, out)

@@ -60,7 +60,14 @@ def dispatch(button_id: str, path_hex: str = "") -> None:
 
     book = xw.Book.caller()
     try:
-        message = run_button(book, button_id, decode_path(path_hex))
+        try:
+            message = run_button(book, button_id, decode_path(path_hex))
+        except OSError as exc:  # a file-system fault on a named path no stage worded: said like the CLI says it
+            if not exc.filename:
+                raise  # no path to name: shown as unexpected, with its log
+            from sheetsync.core.outputs import os_error
+
+            raise os_error(exc) from exc
     except SheetsyncError as exc:
         text = exc.message + ("\n\n" + t("ribbon.error.what_to_do", hint=exc.hint) if exc.hint else "")
         _show(book, text, t("ribbon.error.title"), "critical")

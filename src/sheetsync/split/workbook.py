@@ -217,7 +217,9 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     due_date = parse_date(due_text) if due_text else None
     due_iso = due_date.isoformat() if due_date else due_text
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    from sheetsync.core.outputs import make_folder
+
+    make_folder(outdir)
     registry = UnitRegistry(master.units, master.region)
     by_unit = assignments(master.tasks, registry)
     issued = (issued_at or datetime.now()).replace(microsecond=0)

@@ -241,7 +241,9 @@ def save_atomic(wb: Any, path: Path, retries: int = 3, wait: float = 1.0) -> Pat
     from sheetsync.i18n import t
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from sheetsync.core.outputs import make_parent
+
+    make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
     os.close(fd)
     try:

@@ -1,0 +1,59 @@
+"""Where our outputs go: folders made for them, and file-system faults said as messages.
+
+One home so every command answers the same way when the clerk's ``-o`` names a folder under a
+file, a folder they may not write, or a path the system refuses: a message naming the path and
+what to do, never a traceback (issue 17).
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from sheetsync.core.errors import SheetsyncError
+from sheetsync.i18n import t
+
+
+def make_folder(folder: str | Path) -> Path:
+    """Create ``folder`` (and its parents) for an output; :class:`SheetsyncError` naming the part
+    of the path that is a file, or the folder that may not be written."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise SheetsyncError(t("core.output_folder_is_file", folder=str(folder), file=str(_file_in(folder))),
+                             file=str(folder), hint=t("core.output_hint")) from exc
+    except OSError as exc:
+        raise os_error(exc, folder) from exc
+    return folder
+
+
+def make_parent(path: str | Path) -> Path:
+    """The folder of the output file ``path``, made (see :func:`make_folder`); ``path`` returned."""
+    path = Path(path)
+    if path.is_dir():
+        raise SheetsyncError(t("core.output_is_folder", file=str(path)), file=str(path), hint=t("core.output_hint"))
+    make_folder(path.parent)
+    return path
+
+
+def _file_in(folder: Path) -> Path:
+    """The first part of ``folder`` that exists and is not a folder (what blocks making it)."""
+    for part in [*reversed(folder.parents), folder]:
+        if part.exists() and not part.is_dir():
+            return part
+    return folder
+
+
+def os_error(exc: OSError, path: str | Path | None = None) -> SheetsyncError:
+    """A file-system fault as the clerk's message: which file, what the system said, what to do."""
+    where = str(path or exc.filename or "?")
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return SheetsyncError(t("core.disk_full", file=where), file=where)
+    if isinstance(exc, PermissionError):
+        return SheetsyncError(t("core.no_permission", file=where), file=where, hint=t("core.output_hint"))
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        folder = Path(where)
+        return SheetsyncError(t("core.output_folder_is_file", folder=where, file=str(_file_in(folder))),
+                              file=where, hint=t("core.output_hint"))
+    return SheetsyncError(t("core.os_error", file=where, reason=exc.strerror or type(exc).__name__), file=where)
