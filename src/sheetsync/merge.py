@@ -617,7 +617,20 @@ def status(master_path: str | Path, period: str | None = None, db_path: str | Pa
             if as_of is None and as_of_setting(master) is None:
                 last = ledger.last_rollup(period)
                 as_of = last.as_of if last is not None else None
-            return build_rollup(master, ledger, period=period, as_of=as_of)
+            rollup = build_rollup(master, ledger, period=period, as_of=as_of)
+            rollup.notes += _period_unknown(ledger, period)
+            return rollup
     except (sqlite3.DatabaseError, PermissionError) as exc:
         raise ledger_fault(exc, db) from exc
+
+
+def _period_unknown(ledger: Ledger, period: str) -> list[str]:
+    """Say so when the ledger holds other periods but none of ``period`` (a mistyped 报送周期
+    would otherwise show every unit as missing without a word)."""
+    from sheetsync.core.period import period_key, period_label
+
+    known = ledger.periods()
+    if not known or period_key(period) in known or ledger.last_rollup(period) is not None:
+        return []
+    return [t("status.period_unknown", period=period, known="、".join(period_label(k) for k in known))]
 

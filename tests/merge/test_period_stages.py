@@ -191,3 +191,19 @@ def test_admit_says_known_or_new(tmp_path) -> None:
         assert ledger.admit("ab" * 32, src, "a.xlsx", "2026年第3季度").is_new
         kinds = [r[0] for r in ledger.db.execute("SELECT kind FROM decisions ORDER BY id")]
         assert kinds == ["return-rejected", "re-evaluate-rejected"]
+
+
+def test_a_period_the_ledger_has_no_record_of_is_said_with_the_periods_it_has(demo) -> None:
+    folder, _ = demo
+    master = folder / MASTER
+    assert status(master, "2026年第4季度").notes == []  # a known period, any spelling: nothing to add
+    assert status(master, "2026Q4").notes == []
+    typo = _cli_status(master, "--period", "2026年第五季度")
+    assert typo["units_reported"] == 0
+    assert len(typo["notes"]) == 1
+    assert "2026年第五季度" in typo["notes"][0] and "2026年第3季度、2026年第4季度" in typo["notes"][0]
+    env = {**os.environ, "SHEETSYNC_LANG": "en"}
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "status", "--master", str(master), "--period", "乱写"],
+                          capture_output=True, env=env, timeout=300)
+    assert proc.returncode == 0
+    assert "the ledger has no returns for '乱写'" in proc.stdout.decode("utf-8")

@@ -77,7 +77,7 @@ def status(master_path: Path, period: str | None, as_of: date | None, ledger_pat
     rollup = build_status(master_path, period, ledger_path, as_of)
     if as_json:
         click.echo(json.dumps({"period": rollup.period, "as_of": rollup.as_of.isoformat(), **rollup.headline(),
-                               "missing_units": rollup.missing_units, "gaps": rollup.gap_counts(),
+                               "missing_units": rollup.missing_units, "gaps": rollup.gap_counts(), "notes": rollup.notes,
                                "units": [{"unit": u.unit, "reported": u.reported, "received_at": u.received_at,
                                           "tasks": u.tasks, "done": u.done} for u in rollup.units]},
                               ensure_ascii=False, indent=2))

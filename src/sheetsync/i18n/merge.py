@@ -185,6 +185,8 @@ MESSAGES.update({
     "merge.missing_list": ("未报送单位：{names}", "Not reported: {names}"),
     "merge.no_inputs": ("没有找到任何回收文件：{paths}。请检查文件夹路径。", "No returned files found in {paths}. Check the path."),
     "status.header": ("{period} 报送情况（截至 {as_of}）", "{period} — reporting status as of {as_of}"),
+    "status.period_unknown": ("注意：台账中没有“{period}”的任何回收记录，台账中已有的期别为：{known}。期别是否写对？请检查 --period 或主表“设置”中的报送周期。",
+                              "Note: the ledger has no returns for '{period}'; the periods it holds are: {known}. Is the period right? Check --period or the 报送周期 in the master's 设置."),
     "status.col.unit": ("单位", "Unit"),
     "status.col.reported": ("报送", "Reported"),
     "status.col.received": ("接收时间", "Received"),

@@ -90,10 +90,10 @@ def _relative(source: str, folder: Path) -> str:
 
 
 def _summary(rollup: Rollup) -> str:
-    """The headline line of the library's summary text (rollup.summary.summary_lines)."""
+    """The headline line of the library's summary text (rollup.summary.summary_lines) and its notes."""
     from sheetsync.rollup.summary import summary_lines
 
-    return summary_lines(rollup)[0]
+    return "\n".join(summary_lines(rollup)[:1 + len(rollup.notes)])
 
 
 def ledger_rollup(book: Any) -> tuple[Path, Master, Rollup]:

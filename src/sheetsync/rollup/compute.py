@@ -146,6 +146,8 @@ class Rollup:
     # (task id, unit) -> the coverage its exported return recorded (sheetsync.levels)
     coverage: dict[tuple[str, str], Any] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)  # the master's record of the level above + level settings
+    # what the front-ends must say with the figures (a period the ledger has no record of)
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def headline(self) -> dict[str, Any]:
         expected = len(self.units)

@@ -516,12 +516,13 @@ class RollupSummary:
 
 def summary_lines(rollup: Rollup | RollupSummary, lang: str | None = None) -> list[str]:
     """The merge/status summary text of a :class:`Rollup` or a :class:`RollupSummary`: the
-    headline line, then the units that sent nothing (when any). Front-ends print these lines."""
+    headline line, what must be said with it (``Rollup.notes``), then the units that sent nothing (when any). Front-ends print these lines."""
     h = rollup.headline()
     lines = [t("merge.summary", lang=lang, period=rollup.period, expected=h.get("units_expected", 0),
                reported=h.get("units_reported", 0), missing=h.get("units_missing", 0), tasks=h.get("tasks", 0),
                done=h.get("done", 0), overdue=h.get("overdue", 0), lagging=h.get("lagging", 0),
                gaps=len(rollup.gaps))]
+    lines += getattr(rollup, "notes", [])
     if rollup.missing_units:
         lines.append(t("merge.missing_list", lang=lang, names="、".join(rollup.missing_units)))
     return lines
