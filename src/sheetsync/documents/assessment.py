@@ -53,9 +53,9 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _table(ws: object, required: tuple[tuple[str, ...], ...]) -> tuple[list[str], list[tuple[object, ...]]]:
+def _table(grid: list[list[object]], required: tuple[tuple[str, ...], ...]) -> tuple[list[str], list[tuple[object, ...]]]:
     """The header row (the first of the top ten rows holding every required column) and the rows under it."""
-    rows = list(ws.iter_rows(values_only=True))  # type: ignore[attr-defined]
+    rows = [tuple(r) for r in grid]
     for i, row in enumerate(rows[:10]):
         header = [str(v).strip() if v is not None else "" for v in row]
         if all(_find(header, names) is not None for names in required):
@@ -70,60 +70,59 @@ def _cell(row: tuple[object, ...], i: int | None) -> object:
 def read_assessment(path: str | Path) -> Assessment:
     """Scores (得分汇总) and deductions (扣分明细) of a 考核结果 workbook; a missing sheet or column is
     an error naming the file and sheet, never an empty ranking."""
-    import openpyxl
+    from sheetsync.master.workbook import load_grids
 
     path = Path(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same clear message
-        raise SheetsyncError(t("documents.assess.unreadable", file=str(path), detail=str(exc)[:200]),
-                             file=str(path)) from exc
-    try:
-        summary_names = _names("assess.sheet.summary", "得分")
-        sheet = next((n for n in summary_names if n in wb.sheetnames), None)
-        if sheet is None:
-            raise SheetsyncError(t("documents.assess.no_sheet", file=str(path), sheet=summary_names[0]), file=str(path))
-        unit_n, score_n = _names("assess.col.unit", "单位名称"), _names("assess.col.score", "总分")
-        header, rows = _table(wb[sheet], (unit_n, score_n))
-        if not header:
-            raise SheetsyncError(t("documents.assess.no_columns", file=str(path), sheet=sheet,
-                                   columns=f"{unit_n[0]}、{score_n[0]}"), file=str(path))
-        iu, isc = _find(header, unit_n), _find(header, score_n)
-        ir = _find(header, _names("assess.col.rank", "排名", "名次"))
-        ig = _find(header, _names("assess.col.group"))
-        il = _find(header, _names("assess.col.list"))
-        red, black = both("assess.list.red"), both("assess.list.black")
-        scores = []
+        # the checked reader of any workbook handed to us (intake's checks, a limited child)
+        grids = load_grids(path)
+    except SheetsyncError as exc:
+        raise SheetsyncError(t("documents.assess.unreadable", file=str(path), detail=exc.message[:300]),
+                             file=str(path), hint=exc.hint) from exc
+
+    summary_names = _names("assess.sheet.summary", "得分")
+    sheet = next((n for n in summary_names if n in grids), None)
+    if sheet is None:
+        raise SheetsyncError(t("documents.assess.no_sheet", file=str(path), sheet=summary_names[0]), file=str(path))
+    unit_n, score_n = _names("assess.col.unit", "单位名称"), _names("assess.col.score", "总分")
+    header, rows = _table(grids[sheet], (unit_n, score_n))
+    if not header:
+        raise SheetsyncError(t("documents.assess.no_columns", file=str(path), sheet=sheet,
+                               columns=f"{unit_n[0]}、{score_n[0]}"), file=str(path))
+    iu, isc = _find(header, unit_n), _find(header, score_n)
+    ir = _find(header, _names("assess.col.rank", "排名", "名次"))
+    ig = _find(header, _names("assess.col.group"))
+    il = _find(header, _names("assess.col.list"))
+    red, black = both("assess.list.red"), both("assess.list.black")
+    scores = []
+    for row in rows:
+        unit, score, rank = _cell(row, iu), _cell(row, isc), _cell(row, ir)
+        if not unit or not isinstance(score, (int, float)):
+            continue  # a unit not assessed (no score) is not ranked
+        mark = str(_cell(row, il) or "").strip()
+        scores.append(Score(int(rank) if isinstance(rank, (int, float)) else 0, str(unit).strip(), float(score),
+                            str(_cell(row, ig) or "").strip(),
+                            "red" if mark in red else "black" if mark in black else ""))
+    scores.sort(key=lambda s: -s.score)
+    for i, s in enumerate(scores, start=1):
+        s.rank = s.rank or i
+    deductions = []
+    detail_names = _names("assess.sheet.detail")
+    detail = next((n for n in detail_names if n in grids), None)
+    if detail is not None:
+        reason_n = _names("assess.col.item", "扣分事由", "事由")
+        points_n = _names("assess.col.counted", *both("assess.col.points"), "扣分")
+        header, rows = _table(grids[detail], (unit_n, reason_n, points_n))
+        iu, ire, ip = _find(header, unit_n), _find(header, reason_n), _find(header, points_n)
+        signed = ip is not None and header[ip] in (*both("assess.col.counted"), *both("assess.col.points"))
         for row in rows:
-            unit, score, rank = _cell(row, iu), _cell(row, isc), _cell(row, ir)
-            if not unit or not isinstance(score, (int, float)):
-                continue  # a unit not assessed (no score) is not ranked
-            mark = str(_cell(row, il) or "").strip()
-            scores.append(Score(int(rank) if isinstance(rank, (int, float)) else 0, str(unit).strip(), float(score),
-                                str(_cell(row, ig) or "").strip(),
-                                "red" if mark in red else "black" if mark in black else ""))
-        scores.sort(key=lambda s: -s.score)
-        for i, s in enumerate(scores, start=1):
-            s.rank = s.rank or i
-        deductions = []
-        detail_names = _names("assess.sheet.detail")
-        detail = next((n for n in detail_names if n in wb.sheetnames), None)
-        if detail is not None:
-            reason_n = _names("assess.col.item", "扣分事由", "事由")
-            points_n = _names("assess.col.counted", *both("assess.col.points"), "扣分")
-            header, rows = _table(wb[detail], (unit_n, reason_n, points_n))
-            iu, ire, ip = _find(header, unit_n), _find(header, reason_n), _find(header, points_n)
-            signed = ip is not None and header[ip] in (*both("assess.col.counted"), *both("assess.col.points"))
-            for row in rows:
-                unit, pts = _cell(row, iu), _cell(row, ip)
-                if not unit or not isinstance(pts, (int, float)):
-                    continue
-                taken = -float(pts) if signed else float(pts)  # assess writes a deduction as negative
-                if taken > 0:
-                    deductions.append(Deduction(str(unit).strip(), str(_cell(row, ire) or "").strip(), taken))
-        return Assessment(scores, deductions, il is not None)
-    finally:
-        wb.close()
+            unit, pts = _cell(row, iu), _cell(row, ip)
+            if not unit or not isinstance(pts, (int, float)):
+                continue
+            taken = -float(pts) if signed else float(pts)  # assess writes a deduction as negative
+            if taken > 0:
+                deductions.append(Deduction(str(unit).strip(), str(_cell(row, ire) or "").strip(), taken))
+    return Assessment(scores, deductions, il is not None)
 
 
 def boards(a: Assessment) -> tuple[list[Score], list[Score]]:

@@ -40,6 +40,7 @@ def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | 
     """Render ``draft`` and say which parts are left to write."""
     if template is not None:
         template = Path(template)
+        _check_template(template)
         try:
             import docx
 
@@ -49,6 +50,23 @@ def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | 
                                  file=str(template)) from exc
     out = render(draft, output, template=template)
     return DraftResult(out, draft, facts, PLACEHOLDER.findall(draft.text()))
+
+
+def _check_template(template: Path) -> None:
+    """Intake's package checks (entry count, sizes, compression ratio, DTDs) before python-docx
+    opens a template the clerk picked: it is opened in this process, to write on."""
+    from sheetsync.intake.limits import Limits
+    from sheetsync.intake.zipcheck import check_zip
+
+    if not template.is_file():
+        raise SheetsyncError(t("core.file_missing", file=str(template)), file=str(template))
+    with template.open("rb") as fh:
+        head = fh.read(8)
+    if not head.startswith(b"PK"):
+        return  # not a package: python-docx says so below
+    for f in check_zip(template, Limits(), head).findings:
+        if f.severity == "error":
+            raise SheetsyncError(t("documents.bad_template", file=str(template), detail=f.message), file=str(template))
 
 
 def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path | Master | None = None,

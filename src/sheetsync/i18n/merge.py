@@ -196,6 +196,8 @@ MESSAGES.update({
     "status.gaps": ("缺口：{counts}", "Gaps: {counts}"),
     "merge.summary_missing": ("{file} 没有 sheetsync 写入的汇总数据（隐藏工作表 _sheetsync），可能是手工制作或旧版生成的汇总表。请用 sheetsync merge 重新生成。",
                               "{file} has no summary written by sheetsync (the hidden sheet _sheetsync); it may be made by hand or by an older version. Run sheetsync merge again."),
+    "merge.summary_reader_died": ("该汇总表可能已损坏或被改动（如在很远的行列处有内容）。请用 sheetsync merge 重新生成汇总表，或请报送方重新生成后发送。",
+                                  "The roll-up may be damaged or altered (content far to the right or bottom, for instance). Make it again with sheetsync merge, or ask whoever sent it to."),
     "merge.summary_damaged": ("{file} 的汇总数据（隐藏工作表 _sheetsync）已损坏：{reason}。请用 sheetsync merge 重新生成。",
                               "The summary in {file} (hidden sheet _sheetsync) is damaged: {reason}. Run sheetsync merge again."),
     "merge.summary_too_large": ("{file} 有 {mb} MB，超过汇总表大小上限，不读取。", "{file} is {mb} MB, more than a roll-up can be; not read."),

@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -531,11 +532,8 @@ def summary_lines(rollup: Rollup | RollupSummary, lang: str | None = None) -> li
 def has_summary(path: str | Path) -> bool:
     """Whether the workbook at ``path`` has a ``_sheetsync`` sheet (a roll-up sheetsync wrote)."""
     try:
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_path(str(path))
-        return schema.META_SHEET in wb.sheet_names
-    except Exception:  # noqa: BLE001 - not a workbook at all: no summary
+        return _stored(Path(path))["has"]
+    except SheetsyncError:  # not a workbook at all, or one its reader died on: no summary
         return False
 
 
@@ -543,31 +541,63 @@ def read_summary(path: str | Path) -> RollupSummary:
     """The summary stored in the roll-up at ``path``.
 
     Raises :class:`SheetsyncError` naming the file when it is missing, too large, not a workbook,
-    has no summary (a roll-up made by hand or by an older sheetsync) or a damaged one.
+    has no summary (a roll-up made by hand or by an older sheetsync) or a damaged one. The
+    workbook is read in a limited child: a roll-up comes from a clerk's folder or a level below,
+    and one cell at XFD1048576 made python-calamine abort the process that read it.
     """
-    from python_calamine import CalamineWorkbook
-
     p = Path(path)
     if not p.is_file():
         raise SheetsyncError(t("core.file_missing", file=str(p)), file=str(p))
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileUnusable(t("merge.summary_too_large", file=str(p), mb=size // (1024 * 1024)), file=str(p))
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own types for a bad file
-        raise FileUnusable(t("core.not_workbook", file=str(p), reason=str(exc) or type(exc).__name__),
-                           file=str(p)) from exc
-    if schema.META_SHEET not in wb.sheet_names:
+    stored = _stored(p)
+    if not stored["has"]:
         raise SheetsyncError(t("merge.summary_missing", file=str(p)), file=str(p))
     try:
-        rows = wb.get_sheet_by_name(schema.META_SHEET).to_python(skip_empty_area=False)
-        return RollupSummary.from_rows(rows[:MAX_CHUNKS + 16])
+        from sheetsync.intake.data import decode_value
+
+        return RollupSummary.from_rows([[decode_value(v) for v in row] for row in stored["rows"]])
     except (ValueError, TypeError, KeyError) as exc:
         raise SheetsyncError(t("merge.summary_damaged", file=str(p), reason=str(exc)), file=str(p)) from exc
+
+
+def _stored(p: Path) -> dict[str, Any]:
+    """{"has": the summary sheet exists, "rows": its first rows (JSON cell values)}, read in a
+    limited child; remembered for the file as it is now (mail asks has_summary, then read_summary)."""
+    st = p.stat()
+    return _stored_cached(str(p.resolve()), str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _stored_cached(path: str, shown: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    from sheetsync.intake.isolate import call_isolated
+
+    return call_isolated("sheetsync.rollup.summary:summary_rows", {"path": path, "shown": shown}, file=shown,
+                         hint=t("merge.summary_reader_died"))
+
+
+def summary_rows(path: str, shown: str = "") -> dict[str, Any]:
+    """Runs in the limited child (see :func:`read_summary`): the summary sheet's rows as JSON
+    (``shown``: the path as the clerk gave it, for messages)."""
+    from python_calamine import CalamineWorkbook
+
+    from sheetsync.intake.data import encode_value
+
+    shown = shown or path
+    try:
+        wb = CalamineWorkbook.from_path(path)
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own types for a bad file
+        raise FileUnusable(t("core.not_workbook", file=shown, reason=str(exc) or type(exc).__name__),
+                           file=shown) from exc
+    if schema.META_SHEET not in wb.sheet_names:
+        return {"has": False, "rows": []}
+    try:
+        rows = wb.get_sheet_by_name(schema.META_SHEET).to_python(skip_empty_area=False)[:MAX_CHUNKS + 16]
     except Exception as exc:  # noqa: BLE001 - calamine's own errors for a damaged sheet
-        raise SheetsyncError(t("merge.summary_damaged", file=str(p), reason=str(exc) or type(exc).__name__),
-                             file=str(p)) from exc
+        raise SheetsyncError(t("merge.summary_damaged", file=shown, reason=str(exc) or type(exc).__name__),
+                             file=shown) from exc
+    return {"has": True, "rows": [[encode_value(v) for v in row] for row in rows]}
 
 
 __all__ = ["FORMAT_VERSION", "RollupSummary", "pack", "rollup_json", "summary_json_bytes", "SummaryDetail", "SummaryFile", "SummaryGap", "SummaryTask",
