@@ -90,3 +90,13 @@ def test_a_template_that_is_a_zip_bomb_is_refused_before_python_docx_opens_it(de
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "红头模板.docx" in proc.stderr
     assert not out.exists()
+
+
+def test_mail_send_refuses_a_rollup_whose_summary_cannot_be_read(demo, tmp_path: Path) -> None:
+    """Not taken for a hand-made roll-up and sent upward on guessed figures."""
+    folder, _ = demo
+    bad = far_cell(folder / ROLLUP, tmp_path / "汇总表.xlsx", "_sheetsync")
+    proc = _cli("mail", "send", bad, "--master", folder / "示例县_任务分解表.xlsx", "--dry-run")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "汇总表.xlsx" in proc.stderr and "重新生成" in proc.stderr
+    assert "写入发件箱" not in proc.stdout

@@ -530,11 +530,11 @@ def summary_lines(rollup: Rollup | RollupSummary, lang: str | None = None) -> li
 
 
 def has_summary(path: str | Path) -> bool:
-    """Whether the workbook at ``path`` has a ``_sheetsync`` sheet (a roll-up sheetsync wrote)."""
-    try:
-        return _stored(Path(path))["has"]
-    except SheetsyncError:  # not a workbook at all, or one its reader died on: no summary
-        return False
+    """Whether the workbook at ``path`` has a ``_sheetsync`` sheet (a roll-up sheetsync wrote).
+
+    Raises :class:`SheetsyncError` naming the file when it is no workbook or its reader died:
+    a roll-up whose summary cannot be read must not be taken for one made by hand."""
+    return bool(_stored(Path(path))["has"])
 
 
 def read_summary(path: str | Path) -> RollupSummary:

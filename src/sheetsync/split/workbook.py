@@ -560,9 +560,10 @@ def _rollup_period(path: Path) -> str:
     from sheetsync.core.errors import SheetsyncError
 
     try:
-        with zipfile.ZipFile(path) as zf:
-            xml = zf.read("docProps/custom.xml").decode("utf-8")
-    except (KeyError, OSError, zipfile.BadZipFile):
+        # capped: the part inflates however far it claims
+        with zipfile.ZipFile(path) as zf, zf.open("docProps/custom.xml") as fh:
+            xml = fh.read(1 << 20).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         xml = ""
     m = re.search(r'name="sheetsync_period"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)
     if not m:
