@@ -28,9 +28,11 @@ from aiosmtpd.smtp import SMTP, syntax
 
 from helpers.mail import TLS, Handler, Received, free_port, make_rollup
 from helpers.robustness import run_cli
+from sheetsync.mail import records
 from sheetsync.mail.transport import SmtpConfig, SmtpTransport
 
 TO = "sj@up.example.test"
+PERIOD = "2024年第一季度"  # the roll-up's 报送周期
 
 
 class DropAtData(SMTP):
@@ -164,6 +166,13 @@ def test_taken_but_unconfirmed_is_unknown_and_retry_holds_it_back(tmp_path: Path
     assert len(h.received) == 1  # sent once, not again on a reconnect
     assert "[结果不明]" in r.stdout and "其中 1 封结果不明" in r.stdout and "请向收件人核实" in r.stdout
     assert log(tmp_path) == [("unknown", None)]
+    # the library's one answer (the ribbon's 重发失败 asks it): nothing to retry, one unknown
+    pending = records.outstanding(tmp_path / "sheetsync.db", PERIOD)
+    assert (pending.kinds, pending.retry, pending.unknown) == ([], {}, {"send": [""]})
+    assert records.retryable_kinds(tmp_path / "sheetsync.db", PERIOD) == []
+    note = pending.unknown_note()
+    assert "1 封邮件结果不明，本次未重发" in note and "上报汇总：汇总表" in note
+    assert "sheetsync mail send … --retry --resend-unknown" in note
 
     with server(port) as h:  # the server works again: --retry says why it does not resend
         r = send(tmp_path, cfg, "--retry")
@@ -179,6 +188,22 @@ def test_taken_but_unconfirmed_is_unknown_and_retry_holds_it_back(tmp_path: Path
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(h.received) == 1 and "[已发送]" in r.stdout
     assert log(tmp_path) == [("unknown", None), ("sent", 250)]
+    pending = records.outstanding(tmp_path / "sheetsync.db", PERIOD)
+    assert (pending.kinds, pending.unknown, pending.unknown_note()) == ([], {}, "")
+
+
+def test_unknown_note_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The note the ribbon shows, in English, for a log with one unknown outcome and one failure
+    (real rows in a real SQLite file): the failure is to retry, the unknown one only reported."""
+    db = tmp_path / "sheetsync.db"
+    records.record(db, [{"batch": "b1", "kind": "distribute", "period": PERIOD, "unit": "县教育局", "status": "unknown"},
+                        {"batch": "b1", "kind": "distribute", "period": PERIOD, "unit": "城关镇", "status": "failed"}])
+    monkeypatch.setenv("SHEETSYNC_LANG", "en")
+    pending = records.outstanding(db, "2024年第1季度")  # the same period, spelled another way
+    assert pending.retry == {"distribute": ["城关镇"]} and pending.unknown == {"distribute": ["县教育局"]}
+    note = pending.unknown_note()
+    assert "1 message(s) with an unknown outcome were NOT resent" in note and "Distribution: 县教育局" in note
+    assert "may already have arrived" in note and "sheetsync mail distribute … --retry --resend-unknown" in note
 
 
 # ------------------------------------------------ the exact outcome, plain and TLS
