@@ -139,6 +139,31 @@ def test_connection_dropped_in_data_is_never_reported_sent(tmp_path: Path) -> No
     assert h.received == [] and log(tmp_path)[0][0] in ("failed", "unknown")
 
 
+@pytest.mark.parametrize("mode", ("plain", "starttls"))
+def test_connection_dropped_while_the_body_is_sent_fails_the_command_exactly(tmp_path: Path, tls: TLS,
+                                                                             mode: str) -> None:
+    """The command as a clerk runs it, with the drop surely before the final ".": the message is
+    larger than the socket buffers of both sides (an attachment, a sparse file: small on disk),
+    so the client is still sending its body when the server, after one line, drops the
+    connection. "failed" exactly (exit 1, logged failed, tried once more on a new connection),
+    on plain SMTP and over STARTTLS."""
+    big = tmp_path / "附件-情况说明.bin"
+    with big.open("wb") as f:
+        f.truncate(12 * 1024 * 1024)  # base64: about 16 MB on the wire
+    port = free_port()
+    extra = {"max_mb": "30"} if mode == "plain" else {"max_mb": "30", "ca_file": tls.ca_file.as_posix()}
+    cfg = config(tmp_path, port, **extra)
+    if mode == "starttls":
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace('security = "无"', 'security = "starttls"'),
+                       encoding="utf-8")
+    with server(port, smtp_class=DropInData, mode=mode, tls=tls) as h:
+        r = send(tmp_path, cfg, "--attach", big)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "[失败]" in r.stdout and "失败 1 封" in r.stdout and "已发送 0 封" in r.stdout
+    assert "结果不明" not in r.stdout
+    assert h.received == [] and log(tmp_path) == [("failed", None)]
+
+
 def test_552_reply_fails_the_command(tmp_path: Path) -> None:
     port = free_port()
     with server(port, Handler(reject_data="552 5.3.4 Message size exceeds fixed limit")) as h:
