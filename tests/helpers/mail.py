@@ -48,11 +48,13 @@ class Received:
 
 @dataclass
 class Handler:
-    """Stores what arrives; can refuse named recipients (550) or every message (552)."""
+    """Stores what arrives; can refuse named recipients (550) or every message (552), or take a
+    message to a named recipient and drop the connection instead of its 250 ("outcome unknown")."""
 
     received: list[Received] = field(default_factory=list)
     refuse_rcpt: set[str] = field(default_factory=set)
     reject_data: str = ""
+    take_and_drop: set[str] = field(default_factory=set)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if address in self.refuse_rcpt:
@@ -64,6 +66,8 @@ class Handler:
         if self.reject_data:
             return self.reject_data
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        if self.take_and_drop & set(envelope.rcpt_tos):
+            server.transport.abort()  # the 250 below never reaches the client
         return "250 2.0.0 queued"
 
 

@@ -26,6 +26,7 @@ from helpers.ribbon import (
     sheet_values,
     small_county,
 )
+from helpers.robustness import run_cli
 from sheetsync.mail.transport import PASSWORD_ENV
 from sheetsync.ribbon import handlers
 
@@ -239,3 +240,63 @@ def test_resend_failed_redoes_reminders_and_the_report_upward_in_one_click(count
     assert "催报" in text and "汇总" in text  # one summary line per kind of mail
     rows = sheet_values(book, "邮件结果")[1:]
     assert sorted(row[0] for row in rows) == ["县财政局", "城关镇", "汇总表"] and {row[3] for row in rows} == {"已发送"}
+
+
+def test_resend_failed_says_which_messages_have_an_unknown_outcome_and_does_not_resend_them(
+        county: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real SMTP server (aiosmtpd, STARTTLS) refuses 县财政局's mailbox and takes 城关镇's message
+    but drops the connection before its 250 (so 城关镇 may have it). 重发失败 resends 县财政局 only,
+    and the box says how many messages have an unknown outcome, to whom, that they were not
+    resent and how to resend them once checked — the command line that does it, which then works."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    tls, port = TLS(tmp_path), free_port()
+    server = _local_server(port, tls)
+
+    first = Handler(refuse_rcpt={"czj@units.example.test"}, take_and_drop={"cgz@units.example.test"})
+    with smtp_server("starttls", tls, port=port, handler=first):
+        book, text, mode = _click(county.master, server, "sendReturns", hexpath(county.split))
+    assert mode == "critical", text
+    assert sorted(r.rcpt_tos[0] for r in first.received) == ["cgz@units.example.test", "jyj@units.example.test"]
+    table = sheet_values(book, "邮件结果")
+    assert {row[0]: row[3] for row in table[1:]} == {"县教育局": "已发送", "县财政局": "失败", "城关镇": "结果不明"}
+    row_of = {row[0]: i for i, row in enumerate(table[1:], start=2)}
+    fills = painted(book, "邮件结果")
+    assert fills[(row_of["城关镇"], 4, 1, 1)] == AMBER and fills[(row_of["县财政局"], 4, 1, 1)] == RED
+    assert "其中 1 封结果不明" in text and "[结果不明] 城关镇" in text
+    assert "“重发失败”不会重发结果不明的邮件" in text  # the hint says what the next click will not do
+
+    fixed = Handler()
+    with smtp_server("starttls", tls, port=port, handler=fixed):
+        book, text, mode = _click(county.master, server, "resendFailed")
+        assert [r.rcpt_tos for r in fixed.received] == [["czj@units.example.test"]]  # 城关镇 not resent
+        assert {row[0]: row[3] for row in sheet_values(book, "邮件结果")[1:]} == {"县财政局": "已发送"}
+        assert mode == "critical", text  # the unknown one needs the clerk: not an all-clear
+        assert "1 封邮件结果不明，本次未重发" in text and "分发：城关镇" in text
+        assert "对方可能已经收到" in text and "请先向这些单位核实" in text
+        assert "sheetsync mail distribute … --retry --resend-unknown" in text
+        assert text.count("城关镇") == 1  # said once: the run's own per-unit note is left out
+
+        # nothing failed any more, only the unknown one: told again, nothing sent, no sheet written
+        book, text, mode = _click(county.master, server, "resendFailed")
+        assert mode == "critical" and "1 封邮件结果不明，本次未重发" in text, text
+        assert len(fixed.received) == 1
+        assert "邮件结果" not in [s.name for s in book.sheets]
+
+        monkeypatch.setenv("SHEETSYNC_LANG", "en")
+        _book, text, mode = _click(county.master, server, "resendFailed")
+        assert mode == "critical"
+        assert "1 message(s) with an unknown outcome were NOT resent" in text and "Distribution: 城关镇" in text
+        assert "Check with these units first" in text and "--retry --resend-unknown" in text
+        monkeypatch.delenv("SHEETSYNC_LANG")
+
+        # the clerk checked with 城关镇: it did not arrive. The command the box named resends it
+        cfg = tmp_path / "mail.toml"
+        cfg.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "starttls"\nuser = "{USER}"\n'
+                       f'ca_file = "{tls.ca_file.as_posix()}"\n', encoding="utf-8")
+        r = run_cli("mail", "distribute", county.split, "--master", county.master, "--config", cfg,
+                    "--retry", "--resend-unknown")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert [r.rcpt_tos for r in fixed.received] == [["czj@units.example.test"], ["cgz@units.example.test"]]
+
+        _book, text, mode = _click(county.master, server, "resendFailed")
+        assert mode == "info" and "没有需要重发" in text, text

@@ -151,6 +151,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "recipients; if it did not arrive, resend with --retry --resend-unknown."),
     "mail.outbox_written": ("邮件已写入发件箱文件夹：{dir}（可用 Outlook、Foxmail 等直接打开 .eml 文件检查）",
                             "Messages written to the outbox folder: {dir} (open the .eml files in Outlook, Foxmail … to check them)"),
+    "mail.unknown_not_resent": (
+        "{period}：{n} 封邮件结果不明，本次未重发——{who}。服务器收下这些邮件后未确认就断开了连接，对方可能已经收到，"
+        "自动重发可能让对方收到两份。请先向这些单位核实是否收到；确未收到的，在命令行加 --retry --resend-unknown 重发"
+        "（{commands}）。",
+        "{period}: {n} message(s) with an unknown outcome were NOT resent — {who}. The server took them and dropped "
+        "the connection before confirming, so they may already have arrived, and resending could deliver them twice. "
+        "Check with these units first; for any that did not arrive, resend on the command line with "
+        "--retry --resend-unknown ({commands})."),
+    "mail.unknown_of_kind": ("{kind}：{units}", "{kind}: {units}"),
+    "mail.list_sep": ("、", ", "),
+    "mail.list_sep_kind": ("；", "; "),
     "mail.retry_hint": ("失败的邮件可在排除问题后用 --retry 重发（只发送失败的）。",
                         "Fix the problem, then resend only the failed messages with --retry."),
     "mail.no_server_dry_run": ("未配置邮件服务器（设置表“SMTP服务器”为空），本次只把邮件写入发件箱文件夹，未发送。",

@@ -124,6 +124,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ribbon.mail.more": ("……另有 {n} 条，详见“{sheet}”表。", "… {n} more; see sheet '{sheet}'."),
     "ribbon.mail.retry_hint": ("排除问题（如补填邮箱、检查邮件服务器设置）后，点击“重发失败”只重发没有发出的邮件；再次点击原按钮会重新发送全部邮件。",
                                "After fixing the cause (missing e-mail, server settings), click 'Resend failed' to send only what did not go out; clicking the same button again sends every message again."),
+    "ribbon.mail.unknown_hint": ("“重发失败”不会重发结果不明的邮件；向对方核实后，确未收到的按上面的命令行重发。",
+                                 "'Resend failed' never resends a message with an unknown outcome; once checked, resend those that did not arrive with the command line above."),
     "ribbon.mail.nothing_to_resend": ("{period}：没有需要重发的邮件——本期没有发送失败、被拒收或跳过的邮件（只写入发件箱的邮件不算发送，也不会重发）。",
                                       "{period}: nothing to resend — no message this period failed, was refused or was skipped (messages only written to the outbox are not sent, and are not resent)."),
     "ribbon.mail.nothing_to_remind": ("{period}：所有单位均已报送且没有缺口，无需催报。", "{period}: every unit has reported without gaps; no reminders needed."),

@@ -70,6 +70,10 @@ class MailReport:
     warnings: list[str] = field(default_factory=list)
     #: units (or '' for the roll-up) whose last outcome was unknown and that ``--retry`` held back
     held_unknown: list[str] = field(default_factory=list)
+    #: the warnings (also in ``warnings``) that say so, one per held unit: a front-end that tells
+    #: the clerk about every unknown outcome at once (:meth:`records.Outstanding.unknown_note`)
+    #: leaves these out instead of saying it twice
+    held_notes: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -226,12 +230,14 @@ def run_batch(kind: str, period: str, outgoing: list[Outgoing], *, ctx: MailCont
         kept = []
         for item in outgoing:
             prev = last.get(item.unit)
-            if prev is not None and prev.status == records.UNKNOWN and retry != RESEND_UNKNOWN:
+            if prev is not None and prev.unknown and retry != RESEND_UNKNOWN:
                 report.held_unknown.append(item.unit)
-                say(t("mail.retry_unknown_held", who=item.unit or t("mail.rollup_label"),
-                      time=prev.time.replace("T", " ")))
+                note = t("mail.retry_unknown_held", who=item.unit or t("mail.rollup_label"),
+                         time=prev.time.replace("T", " "))
+                report.held_notes.append(note)
+                say(note)
                 continue
-            if prev is None or prev.status not in (*records.RETRYABLE, records.UNKNOWN):
+            if prev is None or not (prev.retryable or prev.unknown):
                 continue
             if prev.status == "partial" and prev.refused:
                 item.draft = _only(item.draft, list(prev.refused))

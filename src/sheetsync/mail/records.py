@@ -14,7 +14,7 @@ import json
 import sqlite3
 import uuid
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,16 @@ class LastAttempt:
     code: int | None
     message: str
     time: str = ""
+
+    @property
+    def retryable(self) -> bool:
+        """Did not go out (failed, partly refused, skipped): ``--retry`` resends it."""
+        return self.status in RETRYABLE
+
+    @property
+    def unknown(self) -> bool:
+        """May have arrived: ``--retry`` holds it back unless told ``--resend-unknown``."""
+        return self.status == UNKNOWN
 
 
 def new_batch_id() -> str:
@@ -112,7 +122,7 @@ def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, Last
             "SELECT unit, status, refused, smtp_code, smtp_message, time FROM mail_log m "
             "WHERE kind = ? AND period_key = ? AND status != 'dry-run' AND id = ("
             "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period_key = m.period_key"
-            "  AND n.unit = m.unit AND n.status != 'dry-run')",
+            "  AND n.unit = m.unit AND n.status != 'dry-run') ORDER BY id",
             (kind, period_key(period) if period else "")).fetchall()
     return {u: LastAttempt(s, json.loads(r) if r else {}, c, msg, tm) for u, s, r, c, msg, tm in rows}
 
@@ -120,12 +130,66 @@ def last_attempts(db_path: str | Path, kind: str, period: str) -> dict[str, Last
 KINDS = ("distribute", "remind", "send")  # the kinds of mail, in the order a period sends them
 
 
+@dataclass(frozen=True)
+class Outstanding:
+    """A period's mail that did not surely go out, per kind: what a "resend what failed" run redoes
+    (``retry``) and what it must not redo by itself (``unknown``: the server took the message and
+    dropped the connection before confirming, so it may have arrived).
+
+    Both map kind → units (``''`` for the roll-up sent upward) in sending order; kinds without
+    such a unit are absent. One answer for the ribbon's 重发失败 and for anything that has to say
+    why a message was held back."""
+
+    period: str
+    retry: dict[str, list[str]] = field(default_factory=dict)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds (in :data:`KINDS` order) to run again with ``retry=True``."""
+        return [k for k in KINDS if self.retry.get(k)]
+
+    @property
+    def unknown_count(self) -> int:
+        return sum(len(units) for units in self.unknown.values())
+
+    def unknown_note(self) -> str:
+        """What the clerk is told about the unknown ones ('' when there are none): how many, who,
+        that they were not resent, and how to resend them once checked (the CLI's
+        ``--retry --resend-unknown``, worded as the CLI words it)."""
+        if not self.unknown:
+            return ""
+        from sheetsync.i18n import t
+
+        sep = t("mail.list_sep")
+        who = t("mail.list_sep_kind").join(
+            t("mail.unknown_of_kind", kind=t(f"mail.kind.{k}"),
+              units=sep.join(u or t("mail.rollup_label") for u in units))
+            for k, units in self.unknown.items())
+        commands = t("mail.list_sep_kind").join(f"sheetsync mail {k} … --retry --resend-unknown" for k in self.unknown)
+        return t("mail.unknown_not_resent", n=self.unknown_count, period=self.period, who=who, commands=commands)
+
+
+def outstanding(db_path: str | Path, period: str) -> Outstanding:
+    """Each kind's units whose newest real attempt in ``period`` did not go out, and those whose
+    outcome is unknown. A message only written to the outbox (a dry run) was never attempted and
+    does not count; a unit skipped in a dry run (no address) does."""
+    retry: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    for kind in KINDS:
+        for unit, a in last_attempts(db_path, kind, period).items():
+            if a.retryable:
+                retry.setdefault(kind, []).append(unit)
+            elif a.unknown:
+                unknown.setdefault(kind, []).append(unit)
+    return Outstanding(period, retry, unknown)
+
+
 def retryable_kinds(db_path: str | Path, period: str) -> list[str]:
     """The kinds (in :data:`KINDS` order) with a unit whose newest real attempt in ``period`` did
-    not go out (failed, partly refused, or skipped): what a "resend what failed" run redoes, each
-    kind with ``retry=True``. A message only written to the outbox (a dry run) was never
-    attempted and does not count; a unit skipped in a dry run (no address) does."""
-    return [k for k in KINDS if any(a.status in RETRYABLE for a in last_attempts(db_path, k, period).values())]
+    not go out: :attr:`Outstanding.kinds` of :func:`outstanding` (which also says which messages
+    have an unknown outcome; those are not counted here)."""
+    return outstanding(db_path, period).kinds
 
 
 def history(db_path: str | Path, kind: str | None = None, period: str | None = None) -> list[dict[str, Any]]:

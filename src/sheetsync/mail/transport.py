@@ -271,13 +271,17 @@ def _reply(err: smtplib.SMTPResponseException) -> str:
 class SmtpTransport:
     """One SMTP session for a batch; connects on the first message, reconnects once if dropped.
 
-    ``clock`` and ``sleep`` are injectable so the rate limit can be tested without waiting.
+    ``clock`` and ``sleep`` are injectable so the rate limit can be tested without waiting;
+    ``before_end_of_data`` (called with the socket after the message body, before its final ".")
+    lets a test wait until a server's drop has reached this side, so the outcome of a drop in the
+    middle of DATA can be asserted exactly rather than depending on when the close arrives.
     """
 
     def __init__(self, config: SmtpConfig, *, password: str | None = None, allow_plain: bool = False,
                  warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 before_end_of_data: Callable[[socket.socket], None] | None = None) -> None:
         if not config.configured:
             raise SheetsyncError(t("mail.no_server"))
         if config.security == "plain" and not allow_plain:
@@ -287,6 +291,7 @@ class SmtpTransport:
         self.warn = warn or (lambda _m: None)
         self.clock = clock
         self.sleep = sleep
+        self.before_end_of_data = before_end_of_data
         self._smtp: smtplib.SMTP | None = None
         self._broken: _Failure | None = None
         self._last_send: float | None = None
@@ -404,7 +409,7 @@ class SmtpTransport:
                 return too_big
             self._wait_for_rate()
             try:
-                refused = _deliver(smtp, from_addr, recipients, raw)
+                refused = _deliver(smtp, from_addr, recipients, raw, self.before_end_of_data)
             except _Unknown as exc:
                 self._smtp = None
                 self._last_send = self.clock()
@@ -453,12 +458,18 @@ class _Unknown(Exception):
         self.reason = reason
 
 
-def _deliver(smtp: smtplib.SMTP, from_addr: str, recipients: list[str], raw: bytes) -> dict[str, tuple[int, bytes]]:
-    """smtplib's ``sendmail`` with the end of the data as its own step.
+def _deliver(smtp: smtplib.SMTP, from_addr: str, recipients: list[str], raw: bytes,
+             before_end_of_data: Callable[[socket.socket], None] | None = None) -> dict[str, tuple[int, bytes]]:
+    """smtplib's ``sendmail`` with the body and the end of the data as separate, observed steps.
 
     Why: a connection lost before the final "." means nothing was delivered (a failure, safe to
     resend); lost after it, the server may have queued the message before dropping us — resending
-    that gave each unit the message twice. Such a loss raises :class:`_Unknown`."""
+    that gave each unit the message twice. So the body is sent, then the connection is looked at
+    (:func:`_drop_seen`, the same for plain and TLS sockets) before the "." goes out: a drop seen
+    there, or an error while sending the body or the ".", raises ``SMTPServerDisconnected``
+    (failed); a loss of the reply after the "." raises :class:`_Unknown`. A drop that reaches us
+    only after the "." was sent cannot be told from a server that took the message and died: it
+    is "unknown", the cautious answer."""
     smtp.ehlo_or_helo_if_needed()
     options = [f"size={len(raw)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
     code, resp = smtp.mail(from_addr, options)
@@ -485,11 +496,14 @@ def _deliver(smtp: smtplib.SMTP, from_addr: str, recipients: list[str], raw: byt
     body = re.sub(rb"(?m)^\.", b"..", raw)
     if body[-2:] != b"\r\n":
         body += b"\r\n"
-    smtp.send(body)
-    if _peer_closed(smtp):
+    smtp.send(body)  # an OSError here (reset, broken pipe, TLS EOF) is SMTPServerDisconnected
+    if before_end_of_data is not None and smtp.sock is not None:
+        before_end_of_data(smtp.sock)
+    drop = _drop_seen(smtp)
+    if drop:
         smtp.close()
-        raise smtplib.SMTPServerDisconnected("connection closed during DATA")
-    smtp.send(b".\r\n")
+        raise smtplib.SMTPServerDisconnected(drop)
+    smtp.send(b".\r\n")  # not accepted by the socket: the "." never left, still a failure
     try:
         code, resp = smtp.getreply()
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
@@ -504,21 +518,31 @@ def _deliver(smtp: smtplib.SMTP, from_addr: str, recipients: list[str], raw: byt
     return refused
 
 
-def _peer_closed(smtp: smtplib.SMTP) -> bool:
-    """The server has already closed the connection (plain sockets only: a TLS socket cannot be
-    peeked at, and then the end of the data is sent and a lost reply is "unknown")."""
-    import select
+def _drop_seen(smtp: smtplib.SMTP) -> str:
+    """Why the server is no longer taking the data ('' while it is): closed, reset, or it said
+    something — a server says nothing during DATA until the final ".", so anything to read now
+    ends the transaction.
 
+    A non-blocking read of the socket, plain or TLS alike: a TLS socket cannot be peeked at, and
+    the earlier peek-only check called every TLS drop "unknown". On TLS, bytes that are not yet a
+    whole record (or a TLS 1.3 session ticket) read as "nothing yet", not as a drop."""
     sock = smtp.sock
     if sock is None:
-        return True
-    if isinstance(sock, ssl.SSLSocket):
-        return False
+        return "connection closed during DATA"
+    timeout = sock.gettimeout()
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
-    except OSError:
-        return True
+        sock.settimeout(0)
+        data = sock.recv(512)
+    except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+        return ""
+    except OSError as exc:  # reset, TLS EOF without close_notify, ...
+        return f"connection lost during DATA ({exc or type(exc).__name__})"
+    finally:
+        with contextlib.suppress(OSError):
+            sock.settimeout(timeout)
+    if not data:
+        return "connection closed during DATA"
+    return "server replied during DATA: " + _text(data).strip()
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
