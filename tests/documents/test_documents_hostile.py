@@ -100,3 +100,24 @@ def test_mail_send_refuses_a_rollup_whose_summary_cannot_be_read(demo, tmp_path:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and "汇总表.xlsx" in proc.stderr and "重新生成" in proc.stderr
     assert "写入发件箱" not in proc.stdout
+
+
+def test_mail_send_refuses_a_hand_made_rollup_with_a_far_cell(demo, tmp_path: Path) -> None:
+    """A roll-up made by hand is read by its headers, after the checks every return passes."""
+    import openpyxl
+
+    folder, _ = demo
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "总览"
+    ws.append(["报送周期", "2026年第4季度"])
+    ws.append(["应报单位数", 55])
+    plain = tmp_path / "手工汇总.xlsx"
+    wb.save(plain)
+    bad = far_cell(plain, tmp_path / "手工汇总_远处.xlsx", "总览")
+    master = folder / "示例县_任务分解表.xlsx"
+    ok = _cli("mail", "send", plain, "--master", master, "--dry-run")
+    assert ok.returncode == 0, ok.stderr
+    proc = _cli("mail", "send", bad, "--master", master, "--dry-run")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "XFD1048576" in proc.stderr and "手工汇总_远处.xlsx" in proc.stderr

@@ -202,9 +202,16 @@ def upward_summary(rs: RollupSummary) -> UpwardSummary:
 
 
 def read_rollup_headers(p: Path) -> UpwardSummary:
-    """The fallback for a roll-up without a summary: sheets and columns found by their names."""
+    """The fallback for a roll-up without a summary: sheets and columns found by their names.
+
+    Read here (openpyxl keeps the number formats that say a cell is a percentage) only after the
+    checked reader of every workbook handed to us accepted it: a bomb, a DTD or a cell far outside
+    any table is refused there with its message (:func:`sheetsync.master.workbook.load_grids`)."""
     from openpyxl import load_workbook
 
+    from sheetsync.master.workbook import load_grids
+
+    load_grids(p)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
