@@ -168,8 +168,8 @@ def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path]
                 from sheetsync.intake.pool import WorkerPool as _Pool
 
                 pool = stack.enter_context(_Pool(limits or _Limits(), 1))
-            for (slot, p), answer in zip(containers, _unpack_all(pool, [p for _, p in containers], workdir)):
-                found, inner = answer
+            answers = _unpack_all(pool, [path for _, path in containers], workdir)
+            for (slot, _path), (found, inner) in zip(containers, answers):
                 slots[slot] = found
                 skipped.extend(inner)
     for slot_items in slots:
