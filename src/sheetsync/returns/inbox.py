@@ -137,30 +137,32 @@ def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path]
     """
     from contextlib import ExitStack
 
-    items: list[Incoming] = []
     skipped: list[tuple[str, str]] = []
-    containers: list[tuple[int, Path]] = []  # (where its items go in ``slots``, path)
-    slots: list[list[Incoming]] = []
+    # what each expanded path gave, (items, skipped), in order; a container's filled in below
+    slots: list[tuple[list[Incoming], list[tuple[str, str]]]] = [([], skipped)]
+    containers: list[tuple[int, Path]] = []  # (its slot, path)
+    own_seen: set[tuple[str, str]] = set()
     for p in expand(paths, skipped):
         own = skip(p) if skip else None
         if own is not None:
-            if own not in skipped:
-                skipped.append(own)
+            if own not in own_seen:
+                own_seen.add(own)
+                slots.append(([], [own]))
             continue
         suffix = p.suffix.lower()
         if suffix in (".eml", ".zip"):
             containers.append((len(slots), p))
-            slots.append([])
+            slots.append(([], []))
         elif suffix in ARCHIVE_SUFFIXES:
-            skipped.append((str(p), "archive-unsupported"))
+            slots.append(([], [(str(p), "archive-unsupported")]))
         else:
             shown = display_name(str(p))
             if shown != str(p):  # not UTF-8: the ledger, the children and the terminal get a copy's name
                 copy = Path(tempfile.mkdtemp(prefix="name-", dir=workdir)) / temp_name(p.name)
                 shutil.copyfile(p, copy)
-                slots.append([Incoming(copy, display_name(p.name), shown, "", _mtime(p))])
+                slots.append(([Incoming(copy, display_name(p.name), shown, "", _mtime(p))], []))
             else:
-                slots.append([Incoming(p, p.name, str(p), "", _mtime(p))])
+                slots.append(([Incoming(p, p.name, str(p), "", _mtime(p))], []))
     if containers:
         with ExitStack() as stack:
             if pool is None:
@@ -169,15 +171,13 @@ def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path]
 
                 pool = stack.enter_context(_Pool(limits or _Limits(), 1))
             answers = _unpack_all(pool, [path for _, path in containers], workdir)
-            for (slot, _path), (found, inner) in zip(containers, answers):
-                slots[slot] = found
-                skipped.extend(inner)
-    for slot_items in slots:
-        items.extend(slot_items)
+            for (slot, _path), answer in zip(containers, answers):
+                slots[slot] = answer
+    items = [it for found, _ in slots for it in found]
     for it in items:
         it.sha256 = sha256_of(it.path)
         it.name, it.source = display_name(it.name), display_name(it.source)  # a zip or mail with a GBK name
-    return items, [(display_name(src), code) for src, code in skipped]
+    return items, [(display_name(src), code) for _, skips in slots for src, code in skips]
 
 
 # what collect runs in a child for each saved mail or zip (a module constant: the tests' seam)
