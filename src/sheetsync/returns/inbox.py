@@ -194,13 +194,17 @@ def _unpack_all(pool: WorkerPool, paths: list[Path], workdir: Path,
 
     from sheetsync.intake.data import Rejection
 
+    work = Path(workdir).resolve()
+
     def one(p: Path) -> tuple[list[Incoming], list[tuple[str, str]]]:
         full = str(p.absolute())  # the child's working folder is its own
-        answer = pool.call(UNPACK_CALL, {"path": full, "workdir": str(Path(workdir).absolute())}, p)
+        answer = pool.call(UNPACK_CALL, {"path": full, "workdir": str(work)}, p)
         if isinstance(answer, Rejection):
             return [], [(str(p), _DIED.get(answer.code, "container-crashed"))]
         found = [Incoming(Path(d["path"]), d["name"], d["source"], d["sender"], d["received_at"])
                  for d in answer["items"]]
+        if not all(it.path.resolve().is_relative_to(work) and it.path.is_file() for it in found):
+            return [], [(str(p), "container-crashed")]  # only what the child took out is read, never another path
         shown = display_name(full)
         return found, [(str(p) if src == shown else src, code) for src, code in answer["skipped"]]
 
