@@ -215,7 +215,7 @@ def ingest(master: Master, inputs: list[str | Path], ledger: Ledger, *, period: 
         own = _OwnFiles(master, ledger, inputs)
         claims = _UnitClaims(master)
         times = ledger.received_times(period)  # (unit, time) → returns: "which of two is newer?" in memory
-        items, skipped = collect(inputs, workdir, skip=own.skip)
+        items, skipped = collect(inputs, workdir, skip=own.skip, pool=children)  # mails and zips unpacked there
         trust_times(items, until=_believed_until(period, as_of))
         for source, code in skipped:
             outcomes.append(_skip_finding(code, source))

@@ -16,14 +16,18 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetsync.split.workbook import safe_filename
+
+if TYPE_CHECKING:
+    from sheetsync.intake.limits import Limits
+    from sheetsync.intake.pool import WorkerPool
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".xltx")
 MAX_ATTACHMENT = 60 * 1024 * 1024
@@ -117,44 +121,115 @@ def trust_times(items: list[Incoming], now: datetime | None = None, until: date 
 
 
 def collect(paths: Iterable[str | Path], workdir: Path, *, skip: Callable[[Path], tuple[str, str] | None] | None = None,
+            pool: WorkerPool | None = None, limits: Limits | None = None,
             ) -> tuple[list[Incoming], list[tuple[str, str]]]:
-    """Expand files, folders (recursively) and .eml messages into incoming workbooks.
+    """Expand files, folders (recursively), .eml messages and .zip archives into incoming workbooks.
 
     Returns the items and a list of (source, reason) for things that were looked at and skipped
     (an email without a workbook attachment), so the merge can say so. ``skip``: the merge's own
     files (the master, the ledger's archive) → (what to name, reason) once per name, else None.
+
+    Saved mails and zips are unpacked in limited children (:func:`unpack_container`): a mail
+    nested 2,000 deep, an encoded-word bomb or a huge attachment costs that child, never this
+    process; one whose child died is skipped (``container-oom``/``-timeout``/``-crashed``), the
+    file left where it is. ``pool``: the merge's parser children, so no interpreter is started
+    for it; without one a single child (with ``limits``) is started for the first container.
     """
-    items: list[Incoming] = []
+    from contextlib import ExitStack
+
     skipped: list[tuple[str, str]] = []
+    # what each expanded path gave, (items, skipped), in order; a container's filled in below
+    slots: list[tuple[list[Incoming], list[tuple[str, str]]]] = [([], skipped)]
+    containers: list[tuple[int, Path]] = []  # (its slot, path)
+    own_seen: set[tuple[str, str]] = set()
     for p in expand(paths, skipped):
         own = skip(p) if skip else None
         if own is not None:
-            if own not in skipped:
-                skipped.append(own)
+            if own not in own_seen:
+                own_seen.add(own)
+                slots.append(([], [own]))
             continue
         suffix = p.suffix.lower()
-        if suffix == ".eml":
-            before = len(skipped)
-            found = _from_eml(p, workdir, skipped)
-            if not found and len(skipped) == before:
-                skipped.append((str(p), "eml-no-attachment"))
-            items.extend(found)
-        elif suffix == ".zip":
-            items.extend(_from_zip(p, workdir, skipped))
+        if suffix in (".eml", ".zip"):
+            containers.append((len(slots), p))
+            slots.append(([], []))
         elif suffix in ARCHIVE_SUFFIXES:
-            skipped.append((str(p), "archive-unsupported"))
+            slots.append(([], [(str(p), "archive-unsupported")]))
         else:
             shown = display_name(str(p))
             if shown != str(p):  # not UTF-8: the ledger, the children and the terminal get a copy's name
                 copy = Path(tempfile.mkdtemp(prefix="name-", dir=workdir)) / temp_name(p.name)
                 shutil.copyfile(p, copy)
-                items.append(Incoming(copy, display_name(p.name), shown, "", _mtime(p)))
+                slots.append(([Incoming(copy, display_name(p.name), shown, "", _mtime(p))], []))
             else:
-                items.append(Incoming(p, p.name, str(p), "", _mtime(p)))
+                slots.append(([Incoming(p, p.name, str(p), "", _mtime(p))], []))
+    if containers:
+        with ExitStack() as stack:
+            if pool is None:
+                from sheetsync.intake.limits import Limits as _Limits
+                from sheetsync.intake.pool import WorkerPool as _Pool
+
+                pool = stack.enter_context(_Pool(limits or _Limits(), 1))
+            answers = _unpack_all(pool, [path for _, path in containers], workdir)
+            for (slot, _path), answer in zip(containers, answers):
+                slots[slot] = answer
+    items = [it for found, _ in slots for it in found]
     for it in items:
         it.sha256 = sha256_of(it.path)
         it.name, it.source = display_name(it.name), display_name(it.source)  # a zip or mail with a GBK name
-    return items, [(display_name(src), code) for src, code in skipped]
+    return items, [(display_name(src), code) for _, skips in slots for src, code in skips]
+
+
+# what collect runs in a child for each saved mail or zip (a module constant: the tests' seam)
+UNPACK_CALL = "sheetsync.returns.inbox:unpack_container"
+# a child's death on a container → the skip code (see i18n merge.finding.container-*)
+_DIED = {"call-oom": "container-oom", "call-timeout": "container-timeout"}
+
+
+def _unpack_all(pool: WorkerPool, paths: list[Path], workdir: Path,
+                ) -> Iterator[tuple[list[Incoming], list[tuple[str, str]]]]:
+    """:func:`unpack_container` of each path in one of ``pool``'s children, as many at once as
+    it has children, in input order: (the items, the skipped) of each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sheetsync.intake.data import Rejection
+
+    work = Path(workdir).resolve()
+
+    def one(p: Path) -> tuple[list[Incoming], list[tuple[str, str]]]:
+        full = str(p.absolute())  # the child's working folder is its own
+        answer = pool.call(UNPACK_CALL, {"path": full, "workdir": str(work)}, p)
+        if isinstance(answer, Rejection):
+            return [], [(str(p), _DIED.get(answer.code, "container-crashed"))]
+        found = [Incoming(Path(d["path"]), d["name"], d["source"], d["sender"], d["received_at"])
+                 for d in answer["items"]]
+        if not all(it.path.resolve().is_relative_to(work) and it.path.is_file() for it in found):
+            return [], [(str(p), "container-crashed")]  # only what the child took out is read, never another path
+        shown = display_name(full)
+        return found, [(str(p) if src == shown else src, code) for src, code in answer["skipped"]]
+
+    with ThreadPoolExecutor(max_workers=max(1, min(pool.size, len(paths)))) as threads:
+        yield from threads.map(one, paths)
+
+
+def unpack_container(path: str, workdir: str) -> dict[str, Any]:
+    """Unpack one saved mail (.eml) or zip at ``path``: its workbooks written under ``workdir``,
+    as JSON ``{"items": [{path, name, source, sender, received_at}], "skipped": [[source, code]]}``.
+
+    Runs in a limited child (see :func:`collect`); the caps below still bound its work and
+    give the specific messages (too large, too deep, too many entries). Every text is valid
+    UTF-8 (:func:`display_name`): names and headers of raw GBK bytes must cross as JSON."""
+    p = Path(path)
+    skipped: list[tuple[str, str]] = []
+    if p.suffix.lower() == ".eml":
+        found = _from_eml(p, Path(workdir), skipped)
+        if not found and not skipped:
+            skipped.append((str(p), "eml-no-attachment"))
+    else:
+        found = _from_zip(p, Path(workdir), skipped)
+    return {"items": [{"path": str(it.path), "name": display_name(it.name), "source": display_name(it.source),
+                       "sender": display_name(it.sender), "received_at": it.received_at} for it in found],
+            "skipped": [[display_name(src), code] for src, code in skipped]}
 
 
 def expand(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[Path]:
