@@ -35,3 +35,23 @@ def test_unpack_container_answers_json(tmp_path: Path) -> None:
     mail = tmp_path / "m.eml"
     mail.write_bytes(b"From: =?utf-8?b?5pWZ6IKy5bGA?= <e@x.cn>\nDate: Sun, 20 Dec 2026 10:00:00 +0800\n\nno attachment\n")
     assert inbox.unpack_container(str(mail), str(tmp_path)) == {"items": [], "skipped": [[str(mail), "eml-no-attachment"]]}
+
+
+def test_raw_8bit_headers_are_read_as_gbk_or_utf8_not_replacement_characters(tmp_path: Path) -> None:
+    """Older Chinese mail clients write sender and attachment name as raw GBK bytes, not encoded words."""
+    def mail(enc: str) -> bytes:
+        return ("From: 县教育局 张三 <z@x.cn>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+                "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                "Content-Type: application/octet-stream; name=\"县教育局_填报表.xlsx\"\r\n"
+                "Content-Disposition: attachment; filename=\"县教育局_填报表.xlsx\"\r\n"
+                "Content-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--b--\r\n").encode(enc)
+
+    for enc in ("gbk", "utf-8"):
+        path = tmp_path / f"{enc}.eml"
+        path.write_bytes(mail(enc))
+        got = inbox.unpack_container(str(path), str(tmp_path))
+        assert got["skipped"] == []
+        [item] = got["items"]
+        assert item["name"] == "县教育局_填报表.xlsx", enc
+        assert item["sender"] == "县教育局 张三 <z@x.cn>", enc
+        assert Path(item["path"]).read_bytes() == b"PK\x03\x04"

@@ -370,7 +370,31 @@ def _parse_eml(path: Path, skipped: list[tuple[str, str]]) -> tuple[Any, list[An
         # nesting deeper than the parser's recursion, or a part it cannot make sense of
         skipped.append((str(path), "eml-unreadable"))
         return None
+    for part in parts:
+        _decode_8bit_headers(part)
     return msg, parts
+
+
+_8BIT_HEADERS = ("from", "subject", "content-type", "content-disposition")
+
+
+def _decode_8bit_headers(part: Any) -> None:
+    """Headers written as raw 8-bit text instead of encoded words (older Chinese mail clients send
+    GBK so), decoded as UTF-8 or else GB18030 — the parser keeps such bytes as surrogates, which
+    became "\ufffd" in senders and attachment names."""
+    for key, value in part.raw_items():
+        if key.lower() not in _8BIT_HEADERS or not isinstance(value, str) or value.isascii():
+            continue
+        try:
+            raw = value.encode("ascii", "surrogateescape")
+        except UnicodeEncodeError:
+            continue  # already text (a header made in memory), nothing to decode
+        for enc in ("utf-8", "gb18030"):
+            try:
+                part.replace_header(key, raw.decode(enc))
+                break
+            except UnicodeDecodeError:
+                continue
 
 
 def _header_text(value: Any) -> str:
