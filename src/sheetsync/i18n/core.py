@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "core.written": ("已生成：{file}", "Written: {file}"),
     "core.reason_empty": ("文件为空（0 字节）", "the file is empty (0 bytes)"),
     "core.reason_xls": ("这是旧版 .xls 格式", "it is an old .xls file"),
+    # what to do when the master's limited reader died on it (crash, memory cap, timeout)
+    "core.master_read_hint": ("请用 Excel 或 WPS 打开该工作簿，按 Ctrl+End 找到最右下角的单元格，删除表格右侧和下方多余的内容"
+                              "（整行、整列删除），再“另存为”一个新的 .xlsx 文件，用新文件重试。原文件未被改动。",
+                              "Open the workbook in Excel or WPS, press Ctrl+End to find its last cell, delete the stray "
+                              "content to the right of and below the table (whole rows and columns), then use Save As "
+                              "to save a new .xlsx and try again with that. The original file was not changed."),
     "core.reason_not_zip": ("文件不是 .xlsx 格式（可能已损坏或是其他类型的文件）", "it is not in .xlsx format (corrupt, or another kind of file)"),
     "core.bad_category": ("单位类别“{value}”不在可选范围内，已按“其他”处理。", "Unit category '{value}' is not one of the choices; treated as Other."),
     "core.dv_lead_title": ("牵头单位", "Lead unit"),

@@ -10,9 +10,11 @@ anything but :func:`write_master` on a path the user chose.
 
 from __future__ import annotations
 
+import json
 import zipfile
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetsync.core import schema
 from sheetsync.core.dates import parse_date
@@ -24,23 +26,103 @@ from sheetsync.core.units import split_unit_list
 from sheetsync.i18n import get_lang, t
 from sheetsync.workbook.headers import Grid, HeaderMatch, find_header
 
+if TYPE_CHECKING:  # intake is imported when a file is read: commands that read none start faster
+    from sheetsync.intake.limits import Limits
+
 EXAMPLE_MARKERS = ("【示例】", "[示例]", "[Example]", "示例")
 INFERRED_MARK = ("（推断）", "(inferred)")
 
 
 # ---------------------------------------------------------------- reading
-def load_grids(path: str | Path) -> dict[str, Grid]:
-    """Every sheet of a master as 2-D values; merged ranges carry their top-left value."""
+def load_grids(path: str | Path, limits: Limits | None = None, *, hook: str | None = None) -> dict[str, Grid]:
+    """Every sheet of a master as 2-D values; merged ranges carry their top-left value.
+
+    The file is read in a limited child (:func:`sheetsync.intake.isolate.call_isolated`): a master
+    is a file a user hands us, as untrusted as a return (issue 17: a 1.6 KB master with one far
+    cell made the allocator abort the process). Its refusals keep their messages; the reader's
+    death (crash, memory cap, timeout) is a :class:`FileUnusable` naming the file and what to do.
+    ``limits``: the child's (and the checks') limits, intake's defaults unless given; ``hook``:
+    intake's test seam (the child calls it with the path first). Reading the same bytes again
+    (check, then its rules and calendar, in one command) gets the grids already read.
+    """
+    from sheetsync.intake.data import decode_value
+    from sheetsync.intake.isolate import call_isolated
+    from sheetsync.intake.limits import Limits
+
     path = Path(path)
     if not path.exists():
         raise SheetsyncError(t("core.file_missing", file=str(path)), file=str(path))
-    if not zipfile.is_zipfile(path):
+    if not path.is_file() or not zipfile.is_zipfile(path):  # a folder or a FIFO is no workbook either
         raise FileUnusable(t("core.not_workbook", file=str(path), reason=_sniff(path)), file=str(path))
-    grids = _checked_grids(path)
-    return grids if grids is not None else _openpyxl_grids(path)
+    key = _cache_key(path, limits) if hook is None else None
+    cached = _READ.get(key) if key is not None else None
+    if cached is None:
+        sheets = call_isolated("sheetsync.master.workbook:grids_json",
+                               {"path": str(path.resolve()), "shown": str(path),
+                                "limits": (limits or Limits()).to_json()},
+                               file=path, limits=limits, hint=t("core.master_read_hint"), hook=hook)
+        cached = {name: [[decode_value(v) for v in row] for row in rows] for name, rows in sheets}
+        if key is not None:
+            _READ.clear()  # the last file read: what one command reads again, no more
+            _READ[key] = cached
+    return {name: [list(row) for row in grid] for name, grid in cached.items()}  # the caller's own lists
 
 
-def _openpyxl_grids(path: Path) -> dict[str, Grid]:
+_READ: dict[tuple[Any, ...], dict[str, Grid]] = {}
+
+
+def _cache_key(path: Path, limits: Limits | None) -> tuple[Any, ...] | None:
+    """The file's content (same bytes, same grids: a file edited or replaced in between is read
+    again) and the limits it is read with; None inside a limited child, which must not keep what
+    it read, and for a file too large to be read at all (the child says so)."""
+    import hashlib
+
+    from sheetsync.intake import _child
+    from sheetsync.intake.limits import Limits
+
+    limits = limits or Limits()
+    if _child.ISOLATED or path.stat().st_size > limits.file_bytes:
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return str(path.resolve()), digest.hexdigest(), json.dumps(limits.to_json(), sort_keys=True)
+
+
+def grids_json(path: str, shown: str, limits: dict[str, Any]) -> list[list[Any]]:
+    """The child's side of :func:`load_grids`: ``[sheet name, rows]`` pairs in sheet order, cell
+    values JSON-encoded (dates survive). ``path`` is absolute (the child runs elsewhere);
+    ``shown`` is the path as the user gave it, for messages."""
+    from sheetsync.intake.data import encode_value
+    from sheetsync.intake.limits import Limits
+
+    try:
+        grids = read_grids(Path(path), Limits.from_json(limits), shown=shown)
+    except SheetsyncError as exc:
+        exc.file = shown
+        raise
+    return [[name, [[encode_value(_plain(v)) for v in row] for row in grid]] for name, grid in grids.items()]
+
+
+def _plain(v: Any) -> Any:
+    """A value openpyxl may give that JSON cannot carry, as calamine's reader gives it."""
+    if isinstance(v, time):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return v.total_seconds() / 86400
+    return v
+
+
+def read_grids(path: Path, limits: Limits | None = None, *, shown: str | None = None) -> dict[str, Grid]:
+    """The read itself, in this process: intake's checks and calamine, else openpyxl (where the
+    checks refuse the file for a reason openpyxl survives). Call :func:`load_grids` instead; this
+    runs in its child."""
+    grids = _checked_grids(path, limits)
+    return grids if grids is not None else _openpyxl_grids(path, shown)
+
+
+def _openpyxl_grids(path: Path, shown: str | None = None) -> dict[str, Grid]:
     """The grids as openpyxl reads them (files intake's checks would refuse: read, or refused
     with openpyxl's reason, as before the checked reader existed)."""
     import openpyxl
@@ -48,7 +130,8 @@ def _openpyxl_grids(path: Path) -> dict[str, Grid]:
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise FileUnusable(t("core.not_workbook", file=str(path), reason=type(exc).__name__), file=str(path)) from exc
+        name = shown or str(path)
+        raise FileUnusable(t("core.not_workbook", file=name, reason=type(exc).__name__), file=name) from exc
     grids: dict[str, Grid] = {}
     for ws in wb.worksheets:
         grid = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -82,7 +165,7 @@ def _refuse_hostile(path: Path, findings: list[Any]) -> None:
             raise FileUnusable(f.message, file=str(path))
 
 
-def _checked_grids(path: Path) -> dict[str, Grid] | None:
+def _checked_grids(path: Path, limits: Limits | None = None) -> dict[str, Grid] | None:
     """Every sheet read as returns are (intake's checks, then python-calamine), in this process;
     None when intake would refuse the file — openpyxl below then reads it or says why not.
 
@@ -93,7 +176,7 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
     from sheetsync.intake import Limits, WorkbookData, inspect_file
     from sheetsync.intake.reader import parse_file
 
-    limits = Limits()
+    limits = limits or Limits()
     ins = inspect_file(path, limits)
     _refuse_hostile(path, ins.findings)
     if not ins.ok or ins.kind not in ("xlsx", "xlsm"):
@@ -122,7 +205,10 @@ def _checked_grids(path: Path) -> dict[str, Grid] | None:
 
 
 def _sniff(path: Path) -> str:
-    head = path.read_bytes()[:8]
+    if not path.is_file():
+        return t("core.reason_not_zip")
+    with path.open("rb") as fh:
+        head = fh.read(8)
     if not head:
         return t("core.reason_empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
