@@ -12,10 +12,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
+
+if TYPE_CHECKING:
+    from sheetsync.intake.limits import Limits
 
 _WEB, _WEB_ARCHIVE, _SHEETS = (".html", ".htm"), (".mht", ".mhtml"), (".xlsx", ".xlsm")
 SUPPORTED = (".txt", ".md", ".markdown", ".docx", *_WEB, *_WEB_ARCHIVE, *_SHEETS)
@@ -32,7 +35,21 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def read_blocks(path: Path) -> list[Block]:
+def read_blocks(path: Path, limits: Limits | None = None, *, hook: str | None = None) -> list[Block]:
+    """The blocks of the plan at ``path``, read in a limited child process.
+
+    Why a child: a plan is a file a user hands us, as untrusted as a return (issue 17: a 1 KB
+    .docx with an enormous span hung, a web page of spans took gigabytes). The checks of
+    :mod:`sheetsync.plan.limits` and the parser run there; what they refuse keeps its message, and
+    the parser's death (crash, memory cap, timeout) is a :class:`FileUnusable` naming the file and
+    what to do. ``limits``: the child's and the checks' (intake's defaults); ``hook``: intake's
+    test seam (the child calls it with the path first). A missing file or a format we do not read
+    is said here, without a child.
+    """
+    from sheetsync.intake.isolate import call_isolated
+    from sheetsync.intake.limits import Limits
+
+    path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SheetsyncError(t("plan.not_found", file=str(path)), file=str(path))
@@ -42,13 +59,37 @@ def read_blocks(path: Path) -> list[Block]:
         hint = _CONVERT_FIRST.get(suffix)
         raise SheetsyncError(t("plan.unsupported", file=path.name, suffixes=" ".join(SUPPORTED)), file=str(path),
                              hint=t(hint) if hint else "")
+    found = call_isolated("sheetsync.plan.extract:blocks_json",
+                          {"path": str(path.resolve()), "shown": str(path), "limits": (limits or Limits()).to_json()},
+                          file=path, limits=limits, hook=hook,
+                          hint=t("core.master_read_hint") if suffix in _SHEETS else t("plan.limit_hint"))
+    return [Block(b["kind"], b.get("text", ""), b.get("rows", [])) for b in found]
+
+
+def blocks_json(path: str, shown: str, limits: dict[str, Any]) -> list[dict[str, Any]]:
+    """The child's side of :func:`read_blocks`: the blocks as JSON. ``path`` is absolute (the child
+    runs elsewhere); ``shown`` is the path as the user gave it, for the refusals' ``file``."""
+    from sheetsync.intake.limits import Limits
+
+    try:
+        blocks = parse_blocks(Path(path), Limits.from_json(limits))
+    except SheetsyncError as exc:  # named as the user gave it (the .xlsx reader names the whole path)
+        exc.message, exc.file = exc.message.replace(path, shown), shown
+        raise
+    return [{"kind": b.kind, "text": b.text, "rows": b.rows} for b in blocks]
+
+
+def parse_blocks(path: Path, limits: Limits | None = None) -> list[Block]:
+    """The checks and the parse, in this process (a file of a format :func:`read_blocks` accepted).
+    Call :func:`read_blocks` instead; this runs in its child."""
     from sheetsync.plan.limits import check_plan_file
 
-    check_plan_file(path)  # size, zip bombs, DTDs, table grids, mail nesting: before any parser
+    suffix = path.suffix.lower()
+    check_plan_file(path, limits)  # size, zip bombs, DTDs, table grids, mail nesting: before any parser
     if suffix == ".docx":
         return read_docx(path)
     if suffix in _SHEETS:
-        return read_workbook(path)
+        return read_workbook(path, limits)
     if suffix in _WEB + _WEB_ARCHIVE:
         from sheetsync.plan.webpage import read_html, read_mhtml
 
@@ -161,7 +202,7 @@ def _md_inline(text: str) -> str:
 
 
 # ---------------------------------------------------------------- a breakdown kept in Excel
-def read_workbook(path: Path) -> list[Block]:
+def read_workbook(path: Path, limits: Limits | None = None) -> list[Block]:
     """A task breakdown (任务分解表) kept in Excel: each sheet is a table, merged cells filled as
     the master reader fills them (:func:`sheetsync.master.workbook.load_grids`: intake's checks, then
     calamine). Leading rows holding one text (the sheet's title) are paragraphs too, so the
@@ -170,7 +211,7 @@ def read_workbook(path: Path) -> list[Block]:
     from sheetsync.master.workbook import load_grids
 
     blocks: list[Block] = []
-    for grid in load_grids(path).values():
+    for grid in load_grids(path, limits).values():
         rows = [[value_text(v) for v in row] for row in grid]
         rows = [r for r in rows if any(r)]
         for r in rows[:3]:

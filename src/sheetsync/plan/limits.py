@@ -7,9 +7,11 @@ the file's size is capped; .docx/.xlsx packages get intake's zip checks (entry c
 compression ratio, DTD/entities — :func:`sheetsync.intake.zipcheck.check_zip`); a .docx table
 may expand to at most :data:`MAX_TABLE_CELLS` grid cells; web pages cap table spans, table
 nesting and grid cells (webpage.py asks :func:`check_web_grid` / :data:`MAX_TABLE_DEPTH`); a
-.mht caps its header size and multipart nesting before the mail parser runs. The parse itself
-stays in this process (the checks bound what it can cost); workbooks go through the master's
-reader, which refuses what intake refuses.
+.mht caps its header size and multipart nesting before the mail parser runs. These checks and
+the parse run in a limited child (:func:`sheetsync.plan.extract.read_blocks`): the checks give
+the clear refusal for what they know, the child's memory cap and timeout bound what they do not
+(a parser that still aborts, hangs or grows costs one refusal, not the clerk's process);
+workbooks go through the master's reader, which refuses what intake refuses.
 """
 
 from __future__ import annotations
