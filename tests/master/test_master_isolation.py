@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _zh():
     set_lang("zh")
     yield
-    set_lang("zh")
+    set_lang(None)  # back to the environment's language: later tests set SHEETSYNC_LANG
 
 
 def typed(grids: dict[str, list[list[object]]]) -> list[tuple[str, list[list[tuple[str, object]]]]]:

@@ -32,7 +32,7 @@ ROWS = [["1", "开展宣传教育活动", "县委宣传部", "县文明办", "20
 def _zh():
     set_lang("zh")
     yield
-    set_lang("zh")
+    set_lang(None)  # back to the environment's language: later tests set SHEETSYNC_LANG
 
 
 def _docx(path: Path) -> Path:
