@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,12 @@ def load_grids(path: str | Path, limits: Limits | None = None, *, hook: str | No
                                {"path": str(path.resolve()), "shown": str(path),
                                 "limits": (limits or Limits()).to_json()},
                                file=path, limits=limits, hint=t("core.master_read_hint"), hook=hook)
-        cached = {name: [[decode_value(v) for v in row] for row in rows] for name, rows in sheets}
+        for _name, rows in sheets:  # in place: a city master's grid is not copied once more
+            for row in rows:
+                for i, v in enumerate(row):
+                    if type(v) is dict:
+                        row[i] = decode_value(v)
+        cached = dict(sheets)
         if key is not None:
             _READ.clear()  # the last file read: what one command reads again, no more
             _READ[key] = cached
@@ -102,7 +107,12 @@ def grids_json(path: str, shown: str, limits: dict[str, Any]) -> list[list[Any]]
     except SheetsyncError as exc:
         exc.file = shown
         raise
-    return [[name, [[encode_value(_plain(v)) for v in row] for row in grid]] for name, grid in grids.items()]
+    for grid in grids.values():  # in place: the child's memory cap holds one copy of the grids
+        for row in grid:
+            for i, v in enumerate(row):
+                if isinstance(v, (date, time, timedelta)):
+                    row[i] = encode_value(_plain(v))
+    return [[name, grid] for name, grid in grids.items()]
 
 
 def _plain(v: Any) -> Any:
