@@ -18,7 +18,7 @@ from sheetsync.assess.rules import Rules, load_rules
 from sheetsync.assess.score import Line, PeriodFacts, UnitScore, parse_weights, score_units
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
-from sheetsync.core.period import same_period
+from sheetsync.core.period import period_key, same_period
 from sheetsync.i18n import get_lang, t
 
 __all__ = ["Assessment", "assess_units", "REVIEW_KIND"]
@@ -98,9 +98,12 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
         periods = [p.strip() for p in _weight_periods(weights)] if weights else []
     if not periods:
         periods = [merge.resolve_period(master, None)]
+    _refuse_repeated(periods)
     w = parse_weights(weights, periods)
+    _refuse_repeated(list(w))
     if set(w) != set(periods):
         raise SheetsyncError(t("assess.weights_mismatch", periods="、".join(periods), named="、".join(w)))
+    dues = _dues_of(dues or {}, periods)
     db = Path(db_path) if db_path else default_path(master_path)
     if not db.is_file():
         raise SheetsyncError(t("assess.no_ledger", file=str(db)), file=str(db), hint=t("assess.no_ledger_hint"))
@@ -135,6 +138,29 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
 
         res.output = write_assessment(res, output, lang=lang)
     return res
+
+
+def _refuse_repeated(periods: list[str]) -> None:
+    """One period named twice (or in two spellings: 2026年第3季度 and 2026Q3) would be scored twice
+    with its weight split, and its facts counted twice in the total."""
+    seen: dict[str, str] = {}
+    for p in periods:
+        key = period_key(p)
+        if key in seen:
+            raise SheetsyncError(t("assess.same_period_twice", a=seen[key], b=p))
+        seen[key] = p
+
+
+def _dues_of(dues: dict[str, date], periods: list[str]) -> dict[str, date]:
+    """--due keyed by the assessed periods' own spelling (2026Q3 finds 2026年第3季度); a due for a
+    period not assessed is refused rather than ignored without a word."""
+    out: dict[str, date] = {}
+    for name, day in dues.items():
+        match = next((p for p in periods if same_period(p, name)), None)
+        if match is None:
+            raise SheetsyncError(t("assess.due_not_assessed", period=name, periods="、".join(periods)))
+        out[match] = day
+    return out
 
 
 def _weight_periods(weights: str) -> list[str]:

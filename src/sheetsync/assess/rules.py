@@ -7,6 +7,7 @@ documented defaults (docs/assess.md), marked as defaults in the result's 规则�
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -204,6 +205,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
         for rule in rules:
             if ids.count(rule.id) > 1:
                 bad("assess-duplicate-rule", t("assess.check.duplicate_rule", id=rule.id), title, rule.where.split("!")[1])
+        _same_trigger(rules, title, bad)
         for kind in ("bonus", "veto"):
             if len([r for r in rules if r.kind == kind]) > 1:
                 first = next(r for r in rules if r.kind == kind)
@@ -241,6 +243,21 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
             if unit:
                 vetoes.append(Veto(unit, value_text(v.get("reason")), day, f"{title}!{_cell(match, 'unit', r)}"))
     return Rules(rules, claims, vetoes, settings, findings, from_sheet)
+
+
+def _same_trigger(rules: list[Rule], title: str, bad: Any) -> None:
+    """Warn when two deduction rules catch the same trigger for the same units: every such fact
+    is deducted twice (a rule copied to change its 分值 and the old row left in)."""
+    seen: dict[tuple[str, str], Rule] = {}
+    for rule in rules:
+        if rule.kind != "deduct" or rule.points == 0:
+            continue
+        first = seen.setdefault((rule.trigger, rule.scope), rule)
+        if first is not rule:
+            bad("assess-same-trigger", t("assess.check.same_trigger", id=rule.id, first=first.id,
+                                         trigger=schema.label_for(schema.ASSESS_TRIGGERS, rule.trigger),
+                                         scope=scope_text(rule.scope)),
+                title, rule.where.split("!")[1], "warning")
 
 
 def check_rules(master: Master, grids: dict[str, Grid] | None = None) -> list[Finding]:
@@ -287,17 +304,26 @@ def _cell(match: HeaderMatch, key: str, row: int) -> str:
     return f"{get_column_letter(match.columns.get(key, 1))}{row}"
 
 
+MAX_NUMBER = 1_000_000  # beyond any real 分值, 基础分 or 系数: a typo (1e300, inf) that would wreck every score
+
+
 def _number(value: Any) -> float | None:
-    """分值 / 上限 as written: 10, "10", "１０分", "-2" → a number; anything else None."""
+    """分值 / 上限 as written: 10, "10", "１０分", "-2" → a number; anything else None.
+
+    NaN, infinities and magnitudes over :data:`MAX_NUMBER` are None too: float() accepts "nan"
+    and "inf", and one such cell made every score NaN (graded, ranked and printed as such) or
+    turned a huge deduction into a full score."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    s = nfkc(value_text(value)).strip().replace("−", "-").removesuffix("分").strip()
-    try:
-        return float(s)
-    except ValueError:
-        return None
+        x = float(value)
+    else:
+        s = nfkc(value_text(value)).strip().replace("−", "-").removesuffix("分").strip()
+        try:
+            x = float(s)
+        except ValueError:
+            return None
+    return x if math.isfinite(x) and abs(x) <= MAX_NUMBER else None
 
 
 def _read_rule(r: int, v: dict[str, Any], title: str, match: HeaderMatch, group_names: list[str], bad: Any) -> Rule | None:
