@@ -24,7 +24,7 @@ def schedule(master_path: Path, year: int | None, output: Path | None, as_json: 
     from sheetsync.master.workbook import read_master
 
     master = read_master(master_path)
-    sched = make_schedule(master, year or plan_year(master.settings))
+    sched = make_schedule(master, year if year is not None else plan_year(master.settings))
     if as_json:
         click.echo(json.dumps(sched.to_json(), ensure_ascii=False, indent=2))
     elif output:
