@@ -2,6 +2,10 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.commands": ("命令", "Commands"),
+    "cli.bad_env_lang": ("环境变量 SHEETSYNC_LANG 的值“{value}”不是 zh 或 en，按中文显示。 / SHEETSYNC_LANG='{value}' is "
+                         "neither zh nor en; Chinese is used.",
+                         "SHEETSYNC_LANG='{value}' is neither zh nor en; Chinese is used. / 环境变量 SHEETSYNC_LANG 的值"
+                         "“{value}”不是 zh 或 en，按中文显示。"),
     "cli.aborted": ("已取消。", "Aborted."),
     "cli.error_prefix": ("错误：", "Error: "),
     "cli.bad_date": ("无法识别的日期：{value}（请写成 2026-12-31）", "Not a date: {value} (write 2026-12-31)"),
