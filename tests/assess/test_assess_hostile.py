@@ -128,3 +128,28 @@ def test_two_rules_deducting_for_one_trigger_are_warned(demo, tmp_path: Path) ->
     (tmp_path / "groups").mkdir()
     master, _ = county_copy(demo, tmp_path / "groups", split)
     assert not [f for f in check_master(read_master(master)) if f.code == "assess-same-trigger"]
+
+
+def test_a_review_of_another_levels_result_records_nothing(demo, tmp_path: Path) -> None:
+    """The township's 考核结果 (its villages) given as the county's --review: its override was
+    recorded in the county's ledger for a unit the county does not have."""
+    import sqlite3
+
+    folder, _ = demo
+    town = folder / "三级联动/城关镇"
+    result = tmp_path / "城关镇_考核结果.xlsx"
+    assess_units(town / "城关镇_任务分解表.xlsx", output=result)
+    wb = openpyxl.load_workbook(result)
+    ws = wb["扣分明细"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("复核后分值") + 1).value = 0
+    ws.cell(2, head.index("复核意见") + 1).value = "已核实"
+    wb.save(result)
+    master, db = county_copy(demo, tmp_path)
+    proc = run_cli("assess", master, "--ledger", db, "--review", result)
+    assert proc.returncode == 2 and "另一方案" in proc.stderr, proc.stderr
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM decisions WHERE kind='assess-review'").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -112,7 +112,7 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
     facts: list[PeriodFacts] = []
     current = master.setting("period")
     with Ledger(db) as ledger:
-        recorded = record_reviews(ledger, review) if review else 0
+        recorded = record_reviews(ledger, review, master) if review else 0
         reviews = stored_reviews(ledger)
         for period in periods:
             roll = merge.status(master_path, period, db, as_of if same_period(period, current) or not current
@@ -198,18 +198,29 @@ def calendar_due(master: Master, period: str) -> date | None:
 
 
 # ---------------------------------------------------------------- 复核
-def record_reviews(ledger: Any, review: str | Path) -> int:
+def record_reviews(ledger: Any, review: str | Path, master: Master | None = None) -> int:
     """Record each edited 复核后分值 (with its 复核意见) of a previous result as a ledger decision.
 
     A row whose value equals the latest recorded decision is not recorded again, so passing the
-    same file twice changes nothing. Returns how many decisions were added.
+    same file twice changes nothing. Returns how many decisions were added. With ``master``, a
+    result naming units or tasks that are not this master's (another plan's or level's 考核结果)
+    is refused before anything is recorded: its overrides would sit in this ledger for good.
     """
     from sheetsync.assess.workbook import read_reviews
     from sheetsync.core.period import period_key
 
     known = stored_reviews(ledger)
+    rows = read_reviews(review)
+    if master is not None:
+        units = {u.name for u in master.units}
+        tasks = {task.id for task in master.tasks}
+        strangers = sorted({u for (_p, u, _r, _t) in rows if u not in units}
+                           | {f"{u} {tk}" for (_p, u, _r, tk) in rows if tk and tk not in tasks})
+        if strangers:
+            raise SheetsyncError(t("assess.review_other_plan", file=Path(review).name, n=len(strangers),
+                                   names="、".join(strangers[:5])), file=str(review))
     n = 0
-    for (period, unit, rule, task), (points, note) in read_reviews(review).items():
+    for (period, unit, rule, task), (points, note) in rows.items():
         if known.get((period_key(period), unit, rule, task)) == (points, note):
             continue
         ledger.decide(REVIEW_KIND, json.dumps({"rule": rule, "task": task, "points": points, "note": note},

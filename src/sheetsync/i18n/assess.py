@@ -79,6 +79,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assess.rules_refused": ("考核规则有 {n} 处错误，未评分。第一处在 {where}：{message}",
                              "The assessment rules have {n} errors; nothing was scored. First at {where}: {message}"),
     "assess.rules_refused_hint": ("运行 sheetsync check 查看全部问题，改正后再评分", "Run sheetsync check to see them all, fix them and score again"),
+    "assess.review_other_plan": ("复核文件 {file} 中有 {n} 处复核的单位或任务不在本主表中（{names}）：这是另一方案或另一级的考核结果，未记录任何复核意见。",
+                                 "{n} reviewed lines of {file} name units or tasks that are not this master's ({names}): it is "
+                                 "another plan's or level's result; no review was recorded."),
     "assess.same_period_twice": ("期别“{a}”和“{b}”是同一期，只能评一次。请去掉重复的 --period 或权重。",
                                  "'{a}' and '{b}' are the same period and can be assessed only once. Remove the repeated "
                                  "--period or weight."),
