@@ -6,6 +6,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "neither zh nor en; Chinese is used.",
                          "SHEETSYNC_LANG='{value}' is neither zh nor en; Chinese is used. / 环境变量 SHEETSYNC_LANG 的值"
                          "“{value}”不是 zh 或 en，按中文显示。"),
+    "cli.output_is_plan": ("输出文件 {file} 就是要导入的方案本身，不能覆盖。请用 -o 指定一个新的 .xlsx 文件。",
+                           "The output {file} is the plan being imported and will not be overwritten. Give -o a new .xlsx file."),
+    "cli.output_not_xlsx": ("输出文件 {file} 不是 .xlsx：主表是 Excel 工作簿，请用 -o 指定 .xlsx 文件名。",
+                            "The output {file} is not .xlsx: the master is an Excel workbook; give -o an .xlsx name."),
     "cli.aborted": ("已取消。", "Aborted."),
     "cli.error_prefix": ("错误：", "Error: "),
     "cli.bad_date": ("无法识别的日期：{value}（请写成 2026-12-31）", "Not a date: {value} (write 2026-12-31)"),
