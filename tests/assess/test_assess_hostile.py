@@ -153,3 +153,16 @@ def test_a_review_of_another_levels_result_records_nothing(demo, tmp_path: Path)
         assert con.execute("SELECT COUNT(*) FROM decisions WHERE kind='assess-review'").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_a_rules_sheet_without_rows_is_warned_and_one_without_a_header_refused(demo, tmp_path: Path) -> None:
+    """A header-only 考核规则 replaced the defaults with nothing (every unit 100, all on the 红榜)
+    unsaid; a 考核规则 sheet whose header is not found was ignored for the defaults unsaid."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    master, db = county_copy(demo, tmp_path / "a", [RULES_HEAD])
+    proc = run_cli("assess", master, "--ledger", db)
+    assert proc.returncode == 0 and "考核规则!A1" in proc.stderr and "不扣分" in proc.stderr, proc.stderr
+    master, db = county_copy(demo, tmp_path / "b", [["编号", "名称"], ["R01", "未报送"]])
+    proc = run_cli("assess", master, "--ledger", db)
+    assert proc.returncode == 2 and "找不到表头" in proc.stderr, proc.stderr

@@ -190,7 +190,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
     registry = UnitRegistry(master.units, master.region)
 
     rules: list[Rule] = []
-    hit = _find_sheet(grids, schema.ASSESS_RULES)
+    hit = _find_sheet(grids, schema.ASSESS_RULES, bad)
     from_sheet = hit is not None
     if hit is None:
         rules = default_rules(lang)
@@ -201,6 +201,8 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
             rule = _read_rule(r, v, title, match, group_names, bad)
             if rule is not None:
                 rules.append(rule)
+        if not any(_rows(grid, match)):  # a header and no row: every unit would score full marks
+            bad("assess-no-rules", t("assess.check.no_rules", sheet=title), title, f"A{match.row}", "warning")
         ids = [r.id for r in rules]
         for rule in rules:
             if ids.count(rule.id) > 1:
@@ -213,7 +215,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
                     title, first.where.split("!")[1], "warning")
 
     claims: list[Claim] = []
-    hit = _find_sheet(grids, schema.ASSESS_BONUS)
+    hit = _find_sheet(grids, schema.ASSESS_BONUS, bad)
     if hit is not None:
         title, grid, match = hit
         _missing_columns(schema.ASSESS_BONUS, title, match, bad)
@@ -229,7 +231,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
                                     f"{title}!{_cell(match, 'points', r)}"))
 
     vetoes: list[Veto] = []
-    hit = _find_sheet(grids, schema.ASSESS_VETO)
+    hit = _find_sheet(grids, schema.ASSESS_VETO, bad)
     if hit is not None:
         title, grid, match = hit
         _missing_columns(schema.ASSESS_VETO, title, match, bad)
@@ -270,13 +272,20 @@ def check_rules(master: Master, grids: dict[str, Grid] | None = None) -> list[Fi
         return []  # the master file itself could not be read again: check_master reports that
 
 
-def _find_sheet(grids: dict[str, Grid], spec: schema.SheetSpec) -> tuple[str, Grid, HeaderMatch] | None:
+def _find_sheet(grids: dict[str, Grid], spec: schema.SheetSpec, bad: Any = None) -> tuple[str, Grid, HeaderMatch] | None:
+    """The sheet of ``spec`` with its header. A sheet of that name whose header is not found is an
+    error (through ``bad``): its rules were replaced by the defaults, or its claims dropped, unsaid."""
     names = {norm_key(s) for s in spec.name.spellings()}
+    unread = ""
     for title, grid in grids.items():
         if norm_key(title) in names:
             match = find_header(grid, spec)
             if match:
                 return title, grid, match
+            unread = unread or title
+    if unread and bad is not None and any(value_text(v) for row in grids[unread] for v in row):
+        bad("assess-bad-header", t("assess.check.no_header", sheet=unread,
+                                   columns=" | ".join(c.text() for c in spec.columns)), unread, "A1")
     return None
 
 

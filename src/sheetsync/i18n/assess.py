@@ -65,6 +65,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Rule {id}: 'applies to' value '{value}' is not known; use 全部, 牵头, 配合 or a group name"),
     "assess.check.bad_points": ("分值“{value}”不是可用的数字，请填写 0 到 1000000 之间的数字（如 2）",
                                 "'{value}' is not a usable number; write a number from 0 to 1000000 (e.g. 2)"),
+    "assess.check.no_header": ("“{sheet}”表找不到表头，整张表未读取。表头应为：{columns}",
+                               "No header found in the {sheet} sheet; none of it was read. The header must be: {columns}"),
+    "assess.check.no_rules": ("“{sheet}”表只有表头、没有规则：它取代默认规则，所有单位都不扣分。如需默认规则，请删除该表或填写规则行。",
+                              "The {sheet} sheet has a header but no rules: it replaces the defaults, so no unit loses any "
+                              "points. Delete the sheet for the defaults, or fill in rule rows."),
     "assess.check.same_trigger": ("规则 {id} 与 {first} 都对“{scope}”的“{trigger}”扣分：同一事实会被扣两次。如只应扣一次，请删除或改分值为 0。",
                                   "Rules {id} and {first} both deduct for '{trigger}' ({scope}): each such fact loses points "
                                   "twice. If it should count once, delete one or set its points to 0."),
