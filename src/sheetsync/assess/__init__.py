@@ -84,6 +84,10 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
     from sheetsync.master.workbook import load_grids, master_from_grids
 
     lang = lang or get_lang()
+    if output:
+        from sheetsync.core.outputs import refuse_replacing
+
+        refuse_replacing(output, "assessment")  # never the master, the ledger or a roll-up
     if grids is None:
         grids = load_grids(master_path)
     if master is None:

@@ -74,6 +74,9 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     parent, out = Path(parent), Path(out)
     if out.resolve() == parent.resolve():
         raise SheetsyncError(t("levels.out_is_parent", file=str(out)), file=str(out))
+    from sheetsync.core.outputs import refuse_replacing
+
+    refuse_replacing(out, "derived")  # an earlier derived master; never a ledger, roll-up or another master
     from sheetsync.core.calendar import WorkCalendar, holiday_overrides
 
     grids = load_grids(parent)
