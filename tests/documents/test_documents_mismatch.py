@@ -94,3 +94,23 @@ def test_an_assessment_of_other_periods_is_refused(demo, tmp_path: Path) -> None
     assert proc.returncode == 2 and "2026年第4季度" in proc.stderr, proc.stderr
     proc = run_cli("notice", folder / Q3_ROLLUP, "-o", tmp_path / "n.docx", "--assessment", folder / ASSESSMENT)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("target", ["示例县_实施方案.docx", "sheetsync.db"])
+def test_an_output_naming_the_plan_or_the_ledger_is_refused_and_kept(demo, tmp_path: Path, target: str) -> None:
+    folder, _ = demo
+    victim = Path(shutil.copy(folder / target, tmp_path / target))
+    before = sha(victim)
+    proc = run_cli("report", folder / ROLLUP, "-o", victim, "--master", folder / MASTER)
+    assert proc.returncode == 2 and target in proc.stderr, proc.stderr
+    assert sha(victim) == before
+
+
+def test_an_earlier_draft_is_replaced(demo, tmp_path: Path) -> None:
+    folder, _ = demo
+    out = tmp_path / "报告.docx"
+    for command in ("report", "notice", "report"):
+        proc = run_cli(command, folder / ROLLUP, "-o", out, "--master", folder / MASTER)
+        assert proc.returncode == 0, proc.stderr
+    old_draft = Path(shutil.copy(folder / "示例县_2026年第4季度_情况报告(初稿).docx", tmp_path / "旧.docx"))
+    assert run_cli("report", folder / ROLLUP, "-o", old_draft).returncode == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
+from typing import Any
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.i18n import t
@@ -42,7 +43,7 @@ _SQLITE = b"SQLite format 3\x00"
 
 def existing_kind(path: Path) -> str:
     """What an existing file is, as far as replacing it goes: "" (absent or empty), "ledger",
-    "other" (not a workbook, or a workbook of no kind we write), "master", "calendar" (a master
+    "other" (not a workbook, or a workbook of no kind we write), "document" (a Word .docx), "master", "calendar" (a master
     copy with 报送日历), "derived" (a master with its parent record), "rollup-or-return",
     "assessment". Read from the sheet names in xl/workbook.xml only (size-capped)."""
     import re
@@ -59,6 +60,8 @@ def existing_kind(path: Path) -> str:
         return "ledger"
     try:
         with zipfile.ZipFile(path) as z:
+            if "word/document.xml" in z.namelist():
+                return _document_kind(z)
             info = z.getinfo("xl/workbook.xml")
             if info.file_size > 4_000_000:
                 return "other"
@@ -75,6 +78,21 @@ def existing_kind(path: Path) -> str:
     if names & set(both("assess.sheet.summary")):
         return "assessment"
     return "other"
+
+
+def _document_kind(z: Any) -> str:
+    """"draft" for a .docx sheetsync drafted (its category, or the 初稿 status python-docx drafts
+    carried before it), else "document" (the plan, a letterhead, anything a person wrote)."""
+    try:
+        info = z.getinfo("docProps/core.xml")
+        core = z.read(info).decode("utf-8", "replace") if info.file_size < 100_000 else ""
+    except KeyError:
+        core = ""
+    if "<cp:category>sheetsync draft</cp:category>" in core:
+        return "draft"
+    old = "<dc:creator>python-docx</dc:creator>" in core and any(
+        f"<cp:contentStatus>{s}</cp:contentStatus>" in core for s in ("初稿", "Draft"))
+    return "draft" if old else "document"
 
 
 def refuse_replacing(path: str | Path, *kinds: str) -> None:

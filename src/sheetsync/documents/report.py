@@ -40,6 +40,7 @@ def refuse_inputs(output: str | Path, *inputs: str | Path | Master | None) -> No
     """Refuse an output that is one of the files the draft is made from (the roll-up, the master,
     the template, the assessment) or names a workbook: the .docx would replace it."""
     from sheetsync.core.model import Master
+    from sheetsync.core.outputs import refuse_replacing
 
     out = Path(output)
     if out.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".csv"):
@@ -55,6 +56,7 @@ def refuse_inputs(output: str | Path, *inputs: str | Path | Master | None) -> No
             same = False
         if same or out.resolve() == path.resolve():
             raise SheetsyncError(t("documents.output_is_input", file=str(out)), file=str(out))
+    refuse_replacing(out, "draft")  # an earlier draft; never the plan, the ledger or any other file
 
 
 def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | Path | None) -> DraftResult:

@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "The output {file} exists and is {kind}, not a file of the kind this command writes; it was "
                                "not overwritten."),
     "core.kind.ledger": ("台账数据库", "a ledger database"),
+    "core.kind.document": ("他人编写的 Word 文档（非 sheetsync 起草）", "a Word document sheetsync did not draft"),
+    "core.kind.draft": ("sheetsync 起草的文稿", "a draft sheetsync wrote"),
     "core.kind.other": ("其他文件", "another file"),
     "core.kind.master": ("任务分解表（主表）", "a master workbook"),
     "core.kind.calendar": ("含报送日历的主表副本", "a master copy with a reporting calendar"),
