@@ -66,3 +66,19 @@ def test_the_settings_due_is_not_lent_to_another_period(tmp_path: Path) -> None:
     assert "2026-12-25" in proc.stderr and "2027年第1季度" in proc.stderr
     same = split_master(read_master(master), tmp_path / "q4", period="2026Q4", issued_at=datetime(2026, 12, 1))
     assert same.due == "2026-12-25" and not same.findings
+
+
+def test_a_previous_rollup_of_another_plan_is_refused_for_carry_forward(demo, tmp_path: Path) -> None:
+    """A master without a ledger beside it carried the values of the ledger beside the other
+    plan's roll-up into its workbooks."""
+    import shutil
+
+    folder, _ = demo
+    master = Path(shutil.copy(folder / "示例县_任务分解表.xlsx", tmp_path / "示例县_任务分解表.xlsx"))  # no ledger here
+    town = folder / "三级联动/城关镇/城关镇_汇总表.xlsx"
+    proc = run_cli("split", master, "-o", tmp_path / "out", "--carry-forward", town, "--period", "2027年第1季度")
+    assert proc.returncode == 2 and "城关镇" in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()
+    own = folder / "示例县_2026年第4季度_汇总表.xlsx"
+    proc = run_cli("split", master, "-o", tmp_path / "ok", "--carry-forward", own, "--period", "2027年第1季度")
+    assert proc.returncode == 0, proc.stderr

@@ -579,6 +579,7 @@ def carry_forward_values(master_path: str | Path, rollup_path: str | Path, perio
     """
     from sheetsync.ledger import Ledger, default_path
 
+    _same_plan(master_path, Path(rollup_path))
     if period is None:
         period = _rollup_period(Path(rollup_path))
     db = Path(db_path) if db_path else default_path(master_path)
@@ -587,6 +588,26 @@ def carry_forward_values(master_path: str | Path, rollup_path: str | Path, perio
         db = alt if alt.exists() else db
     with Ledger(db) as ledger:
         return ledger.last_values(period)
+
+
+def _same_plan(master_path: str | Path, rollup: Path) -> None:
+    """Refuse a previous roll-up of another plan or level (its 地区名称 / 计划名称 are not the
+    master's): with no ledger beside the master, the values were carried from the ledger beside
+    that roll-up — another county's figures pre-filled into this county's workbooks."""
+    from sheetsync.core.textnorm import norm_key
+    from sheetsync.master.workbook import read_master
+    from sheetsync.rollup.summary import read_summary
+
+    try:
+        summary = read_summary(rollup)
+    except SheetsyncError:
+        return  # an older roll-up without a summary: its period property is all that is read
+    master = read_master(master_path)
+    for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan)):
+        if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs):
+            raise SheetsyncError(t("split.carry_other_plan", file=rollup.name, region=summary.region,
+                                   plan=summary.plan, master_region=master.region, master_plan=master.plan_name),
+                                 file=str(rollup))
 
 
 def _rollup_period(path: Path) -> str:
