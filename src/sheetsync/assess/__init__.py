@@ -18,7 +18,7 @@ from sheetsync.assess.rules import Rules, load_rules
 from sheetsync.assess.score import Line, PeriodFacts, UnitScore, parse_weights, score_units
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master
-from sheetsync.core.period import same_period
+from sheetsync.core.period import period_key, same_period
 from sheetsync.i18n import get_lang, t
 
 __all__ = ["Assessment", "assess_units", "REVIEW_KIND"]
@@ -84,6 +84,10 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
     from sheetsync.master.workbook import load_grids, master_from_grids
 
     lang = lang or get_lang()
+    if output:
+        from sheetsync.core.outputs import refuse_replacing
+
+        refuse_replacing(output, "assessment")  # never the master, the ledger or a roll-up
     if grids is None:
         grids = load_grids(master_path)
     if master is None:
@@ -98,9 +102,12 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
         periods = [p.strip() for p in _weight_periods(weights)] if weights else []
     if not periods:
         periods = [merge.resolve_period(master, None)]
+    _refuse_repeated(periods)
     w = parse_weights(weights, periods)
+    _refuse_repeated(list(w))
     if set(w) != set(periods):
         raise SheetsyncError(t("assess.weights_mismatch", periods="、".join(periods), named="、".join(w)))
+    dues = _dues_of(dues or {}, periods)
     db = Path(db_path) if db_path else default_path(master_path)
     if not db.is_file():
         raise SheetsyncError(t("assess.no_ledger", file=str(db)), file=str(db), hint=t("assess.no_ledger_hint"))
@@ -109,7 +116,7 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
     facts: list[PeriodFacts] = []
     current = master.setting("period")
     with Ledger(db) as ledger:
-        recorded = record_reviews(ledger, review) if review else 0
+        recorded = record_reviews(ledger, review, master) if review else 0
         reviews = stored_reviews(ledger)
         for period in periods:
             roll = merge.status(master_path, period, db, as_of if same_period(period, current) or not current
@@ -135,6 +142,29 @@ def assess_units(master_path: str | Path, periods: list[str] | None = None, *, d
 
         res.output = write_assessment(res, output, lang=lang)
     return res
+
+
+def _refuse_repeated(periods: list[str]) -> None:
+    """One period named twice (or in two spellings: 2026年第3季度 and 2026Q3) would be scored twice
+    with its weight split, and its facts counted twice in the total."""
+    seen: dict[str, str] = {}
+    for p in periods:
+        key = period_key(p)
+        if key in seen:
+            raise SheetsyncError(t("assess.same_period_twice", a=seen[key], b=p))
+        seen[key] = p
+
+
+def _dues_of(dues: dict[str, date], periods: list[str]) -> dict[str, date]:
+    """--due keyed by the assessed periods' own spelling (2026Q3 finds 2026年第3季度); a due for a
+    period not assessed is refused rather than ignored without a word."""
+    out: dict[str, date] = {}
+    for name, day in dues.items():
+        match = next((p for p in periods if same_period(p, name)), None)
+        if match is None:
+            raise SheetsyncError(t("assess.due_not_assessed", period=name, periods="、".join(periods)))
+        out[match] = day
+    return out
 
 
 def _weight_periods(weights: str) -> list[str]:
@@ -172,18 +202,29 @@ def calendar_due(master: Master, period: str) -> date | None:
 
 
 # ---------------------------------------------------------------- 复核
-def record_reviews(ledger: Any, review: str | Path) -> int:
+def record_reviews(ledger: Any, review: str | Path, master: Master | None = None) -> int:
     """Record each edited 复核后分值 (with its 复核意见) of a previous result as a ledger decision.
 
     A row whose value equals the latest recorded decision is not recorded again, so passing the
-    same file twice changes nothing. Returns how many decisions were added.
+    same file twice changes nothing. Returns how many decisions were added. With ``master``, a
+    result naming units or tasks that are not this master's (another plan's or level's 考核结果)
+    is refused before anything is recorded: its overrides would sit in this ledger for good.
     """
     from sheetsync.assess.workbook import read_reviews
     from sheetsync.core.period import period_key
 
     known = stored_reviews(ledger)
+    rows = read_reviews(review)
+    if master is not None:
+        units = {u.name for u in master.units}
+        tasks = {task.id for task in master.tasks}
+        strangers = sorted({u for (_p, u, _r, _t) in rows if u not in units}
+                           | {f"{u} {tk}" for (_p, u, _r, tk) in rows if tk and tk not in tasks})
+        if strangers:
+            raise SheetsyncError(t("assess.review_other_plan", file=Path(review).name, n=len(strangers),
+                                   names="、".join(strangers[:5])), file=str(review))
     n = 0
-    for (period, unit, rule, task), (points, note) in read_reviews(review).items():
+    for (period, unit, rule, task), (points, note) in rows.items():
         if known.get((period_key(period), unit, rule, task)) == (points, note):
             continue
         ledger.decide(REVIEW_KIND, json.dumps({"rule": rule, "task": task, "points": points, "note": note},

@@ -7,6 +7,7 @@ documented defaults (docs/assess.md), marked as defaults in the result's 规则�
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -189,7 +190,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
     registry = UnitRegistry(master.units, master.region)
 
     rules: list[Rule] = []
-    hit = _find_sheet(grids, schema.ASSESS_RULES)
+    hit = _find_sheet(grids, schema.ASSESS_RULES, bad)
     from_sheet = hit is not None
     if hit is None:
         rules = default_rules(lang)
@@ -200,10 +201,13 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
             rule = _read_rule(r, v, title, match, group_names, bad)
             if rule is not None:
                 rules.append(rule)
+        if not any(_rows(grid, match)):  # a header and no row: every unit would score full marks
+            bad("assess-no-rules", t("assess.check.no_rules", sheet=title), title, f"A{match.row}", "warning")
         ids = [r.id for r in rules]
         for rule in rules:
             if ids.count(rule.id) > 1:
                 bad("assess-duplicate-rule", t("assess.check.duplicate_rule", id=rule.id), title, rule.where.split("!")[1])
+        _same_trigger(rules, title, bad)
         for kind in ("bonus", "veto"):
             if len([r for r in rules if r.kind == kind]) > 1:
                 first = next(r for r in rules if r.kind == kind)
@@ -211,7 +215,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
                     title, first.where.split("!")[1], "warning")
 
     claims: list[Claim] = []
-    hit = _find_sheet(grids, schema.ASSESS_BONUS)
+    hit = _find_sheet(grids, schema.ASSESS_BONUS, bad)
     if hit is not None:
         title, grid, match = hit
         _missing_columns(schema.ASSESS_BONUS, title, match, bad)
@@ -227,7 +231,7 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
                                     f"{title}!{_cell(match, 'points', r)}"))
 
     vetoes: list[Veto] = []
-    hit = _find_sheet(grids, schema.ASSESS_VETO)
+    hit = _find_sheet(grids, schema.ASSESS_VETO, bad)
     if hit is not None:
         title, grid, match = hit
         _missing_columns(schema.ASSESS_VETO, title, match, bad)
@@ -243,6 +247,21 @@ def load_rules(master: Master, grids: dict[str, Grid] | None = None, *, lang: st
     return Rules(rules, claims, vetoes, settings, findings, from_sheet)
 
 
+def _same_trigger(rules: list[Rule], title: str, bad: Any) -> None:
+    """Warn when two deduction rules catch the same trigger for the same units: every such fact
+    is deducted twice (a rule copied to change its 分值 and the old row left in)."""
+    seen: dict[tuple[str, str], Rule] = {}
+    for rule in rules:
+        if rule.kind != "deduct" or rule.points == 0:
+            continue
+        first = seen.setdefault((rule.trigger, rule.scope), rule)
+        if first is not rule:
+            bad("assess-same-trigger", t("assess.check.same_trigger", id=rule.id, first=first.id,
+                                         trigger=schema.label_for(schema.ASSESS_TRIGGERS, rule.trigger),
+                                         scope=scope_text(rule.scope)),
+                title, rule.where.split("!")[1], "warning")
+
+
 def check_rules(master: Master, grids: dict[str, Grid] | None = None) -> list[Finding]:
     """What ``check`` reports about the 考核 sheets and settings (each finding at its sheet!cell)."""
     from sheetsync.core.errors import SheetsyncError
@@ -253,13 +272,20 @@ def check_rules(master: Master, grids: dict[str, Grid] | None = None) -> list[Fi
         return []  # the master file itself could not be read again: check_master reports that
 
 
-def _find_sheet(grids: dict[str, Grid], spec: schema.SheetSpec) -> tuple[str, Grid, HeaderMatch] | None:
+def _find_sheet(grids: dict[str, Grid], spec: schema.SheetSpec, bad: Any = None) -> tuple[str, Grid, HeaderMatch] | None:
+    """The sheet of ``spec`` with its header. A sheet of that name whose header is not found is an
+    error (through ``bad``): its rules were replaced by the defaults, or its claims dropped, unsaid."""
     names = {norm_key(s) for s in spec.name.spellings()}
+    unread = ""
     for title, grid in grids.items():
         if norm_key(title) in names:
             match = find_header(grid, spec)
             if match:
                 return title, grid, match
+            unread = unread or title
+    if unread and bad is not None and any(value_text(v) for row in grids[unread] for v in row):
+        bad("assess-bad-header", t("assess.check.no_header", sheet=unread,
+                                   columns=" | ".join(c.text() for c in spec.columns)), unread, "A1")
     return None
 
 
@@ -287,17 +313,26 @@ def _cell(match: HeaderMatch, key: str, row: int) -> str:
     return f"{get_column_letter(match.columns.get(key, 1))}{row}"
 
 
+MAX_NUMBER = 1_000_000  # beyond any real 分值, 基础分 or 系数: a typo (1e300, inf) that would wreck every score
+
+
 def _number(value: Any) -> float | None:
-    """分值 / 上限 as written: 10, "10", "１０分", "-2" → a number; anything else None."""
+    """分值 / 上限 as written: 10, "10", "１０分", "-2" → a number; anything else None.
+
+    NaN, infinities and magnitudes over :data:`MAX_NUMBER` are None too: float() accepts "nan"
+    and "inf", and one such cell made every score NaN (graded, ranked and printed as such) or
+    turned a huge deduction into a full score."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    s = nfkc(value_text(value)).strip().replace("−", "-").removesuffix("分").strip()
-    try:
-        return float(s)
-    except ValueError:
-        return None
+        x = float(value)
+    else:
+        s = nfkc(value_text(value)).strip().replace("−", "-").removesuffix("分").strip()
+        try:
+            x = float(s)
+        except ValueError:
+            return None
+    return x if math.isfinite(x) and abs(x) <= MAX_NUMBER else None
 
 
 def _read_rule(r: int, v: dict[str, Any], title: str, match: HeaderMatch, group_names: list[str], bad: Any) -> Rule | None:

@@ -241,7 +241,8 @@ def parse_weights(text: str, periods: list[str]) -> dict[str, float]:
             weight = float(w)
         except ValueError:
             weight = -1.0
-        if not sep or not name.strip() or weight < 0:
+        # nan / inf / 1e308 pass float(): NaN scores, or a sum that overflows to zero weights
+        if not sep or not name.strip() or not 0 <= weight <= 1e6:
             raise SheetsyncError(t("assess.bad_weights", value=text))
         raw[name.strip()] = weight
     total = sum(raw.values())

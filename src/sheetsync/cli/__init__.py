@@ -78,10 +78,21 @@ def _tolerant_output() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+def _check_env_lang() -> None:
+    """Say so when SHEETSYNC_LANG names no language we have (fr, jp, 1): it silently meant Chinese."""
+    import os
+
+    raw = os.environ.get("SHEETSYNC_LANG", "").strip()
+    v = raw.lower().replace("_", "-")
+    if raw and not v.startswith(("zh", "en")):
+        click.secho(t("cli.bad_env_lang", value=raw), fg="yellow", err=True)
+
+
 def main() -> None:
     from sheetsync.core.errors import SheetsyncError
 
     _tolerant_output()
+    _check_env_lang()
     try:
         # without standalone mode click *returns* the code of a ``click.exceptions.Exit`` raised by
         # a command (a mail run with failures raises Exit(1)): it must become the process's code

@@ -59,6 +59,8 @@ def assess(master_path: Path, periods: tuple[str, ...], weights: str, dues: dict
         click.echo(t("assess.cli.not_assessed", names="、".join(skipped)))
     for note in res.notes:
         click.secho(note, fg="yellow")
+    for f in res.rules.findings:  # errors refused the run: what is left are warnings the scores depend on
+        click.secho(f"{f.location}：{f.message}" if f.location else f.message, fg="yellow", err=True)
     if res.reviews_recorded:
         click.echo(t("assess.cli.reviews", n=res.reviews_recorded))
     if res.output:

@@ -20,6 +20,8 @@ _TEMPLATE = click.option("--template", type=click.Path(exists=True, dir_okay=Fal
 def _done(res, what: str, master_path: Path | None) -> None:  # type: ignore[no-untyped-def]
     if master_path is None:
         click.secho(t("documents.no_master"), fg="yellow", err=True)
+    for note in res.facts.notes:
+        click.secho(note, fg="yellow", err=True)
     click.echo(t("documents.written", what=t(f"documents.what.{what}"), file=res.output))
     if res.placeholders:
         click.secho(t("documents.placeholders", n=len(res.placeholders), items="；".join(res.placeholders)), fg="yellow")

@@ -27,6 +27,10 @@ def import_plan(plan: Path, output: Path, existing: Path | None, as_json: bool, 
 
     if existing is not None and output.resolve() == existing.resolve():
         raise SheetsyncError(t("plan.output_is_master"), file=str(output))
+    if output.resolve() == plan.resolve():  # --force would replace the plan document with a workbook
+        raise SheetsyncError(t("cli.output_is_plan", file=str(output)), file=str(output))
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise SheetsyncError(t("cli.output_not_xlsx", file=str(output)), file=str(output))
     if output.exists() and not force:
         raise SheetsyncError(t("plan.output_exists", file=output), file=str(output))
     result = run(plan, read_master(existing) if existing is not None else None)

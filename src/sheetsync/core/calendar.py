@@ -29,7 +29,7 @@ from typing import Any
 from sheetsync.core import schema
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Finding, Master
-from sheetsync.core.period import Period, parse_period
+from sheetsync.core.period import Period, parse_period, same_period
 from sheetsync.core.textnorm import nfkc
 from sheetsync.i18n import t
 
@@ -154,6 +154,7 @@ def holiday_overrides(grids: dict[str, list[list[Any]]], file: str = "") -> tupl
     from openpyxl.utils import get_column_letter
 
     out: dict[date, bool] = {}
+    first_row: dict[date, int] = {}
     findings: list[Finding] = []
     for r in range(match.first_data_row, len(grid) + 1):
         row = grid[r - 1]
@@ -172,7 +173,15 @@ def holiday_overrides(grids: dict[str, list[list[Any]]], file: str = "") -> tupl
                                     t("calendar.holiday_bad_kind", sheet=title, row=r, value=value_text(raw.get("kind"))),
                                     sheet=title, cell=f"{get_column_letter(match.columns['kind'])}{r}", file=file))
             continue
-        out[d] = kind == "work"
+        work = kind == "work"
+        if d in out and out[d] != work:  # 休 and 班 for one day: neither row is trusted over the other silently
+            findings.append(Finding("holiday-conflict", "warning",
+                                    t("calendar.holiday_conflict", sheet=title, row=r, date=d.isoformat(),
+                                      first=first_row[d]),
+                                    sheet=title, cell=f"{get_column_letter(match.columns['kind'])}{r}", file=file))
+            continue  # the first row stands, as the warning says
+        out[d] = work
+        first_row.setdefault(d, r)
     return out, findings, title
 
 
@@ -355,10 +364,22 @@ def periods_of(kind: str, year: int) -> list[Period]:
     return out
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2099  # the years a written date can name (core.dates reads 19xx / 20xx)
+
+
+def check_year(year: int) -> int:
+    """``year`` when a reporting calendar can be made for it; else refused with the range (a year
+    0 was taken for "no year", -1 or 10000 ended in a traceback from the date library)."""
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise SheetsyncError(t("calendar.bad_year", year=year, first=MIN_YEAR, last=MAX_YEAR))
+    return year
+
+
 def schedule(master: Master, year: int, *, calendar: WorkCalendar | None = None) -> Schedule:
     """The reporting calendar of ``year``: one :class:`ScheduleRow` per period of 设置·报送频次
     (else the kind of 设置·报送周期), findings on the calendar (节假日数据缺失 for every year a date
     fell in that the holiday data does not cover)."""
+    check_year(year)
     kind = frequency_of(master)
     if kind is None:
         p = parse_period(master.setting("period"))
@@ -422,16 +443,29 @@ def split_defaults(master: Master, period: str | None, due: str | None,
     """The period and deadline a split issues when it was given none: --period, else 设置·报送周期,
     else the calendar's next period; --due, else 设置·报送截止日期, else that period's deadline
     (the calendar only when 设置·报送频次 is set). Returns (period text, due text, findings of the calendar) — "" where nothing applies."""
-    period = (period or master.setting("period")).strip()
-    due = (due or master.setting("due")).strip()
     findings: list[Finding] = []
+    own = master.setting("period").strip()
+    given = (period or "").strip()
+    if not due and given and own and master.setting("due") and not same_period(given, own):
+        # 设置·报送截止日期 is the deadline of 设置·报送周期, not of another period named by --period
+        from sheetsync.master.workbook import setting_cell
+
+        sheet, cell = setting_cell(master, "due")
+        findings.append(Finding("due-other-period", "warning",
+                                t("calendar.due_other_period", due=master.setting("due"), own=own, period=given),
+                                sheet=sheet, cell=cell, file=str(master.path or "")))
+        due = ""
+    else:
+        due = due or master.setting("due")
+    period = given or own
+    due = due.strip()
     if period and due or frequency_of(master) is None:  # no 报送频次: no calendar, as before it existed
         return period, due, findings
     hit = period_schedule(master, period) if period else next_period(master, today)
     if hit is None:
         return period, due, findings
     row, sched = hit
-    findings = sched.calendar.findings_for(row.missing_years)
+    findings += sched.calendar.findings_for(row.missing_years)
     return period or row.period.label(), due or row.due.isoformat(), findings
 
 

@@ -22,6 +22,29 @@ from sheetsync.i18n import get_lang, t
 ISSUED_AT = datetime(2026, 12, 1, 9, 0, 0)
 
 
+MARKER = ".sheetsync-demo"  # written first into a demo folder: a later run may overwrite it
+
+
+def claim_folder(folder: Path) -> None:
+    """Make ``folder`` the demo's, refusing one that holds anything the demo did not write.
+
+    Why: the demo writes a master, a ledger (sheetsync.db), an archive and dozens of workbooks
+    under fixed names; pointed at a clerk's real project folder it replaced their files without a
+    word. An empty or new folder, or one an earlier demo wrote (its marker, or its plan document
+    from before the marker existed), is used; anything else is refused naming what is there."""
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.core.outputs import make_folder
+
+    make_folder(folder)
+    entries = sorted(p.name for p in folder.iterdir())
+    ours = {MARKER, t("demo.file.plan", lang="zh"), t("demo.file.plan", lang="en")}
+    if entries and not ours & set(entries):
+        shown = "、".join(entries[:5]) + ("…" if len(entries) > 5 else "")
+        raise SheetsyncError(t("demo.folder_not_empty", folder=str(folder), n=len(entries), entries=shown),
+                             file=str(folder), hint=t("demo.folder_not_empty_hint"))
+    (folder / MARKER).write_text("sheetsync demo\n", encoding="utf-8")
+
+
 @dataclass
 class DemoResult:
     folder: Path
@@ -44,7 +67,7 @@ def build_demo(folder: str | Path, *, lang: str | None = None, echo: Callable[[s
     lang = lang or get_lang()
     say = echo or (lambda s: None)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    claim_folder(folder)
     res = DemoResult(folder)
 
     # 0. the plan as published (.docx), imported into a master using the county's unit list

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.documents import figures
 from sheetsync.documents.gbt9704 import Block, Table
 from sheetsync.i18n import both, get_lang, t
+
+if TYPE_CHECKING:
+    from sheetsync.documents.source import Facts
 
 BOARD = 3  # units on each list when the workbook does not say
 
@@ -44,6 +48,7 @@ class Assessment:
     scores: list[Score]
     deductions: list[Deduction] = field(default_factory=list)
     boards_given: bool = False  # the workbook's 榜单 column said who is on the lists
+    periods: list[str] = field(default_factory=list)  # the periods assessed (规则快照), [] when not said
 
 
 def _find(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -122,7 +127,35 @@ def read_assessment(path: str | Path) -> Assessment:
             taken = -float(pts) if signed else float(pts)  # assess writes a deduction as negative
             if taken > 0:
                 deductions.append(Deduction(str(unit).strip(), str(_cell(row, ire) or "").strip(), taken))
-    return Assessment(scores, deductions, il is not None)
+    return Assessment(scores, deductions, il is not None, _periods(grids))
+
+
+def _periods(grids: dict[str, list[list[object]]]) -> list[str]:
+    """The periods the result says it assessed: the 期别及权重 row of its 规则快照 (``P1:0.3；P2:0.7``)."""
+    sheet = next((n for n in both("assess.sheet.rules") if n in grids), None)
+    if sheet is None:
+        return []
+    label = set(both("assess.col.periods"))
+    for row in grids[sheet]:
+        if row and str(row[0] or "").strip() in label and len(row) > 1:
+            text = str(row[1] or "").replace(";", "；")
+            return [part.rpartition(":")[0].strip() for part in text.split("；") if ":" in part]
+    return []
+
+
+def check_assessment_matches(a: Assessment, facts: Facts, path: Path, rollup: Path) -> None:
+    """Refuse a 考核结果 of another plan or of periods that do not include the roll-up's: its
+    红榜/黑榜 would name units or quarters this circular is not about."""
+    from sheetsync.core.period import same_period
+
+    units = {u.name for u in facts.units}
+    strangers = [s.unit for s in a.scores if s.unit not in units]
+    if units and strangers:
+        raise SheetsyncError(t("documents.assess.other_units", file=path.name, rollup=rollup.name, n=len(strangers),
+                               units="、".join(strangers[:5])), file=str(path))
+    if a.periods and facts.period and not any(same_period(p, facts.period) for p in a.periods):
+        raise SheetsyncError(t("documents.assess.other_period", file=path.name, periods="、".join(a.periods),
+                               rollup=rollup.name, period=facts.period), file=str(path))
 
 
 def boards(a: Assessment) -> tuple[list[Score], list[Score]]:

@@ -64,6 +64,9 @@ PLACEHOLDER = re.compile(r"【请补充：[^】]*】|\[To be written: [^\]]*\]")
 Kind = Literal["mark", "number", "title", "blank", "addressee", "para", "h1", "h2", "h3", "attachments", "signature", "date", "note"]
 
 
+DRAFT_CATEGORY = "sheetsync draft"  # core.outputs.existing_kind reads it: a draft may be replaced by a draft
+
+
 @dataclass
 class Block:
     """One paragraph of a draft and the role it plays in the 公文 layout."""
@@ -448,6 +451,7 @@ def render(draft: Draft, path: str | Path, *, template: str | Path | None = None
         anchor.getparent().remove(anchor)
     doc.core_properties.title = draft.title
     doc.core_properties.content_status = draft.status
+    doc.core_properties.category = DRAFT_CATEGORY  # says "ours" to a later run writing over it
     from sheetsync.core.outputs import make_parent
 
     make_parent(path)

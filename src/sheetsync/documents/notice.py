@@ -21,13 +21,16 @@ def draft_notice(rollup: str | Path, output: str | Path, *, master: str | Path |
     Without ``assessment`` it is about reporting: on time, late, missing, lagging tasks. With the
     考核结果 workbook of ``sheetsync assess`` it adds the 红榜/黑榜 paragraphs and the ranking table.
     """
-    from sheetsync.documents.assessment import read_assessment
+    from sheetsync.documents.assessment import check_assessment_matches, read_assessment
     from sheetsync.documents.compose import compose_notice
-    from sheetsync.documents.report import check_facts, write_draft
+    from sheetsync.documents.report import check_facts, refuse_inputs, write_draft
     from sheetsync.documents.source import load_facts
 
+    refuse_inputs(output, rollup, master, assessment, template)
     facts = facts or load_facts(rollup, master)
     check_facts(facts)
     scores = read_assessment(assessment) if assessment else None
+    if scores is not None and assessment is not None:
+        check_assessment_matches(scores, facts, Path(assessment), Path(rollup))
     draft = compose_notice(facts, scores, when=when, lang=lang)
     return write_draft(draft, facts, output, template)

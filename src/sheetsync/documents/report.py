@@ -36,6 +36,29 @@ def check_facts(facts: Facts) -> None:
         raise SheetsyncError(t("documents.bad_figures", value=facts.setting("figures"))) from None
 
 
+def refuse_inputs(output: str | Path, *inputs: str | Path | Master | None) -> None:
+    """Refuse an output that is one of the files the draft is made from (the roll-up, the master,
+    the template, the assessment) or names a workbook: the .docx would replace it."""
+    from sheetsync.core.model import Master
+    from sheetsync.core.outputs import refuse_replacing
+
+    out = Path(output)
+    if out.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".csv"):
+        raise SheetsyncError(t("documents.output_not_docx", file=str(out)), file=str(out))
+    for item in inputs:
+        path = item.path if isinstance(item, Master) else item
+        if path is None:
+            continue
+        path = Path(path)
+        try:
+            same = out.exists() and path.exists() and out.samefile(path)
+        except OSError:
+            same = False
+        if same or out.resolve() == path.resolve():
+            raise SheetsyncError(t("documents.output_is_input", file=str(out)), file=str(out))
+    refuse_replacing(out, "draft")  # an earlier draft; never the plan, the ledger or any other file
+
+
 def write_draft(draft: Draft, facts: Facts, output: str | Path, template: str | Path | None) -> DraftResult:
     """Render ``draft`` and say which parts are left to write."""
     if template is not None:
@@ -83,6 +106,7 @@ def draft_report(rollup: str | Path, output: str | Path, *, master: str | Path |
     """
     from sheetsync.documents.compose import compose_report
 
+    refuse_inputs(output, rollup, master, template)
     facts = facts or load_facts(rollup, master)
     check_facts(facts)
     draft = compose_report(facts, sections=sections, when=when, lang=lang)

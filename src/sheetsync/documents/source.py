@@ -36,6 +36,7 @@ class Facts:
     details: list[SummaryDetail]
     due: date | None = None  # 报送截止日期: None when unknown (no master given, or none set)
     settings: dict[str, str] = field(default_factory=dict)  # the master's 设置 (document keys)
+    notes: list[str] = field(default_factory=list)  # what the clerk must know about these facts, said once
 
     def setting(self, key: str, default: str = "") -> str:
         return (self.settings.get(key) or default).strip()
@@ -82,17 +83,67 @@ def facts_from_rollup(rollup: Rollup, settings: dict[str, str] | None = None) ->
 
 def load_facts(rollup_path: str | Path, master: str | Path | Master | None = None) -> Facts:
     """The facts of the roll-up at ``rollup_path`` (its stored summary), with the 设置 of ``master``
-    (a path or an already read master) when given."""
+    (a path or an already read master) when given.
+
+    A master of another plan (another region or plan name, and other tasks) is refused: its 发文机关
+    and 报送截止日期 would be printed over another county's figures. A master set to another period
+    keeps its document settings, but its 报送截止日期 is not this roll-up's: the period's deadline
+    comes from the reporting calendar when 设置·报送频次 is set, else on time and late are not told
+    apart (and a note says so)."""
     from sheetsync.core.model import Master
     from sheetsync.rollup.summary import read_summary
 
     summary = read_summary(rollup_path)
     if master is None:
-        settings: dict[str, str] = {}
-    elif isinstance(master, Master):
-        settings = master.settings
-    else:
+        return facts_from_summary(summary, {})
+    if not isinstance(master, Master):
         from sheetsync.master.workbook import read_master
 
-        settings = read_master(master).settings
-    return facts_from_summary(summary, settings)
+        master = read_master(master)
+    check_master_matches(summary, master, Path(rollup_path))
+    facts = facts_from_summary(summary, master.settings)
+    _period_due(facts, summary, master)
+    return facts
+
+
+def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Path) -> None:
+    """Refuse a master that is not the one the roll-up was merged on (another plan or level)."""
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.core.textnorm import norm_key
+    from sheetsync.i18n import t
+
+    if summary.master_fingerprint and summary.master_fingerprint == master.fingerprint():
+        return  # the very tasks the roll-up was made from
+    other = [(mine, theirs) for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan))
+             if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs)]
+    if other:
+        raise SheetsyncError(t("documents.master_other_plan", rollup=rollup_path.name,
+                               master=Path(master.path).name if master.path else "-",
+                               region=summary.region, plan=summary.plan,
+                               master_region=master.region, master_plan=master.plan_name),
+                             file=str(master.path or ""), hint=t("documents.master_other_plan_hint"))
+
+
+def _period_due(facts: Facts, summary: RollupSummary, master: Master) -> None:
+    """The roll-up's own period's deadline when the master is set to another period."""
+    from sheetsync.core.period import same_period
+    from sheetsync.i18n import t
+
+    current = (master.setting("period") or "").strip()
+    period = summary.period_key or summary.period
+    if not current or not period or same_period(current, period):
+        return
+    due = None
+    if master.setting("frequency"):
+        from sheetsync.core.calendar import period_schedule
+        from sheetsync.core.errors import SheetsyncError
+
+        try:
+            hit = period_schedule(master, period)
+        except SheetsyncError:
+            hit = None
+        due = hit[0].due if hit else None
+    facts.due = due
+    facts.notes.append(t("documents.due_other_period", period=summary.period, master_period=current,
+                         due=due.isoformat() if due else "") if due else
+                       t("documents.due_unknown_period", period=summary.period, master_period=current))

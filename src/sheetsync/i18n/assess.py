@@ -63,7 +63,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Rule {id}: counting '{value}' is not known; use 每次, 每项, 每期 or 一次性"),
     "assess.check.bad_scope": ("考核规则 {id}：适用对象“{value}”无法识别，应为 全部、牵头、配合 或考核分组名",
                                "Rule {id}: 'applies to' value '{value}' is not known; use 全部, 牵头, 配合 or a group name"),
-    "assess.check.bad_points": ("分值“{value}”不是数字，请填写数字（如 2）", "'{value}' is not a number; write a number (e.g. 2)"),
+    "assess.check.bad_points": ("分值“{value}”不是可用的数字，请填写 0 到 1000000 之间的数字（如 2）",
+                                "'{value}' is not a usable number; write a number from 0 to 1000000 (e.g. 2)"),
+    "assess.check.no_header": ("“{sheet}”表找不到表头，整张表未读取。表头应为：{columns}",
+                               "No header found in the {sheet} sheet; none of it was read. The header must be: {columns}"),
+    "assess.check.no_rules": ("“{sheet}”表只有表头、没有规则：它取代默认规则，所有单位都不扣分。如需默认规则，请删除该表或填写规则行。",
+                              "The {sheet} sheet has a header but no rules: it replaces the defaults, so no unit loses any "
+                              "points. Delete the sheet for the defaults, or fill in rule rows."),
+    "assess.check.same_trigger": ("规则 {id} 与 {first} 都对“{scope}”的“{trigger}”扣分：同一事实会被扣两次。如只应扣一次，请删除或改分值为 0。",
+                                  "Rules {id} and {first} both deduct for '{trigger}' ({scope}): each such fact loses points "
+                                  "twice. If it should count once, delete one or set its points to 0."),
     "assess.check.duplicate_rule": ("规则编号 {id} 重复，请改为不同编号", "Rule ID {id} is used twice; give each rule its own ID"),
     "assess.check.two_rules": ("“{kind}”类规则有多条，只使用第一条", "More than one '{kind}' rule; only the first is used"),
     "assess.check.unknown_unit": ("单位“{name}”不在单位表中，请填写单位全称",
@@ -75,6 +84,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assess.rules_refused": ("考核规则有 {n} 处错误，未评分。第一处在 {where}：{message}",
                              "The assessment rules have {n} errors; nothing was scored. First at {where}: {message}"),
     "assess.rules_refused_hint": ("运行 sheetsync check 查看全部问题，改正后再评分", "Run sheetsync check to see them all, fix them and score again"),
+    "assess.review_other_plan": ("复核文件 {file} 中有 {n} 处复核的单位或任务不在本主表中（{names}）：这是另一方案或另一级的考核结果，未记录任何复核意见。",
+                                 "{n} reviewed lines of {file} name units or tasks that are not this master's ({names}): it is "
+                                 "another plan's or level's result; no review was recorded."),
+    "assess.same_period_twice": ("期别“{a}”和“{b}”是同一期，只能评一次。请去掉重复的 --period 或权重。",
+                                 "'{a}' and '{b}' are the same period and can be assessed only once. Remove the repeated "
+                                 "--period or weight."),
+    "assess.due_not_assessed": ("--due 给出的期别“{period}”不在要评分的期别（{periods}）中，未使用。请检查期别是否写对。",
+                                "--due names '{period}', which is not among the periods assessed ({periods}). Check the period."),
     "assess.bad_weights": ("权重“{value}”无法识别，应写成 期别:权重，用分号分隔，如 2026年第3季度:0.3;2026年第4季度:0.7",
                            "Weights '{value}' cannot be read; write period:weight separated by ';', e.g. P1:0.3;P2:0.7"),
     "assess.weights_mismatch": ("--weights 中的期别（{named}）与要评分的期别（{periods}）不一致",

@@ -16,6 +16,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.holiday_bad_kind": (
         "“{sheet}”表第{row}行的类型“{value}”应为“休”或“班”，该行未使用。",
         "Row {row} of {sheet}: type '{value}' must be 休 (off) or 班 (work); the row is not used."),
+    "calendar.holiday_conflict": (
+        "“{sheet}”表第{row}行把 {date} 写成与第{first}行不同的类型（一行“休”、一行“班”），该行未使用，按第{first}行计算。请删除错误的一行。",
+        "Row {row} of {sheet} gives {date} another type than row {first} (one 休, one 班); the row is not used, row "
+        "{first} applies. Delete the wrong row."),
     "calendar.bad_frequency": (
         "{file}：{sheet}!{cell} 的“{setting}”为“{value}”，应为 周报 / 月报 / 季报 / 半年报 / 年报 之一。",
         "{file}: {sheet}!{cell} '{setting}' is '{value}'; use one of 周报 / 月报 / 季报 / 半年报 / 年报."),
@@ -48,6 +52,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.nobody_owes": ("{period}：没有需要催报的未报送单位。", "{period}: no unit left that has not reported."),
     "calendar.period_required": ("请用 --period 指定报送周期，或用 --due-soon 按报送日历催报。",
                                  "Give --period, or --due-soon to remind by the reporting calendar."),
+    "calendar.bad_year": ("年度 {year} 无法生成报送日历：请填写 {first} 到 {last} 之间的年份（如 2026）。",
+                          "No reporting calendar for the year {year}: give a year from {first} to {last} (e.g. 2026)."),
+    "calendar.due_other_period": (
+        "主表“设置”中的报送截止日期 {due} 属于“{own}”，未用于“{period}”。如本期有截止日期，请用 --due 指定。",
+        "The master's due date {due} belongs to {own} and is not used for {period}. Give --due for this period's deadline."),
     "calendar.header": ("期别\t统计截至\t报送截止\t催报日", "Period\tAs of\tDue\tRemind on"),
 }
 

@@ -2,6 +2,14 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.commands": ("命令", "Commands"),
+    "cli.bad_env_lang": ("环境变量 SHEETSYNC_LANG 的值“{value}”不是 zh 或 en，按中文显示。 / SHEETSYNC_LANG='{value}' is "
+                         "neither zh nor en; Chinese is used.",
+                         "SHEETSYNC_LANG='{value}' is neither zh nor en; Chinese is used. / 环境变量 SHEETSYNC_LANG 的值"
+                         "“{value}”不是 zh 或 en，按中文显示。"),
+    "cli.output_is_plan": ("输出文件 {file} 就是要导入的方案本身，不能覆盖。请用 -o 指定一个新的 .xlsx 文件。",
+                           "The output {file} is the plan being imported and will not be overwritten. Give -o a new .xlsx file."),
+    "cli.output_not_xlsx": ("输出文件 {file} 不是 .xlsx：主表是 Excel 工作簿，请用 -o 指定 .xlsx 文件名。",
+                            "The output {file} is not .xlsx: the master is an Excel workbook; give -o an .xlsx name."),
     "cli.aborted": ("已取消。", "Aborted."),
     "cli.error_prefix": ("错误：", "Error: "),
     "cli.bad_date": ("无法识别的日期：{value}（请写成 2026-12-31）", "Not a date: {value} (write 2026-12-31)"),
@@ -53,6 +61,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "Simulated returns: {sent} units replied, {missing} did not, {resubmitted} resubmitted, {messy} typed values by hand, {corrupt} damaged file, {emailed} as an email, {zipped} inside a mailbox's download-all zip."),
     "demo.file.attachments_zip": ("邮箱附件打包下载.zip", "mailbox-attachments.zip"),
     "demo.step.mail": ("已生成 {n} 封待发邮件（未配置邮件服务器，仅写入待发文件夹）。", "{n} messages written to the outbox (no mail server configured)."),
+    "demo.folder_not_empty": ("文件夹 {folder} 中已有 {n} 个不是演示生成的文件或文件夹（{entries}），演示未运行，以免覆盖。",
+                              "The folder {folder} already holds {n} entries the demo did not write ({entries}); the demo "
+                              "did not run, so that nothing is overwritten."),
+    "demo.folder_not_empty_hint": ("请指定一个新的或空的文件夹，如 sheetsync demo 示例县演示。",
+                                   "Give a new or empty folder, e.g. sheetsync demo sheetsync-demo."),
     "demo.title": ("示例县演示：方案 → 主表 → 填报表 → 回收 → 汇总 → 邮件", "Demo county: plan → master → workbooks → returns → roll-up → mail"),
     "demo.artefacts": ("生成的文件：", "Files:"),
     "demo.artefact.master": ("任务分解表（主表）", "Master workbook"),

@@ -22,6 +22,31 @@ MESSAGES = {
                               "Settings 'Figures' value '{value}' is not understood: write 余 (rounded) or 精确 (exact)."),
     "documents.bad_template": ("模板 {file} 不是可用的 Word 文档（.docx）：{detail}",
                                "Template {file} is not a usable Word document (.docx): {detail}"),
+    "documents.output_is_input": ("输出文件 {file} 是起草所用的文件之一（汇总表、主表、模板或考核结果），不能覆盖。请用 -o 另指定一个 .docx 文件。",
+                                  "The output {file} is one of the files the draft is made from (roll-up, master, template or "
+                                  "assessment) and will not be overwritten. Give -o another .docx file."),
+    "documents.output_not_docx": ("输出文件 {file} 是工作簿的扩展名；起草的是 Word 文档，请用 -o 指定 .docx 文件。",
+                                  "The output {file} has a workbook's extension; the draft is a Word document: give -o a .docx file."),
+    "documents.master_other_plan": ("{master} 不是 {rollup} 所用的主表：汇总表属于“{region}”的“{plan}”，主表是“{master_region}”的“{master_plan}”。"
+                                    "起草未进行，以免把另一方案的发文机关和截止日期写进本报告。",
+                                    "{master} is not the master {rollup} was merged on: the roll-up is {region}'s '{plan}', the "
+                                    "master is {master_region}'s '{master_plan}'. Nothing was drafted, so that another plan's issuer "
+                                    "and deadline are not written into this document."),
+    "documents.master_other_plan_hint": ("请用 --master 指定合并该汇总表时所用的主表。", "Give --master the master the roll-up was merged on."),
+    "documents.due_other_period": ("主表的报送周期是“{master_period}”，汇总表是“{period}”：按报送日历取“{period}”的报送截止日期 {due} 判断按时与逾期。",
+                                   "The master is set to {master_period}, the roll-up is {period}: on time and late are judged "
+                                   "against {period}'s deadline {due} from the reporting calendar."),
+    "documents.due_unknown_period": ("主表的报送周期是“{master_period}”，汇总表是“{period}”：主表的报送截止日期不是本期的，"
+                                     "无法区分按时与逾期报送（在主表“设置”填写“报送频次”即可按报送日历判断）。",
+                                     "The master is set to {master_period}, the roll-up is {period}: the master's due date is not "
+                                     "this period's, so on-time and late returns are not told apart (set 报送频次 in the master's "
+                                     "settings to judge by the reporting calendar)."),
+    "documents.assess.other_units": ("考核结果 {file} 中有 {n} 个单位不在汇总表 {rollup} 中（{units}）：这是另一方案的考核结果，未起草。",
+                                     "{n} units of the assessment {file} are not in the roll-up {rollup} ({units}): it is another "
+                                     "plan's assessment; nothing was drafted."),
+    "documents.assess.other_period": ("考核结果 {file} 评的是 {periods}，不含汇总表 {rollup} 的“{period}”，未起草。请用本期的考核结果。",
+                                      "The assessment {file} covers {periods}, not the roll-up {rollup}'s {period}; nothing was "
+                                      "drafted. Use this period's assessment."),
     # ---------------------------------------------------------------- ribbon
     "ribbon.group.documents": ("公文起草", "Documents"),
     "ribbon.draftReport": ("起草报告", "Draft report"),

@@ -18,6 +18,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "(worst status, mean or minimum progress, summed values when units of measure agree) "
                               "with a hidden coverage record; cells typed by hand are never overwritten silently."),
     "levels.cli.unit": ("本单位在上级主表中的名称 / the unit's name in the master above", "the unit's name in the master above"),
+    "levels.bad_lead_days": ("{file}：设置“{setting}”的值“{value}”不是 0 到 {most} 之间的工作日天数，未生成下级主表。请改为如 5 的整数，或用 --lead-days 指定。",
+                             "{file}: setting '{setting}' is '{value}', not a number of working days from 0 to {most}; no "
+                             "master was written. Write a whole number such as 5, or give --lead-days."),
     "levels.cli.lead_days": ("时限提前天数（默认取上级设置或5天） / days earlier than the parent's deadlines",
                              "days earlier than the parent's deadlines (default: the setting, else 5)"),
     "levels.cli.out_master": ("本级主表 .xlsx / the derived master", "the derived master (.xlsx)"),

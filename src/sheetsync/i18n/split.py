@@ -9,6 +9,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "split.unit_label": ("填报单位：{unit}", "Unit: {unit}"),
     "split.no_period": ("没有指定报送周期。请用 --period 指定（如“2026年第4季度”），或在主表“设置”表填写“报送周期”。",
                         "No reporting period. Give --period (e.g. '2026 Q4') or fill in Reporting period in the master's Settings sheet."),
+    "split.carry_other_plan": ("上期汇总表 {file} 属于“{region}”的“{plan}”，而主表是“{master_region}”的“{master_plan}”：未预填，也未生成填报表。请指定本方案的上期汇总表。",
+                               "The previous roll-up {file} is {region}'s '{plan}', the master is {master_region}'s "
+                               "'{master_plan}': nothing was pre-filled or written. Give this plan's previous roll-up."),
+    "split.bad_due": ("报送截止日期“{value}”（{where}）不是有效日期，未生成填报表。请写成 2026-12-25 这样的日期。",
+                      "The due date '{value}' ({where}) is not a valid date; no workbooks were made. Write a date such as 2026-12-25."),
+    "split.due_before_period": ("报送截止日期 {due} 早于报送周期“{period}”的开始（{start}），年份是否写错？填报表已按此日期生成。",
+                                "The due date {due} is before {period} begins ({start}): is the year wrong? The workbooks "
+                                "carry this date."),
+    "split.due_past": ("报送截止日期 {due} 已过（今天 {today}），所有单位都将算作迟报。填报表已按此日期生成。",
+                       "The due date {due} has passed (today is {today}): every unit will count as late. The workbooks "
+                       "carry this date."),
+    "split.period_unknown": ("报送周期“{period}”不是可识别的期别（如 2026年第4季度、2026年11月），报送日历、迟报天数和趋势对它不适用。",
+                             "The period '{period}' is not a recognised period (e.g. 2026 Q4, 2026-11); the reporting calendar, "
+                             "days late and trends do not apply to it."),
     "split.has_errors": ("主表有 {errors} 个错误，未生成填报表：\n{list}",
                          "The master has {errors} errors; no return workbooks were made:\n{list}"),
     "split.has_errors_in": ("主表 {file} 有 {errors} 个错误，未生成填报表：\n{list}",

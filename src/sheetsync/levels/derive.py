@@ -13,6 +13,7 @@ overrides it), so a township's deadline never lands on a day off.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +74,9 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
     parent, out = Path(parent), Path(out)
     if out.resolve() == parent.resolve():
         raise SheetsyncError(t("levels.out_is_parent", file=str(out)), file=str(out))
+    from sheetsync.core.outputs import refuse_replacing
+
+    refuse_replacing(out, "derived")  # an earlier derived master; never a ledger, roll-up or another master
     from sheetsync.core.calendar import WorkCalendar, holiday_overrides
 
     grids = load_grids(parent)
@@ -83,7 +87,7 @@ def derive_master(parent: str | Path, unit: str, out: str | Path, *, lead_days: 
         else _from_master(parent, grids, unit)
     if not info.rows:
         raise SheetsyncError(t("levels.no_tasks_for_unit", unit=unit, file=parent.name), file=str(parent))
-    days = lead_days if lead_days is not None else _int(info.lead_days, DEFAULT_LEAD_DAYS)
+    days = lead_days if lead_days is not None else setting_days(info.lead_days, parent)
     lang = lang or get_lang()
     role_text = {r.key: r.text(lang) for r in schema.ROLES}
     tasks = [Task(id=pt.id, title=pt.title, content=pt.content, deadline=_earlier(pt.deadline, days, info.year, cal),
@@ -125,11 +129,24 @@ def _meta(grids: dict[str, list[list[Any]]]) -> dict[str, str]:
     return {value_text(r[0]): value_text(r[1]) for r in rows if len(r) >= 2 and value_text(r[0])}
 
 
-def _int(text: str, default: int) -> int:
-    try:
-        return max(0, int(float(text)))
-    except (TypeError, ValueError):
-        return default
+MAX_LEAD_DAYS = 365  # as --lead-days: a year of working days earlier is already no deadline
+
+
+def setting_days(text: str, parent: Path) -> int:
+    """设置·下级提前(天) as written (5, "５", "5天"; empty: the default). Anything else is refused
+    naming the file: "abc" and "-3" were taken as 5 and 0 without a word, 1e9 and inf ended in a
+    traceback after counting working days past the calendar's end."""
+    from sheetsync.core.textnorm import nfkc
+
+    raw = nfkc(text or "").strip()
+    if not raw:
+        return DEFAULT_LEAD_DAYS
+    m = re.fullmatch(r"(\d{1,3})(?:\.0+)?\s*(?:个?工作日|天|日)?", raw)
+    if m is None or int(m[1]) > MAX_LEAD_DAYS:
+        raise SheetsyncError(t("levels.bad_lead_days", file=parent.name, value=text,
+                               setting=schema.label_for(schema.SETTING_KEYS, "lead_days"), most=MAX_LEAD_DAYS),
+                             file=str(parent))
+    return int(m[1])
 
 
 def _earlier(deadline: str, days: int, year: int | None, cal: Any) -> str:

@@ -214,8 +214,9 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
     period, due_text, calendar_findings = split_defaults(master, period, due, (issued_at or datetime.now()).date())
     if not period:
         raise SheetsyncError(t("split.no_period", file=str(master.path or "")))
-    due_date = parse_date(due_text) if due_text else None
-    due_iso = due_date.isoformat() if due_date else due_text
+    due_date, due_findings = check_due(master, period, due_text, due, (issued_at or datetime.now()).date())
+    calendar_findings = [*calendar_findings, *due_findings]
+    due_iso = due_date.isoformat() if due_date else ""
     outdir = Path(outdir)
     from sheetsync.core.outputs import make_folder
 
@@ -251,6 +252,40 @@ def split_master(master: Master, outdir: str | Path, *, period: str | None = Non
         units=[ManifestUnit(w.unit, w.file.name, w.email, w.lead_tasks, w.co_tasks) for w in result.workbooks],
         units_without_tasks=result.units_without_tasks)
     return result
+
+
+def check_due(master: Master, period: str, due_text: str, given: str | None,
+              today: date) -> tuple[date | None, list[Finding]]:
+    """The deadline a split issues, read once: a text that is no date (abc, 2026-02-30, 2月30日) is
+    refused naming where it came from — it was printed into every unit's workbook as typed and
+    judged nobody late. A deadline before the period begins or already past is issued with a
+    warning (a wrong year is the usual slip); a period that is no calendar period too."""
+    from sheetsync.core.dates import plan_year
+    from sheetsync.core.period import parse_period
+    from sheetsync.master.workbook import setting_cell
+
+    findings: list[Finding] = []
+    file = str(master.path or "")
+    p = parse_period(period)
+    if p is None:
+        sheet, cell = ("", "") if period != master.setting("period") else setting_cell(master, "period")
+        findings.append(Finding("split-period-unknown", "warning", t("split.period_unknown", period=period),
+                                sheet=sheet, cell=cell, file=file))
+    if not due_text:
+        return None, findings
+    day = parse_date(due_text, plan_year(master.settings))
+    from_setting = not given
+    if day is None:
+        where = "--due" if not from_setting else "{}!{}".format(*setting_cell(master, "due"))
+        raise SheetsyncError(t("split.bad_due", value=due_text, where=where), file=file if from_setting else "")
+    if p is not None and day < p.start:
+        findings.append(Finding("split-due-early", "warning",
+                                t("split.due_before_period", due=day.isoformat(), period=period, start=p.start.isoformat()),
+                                file=file))
+    elif day < today:
+        findings.append(Finding("split-due-past", "warning", t("split.due_past", due=day.isoformat(), today=today.isoformat()),
+                                file=file))
+    return day, findings
 
 
 def write_return_workbook(path: Path, master: Master, unit: str, tasks: list[Assignment], meta: dict[str, str],
@@ -544,6 +579,7 @@ def carry_forward_values(master_path: str | Path, rollup_path: str | Path, perio
     """
     from sheetsync.ledger import Ledger, default_path
 
+    _same_plan(master_path, Path(rollup_path))
     if period is None:
         period = _rollup_period(Path(rollup_path))
     db = Path(db_path) if db_path else default_path(master_path)
@@ -552,6 +588,26 @@ def carry_forward_values(master_path: str | Path, rollup_path: str | Path, perio
         db = alt if alt.exists() else db
     with Ledger(db) as ledger:
         return ledger.last_values(period)
+
+
+def _same_plan(master_path: str | Path, rollup: Path) -> None:
+    """Refuse a previous roll-up of another plan or level (its 地区名称 / 计划名称 are not the
+    master's): with no ledger beside the master, the values were carried from the ledger beside
+    that roll-up — another county's figures pre-filled into this county's workbooks."""
+    from sheetsync.core.textnorm import norm_key
+    from sheetsync.master.workbook import read_master
+    from sheetsync.rollup.summary import read_summary
+
+    try:
+        summary = read_summary(rollup)
+    except SheetsyncError:
+        return  # an older roll-up without a summary: its period property is all that is read
+    master = read_master(master_path)
+    for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan)):
+        if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs):
+            raise SheetsyncError(t("split.carry_other_plan", file=rollup.name, region=summary.region,
+                                   plan=summary.plan, master_region=master.region, master_plan=master.plan_name),
+                                 file=str(rollup))
 
 
 def _rollup_period(path: Path) -> str:
