@@ -20,8 +20,9 @@ FILES = {"master": "示例县_任务分解表.xlsx", "ledger": "sheetsync.db", "
          "assessment": "示例县_2026年第4季度_考核结果.xlsx"}
 COMMANDS = {"assess": ["assess", "{master}", "--ledger", "{ledger}", "-o"],
             "schedule": ["schedule", "{master}", "-o"],
-            "derive": ["derive", "{master}", "--unit", "城关镇", "-o"]}
-OWN = {"assess": "assessment", "schedule": None, "derive": None}
+            "derive": ["derive", "{master}", "--unit", "城关镇", "-o"],
+            "check --annotate": ["check", "{master}", "--annotate"]}
+OWN = {"assess": "assessment", "schedule": None, "derive": None, "check --annotate": None}
 
 
 @pytest.fixture
@@ -52,4 +53,4 @@ def test_the_commands_own_earlier_output_is_replaced(county: dict[str, Path], tm
     for _ in range(2):
         proc = run_cli(*args, out)
         assert proc.returncode == 0, proc.stderr
-    assert existing_kind(out) in {"assessment", "calendar", "derived"}
+    assert existing_kind(out) in {"assessment", "calendar", "derived", "master"}

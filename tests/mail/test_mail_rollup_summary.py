@@ -52,7 +52,7 @@ def test_zh_and_en_rollups_give_the_same_mail_figures(rollup, tmp_path: Path) ->
     for path in (zh, en):
         report = send_rollup(path, ["sj@up.example.test"], dry_run=True,
                              outbox=tmp_path / f"out-{path.stem}", db_path=tmp_path / "db",
-                             **_settings(tmp_path))
+                             **_settings(tmp_path, region=rollup.region, plan=rollup.plan))
         (eml,) = (tmp_path / f"out-{path.stem}").rglob("*.eml")
         msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
         bodies.append(msg.get_body(("plain",)).get_content().replace(path.name, "FILE"))
@@ -60,12 +60,37 @@ def test_zh_and_en_rollups_give_the_same_mail_figures(rollup, tmp_path: Path) ->
     assert bodies[0] == bodies[1] and str(len(rollup.gaps)) in bodies[0]
 
 
-def _settings(tmp_path: Path) -> dict:
+def _settings(tmp_path: Path, **extra: str) -> dict:
+    """A master whose 设置 send the mail (the roll-up's own region and plan: mail send refuses another plan's)."""
     from helpers.mail import make_master
 
-    return {"master": make_master(tmp_path, settings_for(None))}
+    return {"master": make_master(tmp_path, settings_for(None, **extra))}
 
 
 def test_hand_made_rollup_falls_back_to_headers_with_a_note(tmp_path: Path) -> None:
     summary = read_rollup_summary(make_rollup(tmp_path))
     assert len(summary.gaps) == 3 and summary.note and "_sheetsync" in summary.note
+
+
+def test_mail_send_refuses_a_master_of_another_level(demo, tmp_path) -> None:
+    """The county roll-up sent with 城关镇's master would go out with the town's sender and 发文机关."""
+    import os
+    import subprocess
+    import sys
+
+    folder, _ = demo
+    env = {**os.environ, "SHEETSYNC_LANG": "zh"}
+
+    def send(master) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sheetsync.cli", "mail", "send",
+                               str(folder / "示例县_2026年第4季度_汇总表.xlsx"), "--master", str(master),
+                               "--to", "up@example.cn", "--dry-run", "--outbox", str(tmp_path / "box")],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    other = send(folder / "三级联动" / "城关镇" / "城关镇_任务分解表.xlsx")
+    assert other.returncode == 2 and "Traceback" not in other.stderr
+    assert "城关镇_任务分解表.xlsx" in other.stderr and "邮件未发送" in other.stderr
+    assert not (tmp_path / "box").exists() or not any((tmp_path / "box").rglob("*.eml"))
+    own = send(folder / "示例县_任务分解表.xlsx")
+    assert own.returncode == 0, own.stderr
+    assert any((tmp_path / "box").rglob("*.eml"))

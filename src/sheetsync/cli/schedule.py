@@ -23,10 +23,6 @@ def schedule(master_path: Path, year: int | None, output: Path | None, as_json: 
     from sheetsync.master.calendar_sheet import row_values, write_schedule_copy
     from sheetsync.master.workbook import read_master
 
-    if output is not None:  # a copy of the master: never the ledger, a roll-up or another plan's master
-        from sheetsync.core.outputs import refuse_replacing
-
-        refuse_replacing(output, "calendar")
     master = read_master(master_path)
     sched = make_schedule(master, year if year is not None else plan_year(master.settings))
     if as_json:

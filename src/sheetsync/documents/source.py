@@ -106,8 +106,10 @@ def load_facts(rollup_path: str | Path, master: str | Path | Master | None = Non
     return facts
 
 
-def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Path) -> None:
-    """Refuse a master that is not the one the roll-up was merged on (another plan or level)."""
+def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Path,
+                         key: str = "documents.master_other_plan") -> None:
+    """Refuse a master that is not the one the roll-up was merged on (another plan or level);
+    ``key``: the message, saying what was not done (a draft, a mail)."""
     from sheetsync.core.errors import SheetsyncError
     from sheetsync.core.textnorm import norm_key
     from sheetsync.i18n import t
@@ -117,7 +119,7 @@ def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Pa
     other = [(mine, theirs) for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan))
              if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs)]
     if other:
-        raise SheetsyncError(t("documents.master_other_plan", rollup=rollup_path.name,
+        raise SheetsyncError(t(key, rollup=rollup_path.name,
                                master=Path(master.path).name if master.path else "-",
                                region=summary.region, plan=summary.plan,
                                master_region=master.region, master_plan=master.plan_name),

@@ -89,6 +89,11 @@ Gaps by unit:
 """
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "mail.master_other_plan": ("{master} 不是 {rollup} 所用的主表：汇总表属于“{region}”的“{plan}”，主表是“{master_region}”的“{master_plan}”。"
+                               "邮件未发送，以免用另一方案的设置（发件人、收件人、发文机关）报送本汇总表。",
+                               "{master} is not the master {rollup} was merged on: the roll-up is {region}'s '{plan}', the "
+                               "master is {master_region}'s '{master_plan}'. Nothing was sent, so that another plan's settings "
+                               "(sender, recipients, issuer) do not go with this roll-up."),
     # ------------------------------------------------------------ templates (raw, see module doc)
     "mail.tpl.distribute.subject": ("【请填报】{计划名称}{报送周期}进展情况（{单位}）",
                                     "[Please report] {plan} {period} progress ({unit})"),

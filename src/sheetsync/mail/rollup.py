@@ -180,6 +180,18 @@ def read_rollup_summary(path: str | Path) -> UpwardSummary:
     return summary
 
 
+def _check_master(path: Path, master: Any) -> None:
+    """Refuse a master of another plan or level: its 设置 (sender, recipients, 发文机关) would go
+    with this roll-up (the documents stage refuses the same, by the same rule)."""
+    from sheetsync.core.model import Master
+    from sheetsync.rollup.summary import has_summary, read_summary
+
+    if isinstance(master, Master) and has_summary(path):
+        from sheetsync.documents.source import check_master_matches
+
+        check_master_matches(read_summary(path), master, path, key="mail.master_other_plan")
+
+
 def upward_summary(rs: RollupSummary) -> UpwardSummary:
     """The mail's view of a roll-up summary: the 总览 items, gap lines and completion by unit."""
     from sheetsync.rollup.compute import _num
@@ -367,6 +379,7 @@ def send_rollup(rollup_path: str | Path, to: Iterable[str] | None = None, *, sum
         summary = read_rollup_summary(path)
     elif not path.is_file():
         raise SheetsyncError(t("core.file_missing", file=str(path)))
+    _check_master(path, master)
     ctx = context_from(master)
     if ctx.base_dir is None:
         ctx.base_dir = path.parent

@@ -39,6 +39,9 @@ def write_schedule_copy(master_path: str | Path, sched: Schedule, out: str | Pat
     master_path, out = Path(master_path), Path(out)
     if out.resolve() == master_path.resolve():
         raise SheetsyncError(t("calendar.same_file", file=str(master_path)), file=str(master_path))
+    from sheetsync.core.outputs import refuse_replacing
+
+    refuse_replacing(out, "calendar", "derived")  # an earlier copy (of a derived master too); never the ledger or a roll-up
     lang = lang or get_lang()
     wb = openpyxl.load_workbook(master_path)
     spec = schema.SCHEDULE

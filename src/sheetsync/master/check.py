@@ -166,6 +166,9 @@ def annotate_master(source: str | Path, out: str | Path, findings: list[Finding]
     source, out = Path(source), Path(out)
     if out.resolve() == source.resolve():
         raise SheetsyncError(t("check.annotate_same_file", file=str(out)), file=str(out))
+    from sheetsync.core.outputs import refuse_replacing
+
+    refuse_replacing(out, "master", "calendar", "derived")  # an earlier annotated copy; never the ledger, a roll-up or a return
     wb = openpyxl.load_workbook(source)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:

@@ -146,6 +146,8 @@ class Rollup:
     # (task id, unit) -> the coverage its exported return recorded (sheetsync.levels)
     coverage: dict[tuple[str, str], Any] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)  # the master's record of the level above + level settings
+    # the tasks the roll-up was made from (Master.fingerprint): its summary names its master exactly
+    master_fingerprint: str = field(default="", compare=False)
     # what the front-ends must say with the figures (a period the ledger has no record of)
     notes: list[str] = field(default_factory=list, compare=False)
 
@@ -507,7 +509,8 @@ def compute_rollup(master: Master, returns: dict[str, UnitReturn], files: list[F
     if derived:
         derived["progress_mode"] = master.setting("progress_mode")
     return Rollup(period, as_of, generated or datetime.now().replace(microsecond=0), master.region, master.plan_name,
-                  tasks, unit_lines, gaps, files, details, coverage=cov_seen, derived=derived)
+                  tasks, unit_lines, gaps, files, details, coverage=cov_seen, derived=derived,
+                  master_fingerprint=master.fingerprint())
 
 
 def _task_units(master: Master, registry: UnitRegistry) -> tuple[list[list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
