@@ -59,3 +59,15 @@ def test_an_output_file_that_is_a_folder_is_a_message(county: County) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert str(folder) in proc.stderr and "文件夹" in proc.stderr
     assert folder.is_dir() and not any(folder.iterdir())
+
+
+@pytest.mark.parametrize("command", ["new", "report"])
+def test_an_output_name_near_the_file_systems_limit_is_written(county: County, command: str) -> None:
+    """A legal 245-byte name: the temporary file beside it must not go over 255 bytes."""
+    folder = county.root / f"长名-{command}"
+    folder.mkdir(exist_ok=True)
+    out = folder / ("县" * 80 + (".xlsx" if command == "new" else ".docx"))
+    assert len(out.name.encode("utf-8")) == 245
+    proc = run_cli(*(["new", out] if command == "new" else ["report", county.out, "-o", out]))
+    assert proc.returncode == 0, proc.stderr
+    assert out.is_file() and [p.name for p in folder.iterdir()] == [out.name]  # no temporary file left

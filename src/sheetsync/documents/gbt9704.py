@@ -455,9 +455,19 @@ def render(draft: Draft, path: str | Path, *, template: str | Path | None = None
     from sheetsync.core.outputs import make_parent
 
     make_parent(path)
-    tmp = path.with_name(path.name + ".tmp")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    import os
+    import tempfile
+
+    from sheetsync.workbook.xlsxio import temp_stem
+
+    fd, name = tempfile.mkstemp(prefix=f".{temp_stem(path.stem)}.", suffix=".tmp.docx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        doc.save(str(tmp))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

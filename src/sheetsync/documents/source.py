@@ -114,8 +114,8 @@ def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Pa
     from sheetsync.core.textnorm import norm_key
     from sheetsync.i18n import t
 
-    if summary.master_fingerprint and summary.master_fingerprint == master.fingerprint():
-        return  # the very tasks the roll-up was made from
+    # by region and plan, not by the tasks' fingerprint: a master derived one level down can hold
+    # the very same tasks, and a master edited after the merge differs in them
     other = [(mine, theirs) for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan))
              if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs)]
     if other:

@@ -244,7 +244,7 @@ def save_atomic(wb: Any, path: Path, retries: int = 3, wait: float = 1.0) -> Pat
     from sheetsync.core.outputs import make_parent
 
     make_parent(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{temp_stem(path.stem)}.", suffix=".tmp.xlsx", dir=path.parent)
     os.close(fd)
     try:
         try:
@@ -331,11 +331,24 @@ def _test_pause(path: Path) -> None:
         time.sleep(0.02)
 
 
+TEMP_STEM_BYTES = 100  # of a temporary file's name: a legal 250-byte output name plus ours stays within 255
+
+
+def temp_stem(stem: str) -> str:
+    """``stem`` cut to :data:`TEMP_STEM_BYTES` UTF-8 bytes for a temporary file beside the output
+    (a long Chinese file name is three bytes a character; the system refuses names over 255)."""
+    while len(stem.encode("utf-8")) > TEMP_STEM_BYTES:
+        stem = stem[:-1]
+    return stem
+
+
 def clean_stale_temps(folder: Path, stem: str, older_than: float = 0.0) -> list[Path]:
-    """Remove temp files a killed save left behind (``.{stem}.*.tmp.xlsx``)."""
+    """Remove temp files a killed save left behind (``.{stem}.*.tmp.xlsx``, stem as :func:`temp_stem` cuts it)."""
+    import glob
+
     removed = []
     now = time.time()
-    for p in Path(folder).glob(f".{stem}.*.tmp.xlsx"):
+    for p in Path(folder).glob(f".{glob.escape(temp_stem(stem))}.*.tmp.xlsx"):
         with contextlib.suppress(OSError):
             if now - p.stat().st_mtime >= older_than:
                 p.unlink()
