@@ -121,3 +121,14 @@ def test_mail_send_refuses_a_hand_made_rollup_with_a_far_cell(demo, tmp_path: Pa
     proc = _cli("mail", "send", bad, "--master", master, "--dry-run")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and "XFD1048576" in proc.stderr and "手工汇总_远处.xlsx" in proc.stderr
+
+
+@pytest.mark.parametrize(("content", "reason"), [(b"", "文件为空"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+                                                 ("单位,得分\n".encode("gbk"), "不是 .xlsx 格式")])
+def test_a_rollup_that_is_no_workbook_is_said_in_the_clerks_words(tmp_path: Path, content: bytes, reason: str) -> None:
+    bad = tmp_path / "汇总表.xlsx"
+    bad.write_bytes(content)
+    proc = _cli("report", bad, "-o", tmp_path / "r.docx")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "汇总表.xlsx" in proc.stderr and reason in proc.stderr
+    assert "EOCD" not in proc.stderr and "Cfb" not in proc.stderr  # no library text

@@ -53,7 +53,7 @@ def load_grids(path: str | Path, limits: Limits | None = None, *, hook: str | No
     if not path.exists():
         raise SheetsyncError(t("core.file_missing", file=str(path)), file=str(path))
     if not path.is_file() or not zipfile.is_zipfile(path):  # a folder or a FIFO is no workbook either
-        raise FileUnusable(t("core.not_workbook", file=str(path), reason=_sniff(path)), file=str(path))
+        raise FileUnusable(t("core.not_workbook", file=str(path), reason=sniff_reason(path)), file=str(path))
     key = _cache_key(path, limits) if hook is None else None
     cached = _READ.get(key) if key is not None else None
     if cached is None:
@@ -214,7 +214,8 @@ def _checked_grids(path: Path, limits: Limits | None = None) -> dict[str, Grid] 
     return grids
 
 
-def _sniff(path: Path) -> str:
+def sniff_reason(path: Path) -> str:
+    """Why a file that is no zip is no workbook, in words (empty, an old .xls, not a zip)."""
     if not path.is_file():
         return t("core.reason_not_zip")
     with path.open("rb") as fh:

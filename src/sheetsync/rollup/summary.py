@@ -564,7 +564,14 @@ def read_summary(path: str | Path) -> RollupSummary:
 
 def _stored(p: Path) -> dict[str, Any]:
     """{"has": the summary sheet exists, "rows": its first rows (JSON cell values)}, read in a
-    limited child; remembered for the file as it is now (mail asks has_summary, then read_summary)."""
+    limited child; remembered for the file as it is now (mail asks has_summary, then read_summary).
+    A file that is no zip at all is said as the master reader says it (empty, an .xls, not a zip)."""
+    import zipfile
+
+    from sheetsync.master.workbook import sniff_reason
+
+    if not p.is_file() or not zipfile.is_zipfile(p):
+        raise FileUnusable(t("core.not_workbook", file=str(p), reason=sniff_reason(p)), file=str(p))
     st = p.stat()
     return _stored_cached(str(p.resolve()), str(p), st.st_mtime_ns, st.st_size)
 
