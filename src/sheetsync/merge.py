@@ -435,8 +435,24 @@ def build_rollup(master: Master, ledger: Ledger, *, period: str, as_of: date | N
         files = [FileLine(rec.source or rec.original_name, rec.unit, rec.outcome,
                           [Finding.from_json(f) for f in rec.findings], rec.received_at)
                  for rec in records]
-        return compute_rollup(master, returns, files, period=period, as_of=as_of or as_of_setting(master) or date.today(),
-                              coverage=_coverage(ledger, current))
+        judged = as_of or as_of_setting(master) or date.today()
+        rollup = compute_rollup(master, returns, files, period=period, as_of=judged, coverage=_coverage(ledger, current))
+        rollup.notes += _far_as_of(period, judged)
+        return rollup
+
+
+def _far_as_of(period: str, as_of: date) -> list[str]:
+    """Say so when the as-of date lies over a year past the period's end (or today, for a period
+    that is no date range): 2099-01-01 typed for 2026-01-01 makes every open task overdue."""
+    from datetime import timedelta
+
+    from sheetsync.core.period import parse_period
+
+    p = parse_period(period)
+    end = p.end if p is not None else date.today()
+    if as_of <= end + timedelta(days=366):
+        return []
+    return [t("merge.as_of_far", as_of=as_of.isoformat(), period=period, end=end.isoformat())]
 
 
 def _coverage(ledger: Ledger, current: dict[str, Any]) -> dict[str, list[Any]]:

@@ -207,3 +207,11 @@ def test_a_period_the_ledger_has_no_record_of_is_said_with_the_periods_it_has(de
                           capture_output=True, env=env, timeout=300)
     assert proc.returncode == 0
     assert "the ledger has no returns for '乱写'" in proc.stdout.decode("utf-8")
+
+
+def test_an_as_of_date_years_after_the_period_is_said(demo) -> None:
+    folder, _ = demo
+    master = folder / MASTER
+    assert status(master, as_of=date(2027, 3, 31)).notes == []  # a quarter later: a choice, not a typo
+    far = _cli_status(master, "--as-of", "2099-01-01")
+    assert len(far["notes"]) == 1 and "2099-01-01" in far["notes"][0] and "2026-12-31" in far["notes"][0]

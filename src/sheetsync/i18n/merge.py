@@ -191,6 +191,8 @@ MESSAGES.update({
     "merge.missing_list": ("未报送单位：{names}", "Not reported: {names}"),
     "merge.no_inputs": ("没有找到任何回收文件：{paths}。请检查文件夹路径。", "No returned files found in {paths}. Check the path."),
     "status.header": ("{period} 报送情况（截至 {as_of}）", "{period} — reporting status as of {as_of}"),
+    "merge.as_of_far": ("注意：统计截至日期 {as_of} 比本期（{period}，至 {end}）晚一年以上，所有未完成的任务都按逾期计。日期是否写错？请检查 --as-of 或主表“设置”中的统计截至日期。",
+                        "Note: the as-of date {as_of} is over a year after the period ({period}, ending {end}); every open task counts as overdue. Is the date right? Check --as-of or 统计截至日期 in the master's 设置."),
     "status.period_unknown": ("注意：台账中没有“{period}”的任何回收记录，台账中已有的期别为：{known}。期别是否写对？请检查 --period 或主表“设置”中的报送周期。",
                               "Note: the ledger has no returns for '{period}'; the periods it holds are: {known}. Is the period right? Check --period or the 报送周期 in the master's 设置."),
     "status.col.unit": ("单位", "Unit"),
