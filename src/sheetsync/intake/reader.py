@@ -40,12 +40,12 @@ def parse_file(path: str, kind: str, limits: Limits, password: str | None, *,
                merged: bool = True) -> WorkbookData | Rejection:
     """Data of the workbook at ``path`` (already inspected, of ``kind``), or why not.
 
-    ``merged``: also list each .xlsx/.xlsm sheet's merged ranges (the master reader fills them;
+    ``merged``: also list each sheet's merged ranges (the master reader fills them;
     the returns reader names a merge over task rows), on by default."""
     if kind == "encrypted":
         return _parse_encrypted(path, limits, password)
     if kind == "xls":
-        return _parse_xls(path, path, limits)
+        return _parse_xls(path, path, limits, merged)
     return _parse_xlsx(path, path, kind, limits, merged)
 
 
@@ -205,8 +205,9 @@ def _bad_xml(real: str, shown: str, parts: list[str]) -> Rejection | None:
     return None
 
 
-def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejection:
-    """BIFF .xls (as WPS and old Excel save): calamine only; no XML to scan."""
+def _parse_xls(real: str, shown: str, limits: Limits, merged: bool = True) -> WorkbookData | Rejection:
+    """BIFF .xls (as WPS and old Excel save): calamine only; no XML to scan. Merged ranges as
+    for .xlsx (calamine reads BIFF's MERGEDCELLS): a master or return saved by WPS keeps them."""
     import python_calamine as pc
 
     fh = open(real, "rb")  # noqa: SIM115 - must outlive the workbook object, closed below
@@ -228,7 +229,9 @@ def _parse_xls(real: str, shown: str, limits: Limits) -> WorkbookData | Rejectio
                                               rows=limits.rows, cols=limits.cols)])
             raw = sheet.to_python(skip_empty_area=False)
             rows = _clean(raw, len(raw), max((len(r) for r in raw), default=0))
-            sd = SheetData(meta.name, state, rows)  # type: ignore[arg-type]
+            ranges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in
+                      (getattr(sheet, "merged_cell_ranges", None) or ())] if merged else []
+            sd = SheetData(meta.name, state, rows, merged=ranges)  # type: ignore[arg-type]
             _text_checks(sd, shown, limits, out.notes)
             out.sheets.append(sd)
     finally:

@@ -105,6 +105,9 @@ def export_return(child_rollup: str | Path, parent_return: str | Path, outdir: s
     mapped = _check_period(summary, meta, map_periods, child_rollup, parent_return)
     out = ExportResult(outdir / parent_return.name, meta["unit"], meta.get("period", ""))
 
+    from sheetsync.master.workbook import require_xlsx
+
+    require_xlsx(parent_return, t("core.action.export"))  # read above; openpyxl writes .xlsx only
     wb = openpyxl.load_workbook(parent_return)
     ws, header_row, cols = _return_table(wb, parent_return)
     rows_of = _rows_by_id(ws, header_row, cols)

@@ -43,6 +43,9 @@ def write_schedule_copy(master_path: str | Path, sched: Schedule, out: str | Pat
 
     refuse_replacing(out, "calendar", "derived")  # an earlier copy (of a derived master too); never the ledger or a roll-up
     lang = lang or get_lang()
+    from sheetsync.master.workbook import require_xlsx
+
+    require_xlsx(master_path, t("core.action.calendar"))
     wb = openpyxl.load_workbook(master_path)
     spec = schema.SCHEDULE
     name = spec.name.text(lang)

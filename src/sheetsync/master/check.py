@@ -169,6 +169,9 @@ def annotate_master(source: str | Path, out: str | Path, findings: list[Finding]
     from sheetsync.core.outputs import refuse_replacing
 
     refuse_replacing(out, "master", "calendar", "derived")  # an earlier annotated copy; never the ledger, a roll-up or a return
+    from sheetsync.master.workbook import require_xlsx
+
+    require_xlsx(source, t("core.action.annotate"))
     wb = openpyxl.load_workbook(source)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:

@@ -52,7 +52,7 @@ def load_grids(path: str | Path, limits: Limits | None = None, *, hook: str | No
     path = Path(path)
     if not path.exists():
         raise SheetsyncError(t("core.file_missing", file=str(path)), file=str(path))
-    if not path.is_file() or not zipfile.is_zipfile(path):  # a folder or a FIFO is no workbook either
+    if not path.is_file() or not (zipfile.is_zipfile(path) or is_ole(path)):  # a folder or a FIFO is no workbook
         raise FileUnusable(t("core.not_workbook", file=str(path), reason=sniff_reason(path)), file=str(path))
     key = _cache_key(path, limits) if hook is None else None
     cached = _READ.get(key) if key is not None else None
@@ -189,7 +189,11 @@ def _checked_grids(path: Path, limits: Limits | None = None) -> dict[str, Grid] 
     limits = limits or Limits()
     ins = inspect_file(path, limits)
     _refuse_hostile(path, ins.findings)
-    if not ins.ok or ins.kind not in ("xlsx", "xlsm"):
+    if is_ole(path) and not (ins.ok and ins.kind == "xls"):
+        # an OLE file that is no plain .xls (encrypted, a .doc, damaged): intake's words, not openpyxl's
+        reason = ins.errors[0].message if ins.errors else t("core.reason_not_zip")
+        raise FileUnusable(t("core.not_workbook", file=str(path), reason=reason), file=str(path))
+    if not ins.ok or ins.kind not in ("xlsx", "xlsm", "xls"):
         return None
     try:
         data = parse_file(str(path), ins.kind, limits, None, merged=True)
@@ -212,6 +216,26 @@ def _checked_grids(path: Path, limits: Limits | None = None) -> dict[str, Grid] 
                 row[c1 - 1:c2] = [top] * (len(row[c1 - 1:c2]))
         grids[sheet.name] = grid
     return grids
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_ole(path: Path) -> bool:
+    """An OLE compound file: what WPS and old Excel save as .xls (read like .xlsx, merges too)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8) == _OLE
+    except OSError:
+        return False
+
+
+def require_xlsx(path: str | Path, action: str) -> None:
+    """Refuse to write on an .xls master (openpyxl writes only .xlsx): ``action`` says what needs it."""
+    p = Path(path)
+    if is_ole(p):
+        raise SheetsyncError(t("core.xls_needs_xlsx", file=str(p), action=action), file=str(p),
+                             hint=t("core.xls_needs_xlsx_hint"))
 
 
 def sniff_reason(path: Path) -> str:
