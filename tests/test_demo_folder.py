@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.helpers.robustness import run_cli, sha
 
+from helpers.robustness import run_cli, sha
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.demo.run import MARKER, claim_folder
 from sheetsync.i18n import t

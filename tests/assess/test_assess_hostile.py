@@ -16,8 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.helpers.robustness import run_cli
 
+from helpers.robustness import run_cli
 from sheetsync.assess import assess_units
 from sheetsync.assess.score import parse_weights
 from sheetsync.core.errors import SheetsyncError

@@ -6,7 +6,8 @@ Real parts: the CLI in a real process with the variable set.
 from __future__ import annotations
 
 import pytest
-from tests.helpers.robustness import run_cli
+
+from helpers.robustness import run_cli
 
 
 @pytest.mark.parametrize("value", ["fr", "jp", "1"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.helpers.robustness import run_cli, sha
+
+from helpers.robustness import run_cli, sha
 
 PLAN = "# 方案\n\n| 任务 | 责任单位 | 时限 |\n|---|---|---|\n| 开展培训 | 县委组织部 | 2026年12月底 |\n"
 

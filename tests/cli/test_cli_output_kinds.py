@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.helpers.robustness import run_cli, sha
 
+from helpers.robustness import run_cli, sha
 from sheetsync.core.outputs import existing_kind
 
 FILES = {"master": "示例县_任务分解表.xlsx", "ledger": "sheetsync.db", "rollup": "示例县_2026年第4季度_汇总表.xlsx",

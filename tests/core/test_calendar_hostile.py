@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.helpers.robustness import run_cli
 
+from helpers.robustness import run_cli
 from sheetsync.core.calendar import load_calendar, schedule
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master, Task, Unit

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.helpers.robustness import run_cli
 
+from helpers.robustness import run_cli
 from sheetsync.levels.derive import derive_master
 
 MASTER = "示例县_任务分解表.xlsx"

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests.helpers.robustness import run_cli
 
+from helpers.robustness import run_cli
 from sheetsync.core.errors import SheetsyncError
 from sheetsync.core.model import Master, Task, Unit
 from sheetsync.master.workbook import read_master, write_master
