@@ -1,4 +1,4 @@
-"""``sheetsync mail distribute | remind | send``: arguments → one sheetsync.mail call → the report."""
+"""``sheetsync mail distribute | remind | send | confirm``: arguments → one sheetsync.mail call → the report."""
 
 from __future__ import annotations
 
@@ -158,3 +158,37 @@ def send_cmd(rollup: Path, to: tuple[str, ...], attach: tuple[Path, ...], master
     opts["as_json"] = as_json
     report = send_rollup(rollup, list(to), master=_load_master(master_path), attach=list(attach), **_kwargs(opts))
     _print(report, as_json)
+
+
+@mail.command("confirm")
+@click.option("--master", "master_path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="主表（任务分解表）路径，用于识别单位名称 / master workbook (to resolve unit names)")
+@click.option("--period", help="报送周期（默认：主表设置“报送周期”）/ reporting period (default: the master's setting)")
+@click.option("--kind", type=click.Choice(["distribute", "remind", "send"]), default="distribute", show_default=True,
+              help="邮件类别：distribute 分发、remind 催报、send 上报汇总 / which mail: distribute, remind or send")
+@click.option("--unit", "units", multiple=True,
+              help="已核实收到邮件的单位，可多次使用 / a unit that confirmed it received the message (repeatable)")
+@click.option("--all", "all_units", is_flag=True,
+              help="确认本期该类别全部结果不明的邮件 / every message of this period and kind with an unknown outcome")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="记录数据库（默认：主表旁 sheetsync.db）/ SQLite file")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the report as JSON")
+def confirm_cmd(master_path: Path, period: str | None, kind: str, units: tuple[str, ...], all_units: bool,
+                db_path: Path | None, as_json: bool) -> None:
+    """记录结果不明的邮件已被对方收到（核实后），此后 --retry 不再重发或提示 / record that messages with an
+    unknown outcome did arrive (after checking), so --retry no longer resends or mentions them."""
+    from sheetsync.ledger import folder_path
+    from sheetsync.mail.records import confirm_delivered
+    from sheetsync.merge import resolve_period
+
+    if bool(units) == all_units:
+        raise click.UsageError(t("mail.cli.confirm_units_or_all"))
+    master = _load_master(master_path, required=True)
+    report = confirm_delivered(db_path or folder_path(master_path.parent), resolve_period(master, period), kind,
+                               None if all_units else list(units), master=master)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.secho(report.summary(), fg="green" if report.ok else "yellow")
+    if not report.ok:
+        raise click.exceptions.Exit(1)

@@ -141,6 +141,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mail.status.partial": ("部分收件人被拒", "some recipients refused"),
     "mail.status.skipped": ("跳过", "skipped"),
     "mail.status.unknown": ("结果不明", "outcome unknown"),
+    "mail.status.confirmed": ("已确认收到", "confirmed received"),
+    # ------------------------------------------------------------ mail confirm
+    "mail.confirm_done": ("{kind}（{period}）：已将 {n} 封结果不明的邮件记录为对方已收到——{units}（{by}，{time}）。"
+                          "原记录保留；此后 --retry 和“重发失败”不再重发或提示这些邮件。",
+                          "{kind} ({period}): {n} message(s) with an unknown outcome recorded as received — {units} "
+                          "({by}, {time}). The original entries stay; --retry and 重发失败 no longer resend or "
+                          "mention them."),
+    "mail.confirm_not_unknown": ("“{unit}”本期（{period}）没有结果不明的{kind}邮件（最近一次：{status}），未作记录。",
+                                 "'{unit}' has no {kind} message with an unknown outcome in {period} (last: {status}); "
+                                 "nothing recorded for it."),
+    "mail.confirm_never_sent": ("邮件记录中没有发给“{unit}”的{kind}邮件（{period}），未作记录。",
+                                "The mail log has no {kind} message to '{unit}' in {period}; nothing recorded for it."),
+    "mail.confirm_none": ("{kind}（{period}）没有结果不明的邮件，无需确认。",
+                          "{kind} ({period}): no message with an unknown outcome; nothing to confirm."),
+    "mail.confirm_bad_unit": ("找不到单位“{unit}”（相近：{suggestions}）。请写单位全称或主表“单位”表中登记的简称。",
+                              "No unit '{unit}' (closest: {suggestions}). Write the unit's full name or an alias "
+                              "listed in the master's Units sheet."),
+    "mail.confirm_nothing_done": ("未作任何记录。", "Nothing was recorded."),
+    "mail.confirm_send_no_units": ("上报汇总只有一封邮件，没有单位：请用 --all，不要用 --unit。",
+                                   "The roll-up sent upward is one message without units: use --all, not --unit."),
+    "mail.confirm_nothing_logged": ("邮件记录 {db} 中没有“{kind}”（{period}）的发送记录，无可确认。请核对 --period 和 --kind。",
+                                    "The mail log {db} has no '{kind}' run for '{period}': nothing to confirm. "
+                                    "Check --period and --kind."),
     "mail.summary_unknown": ("其中 {n} 封结果不明：服务器收下邮件后未确认就断开了连接，对方可能已收到。请先向收件人核实。",
                              "{n} of them with outcome unknown: the server took the message and dropped the connection "
                              "before confirming it; it may have arrived. Check with the recipients first."),
@@ -150,20 +173,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "confirming it ({reason}); it may have arrived. Check with the recipients; if it did not "
                              "arrive, resend with --retry --resend-unknown."),
     "mail.retry_unknown_held": ("{who}：上次发送结果不明（服务器收下后未确认即断开，{time}），对方可能已收到，本次未重发。"
-                                "请向收件人核实；确未收到时用 --retry --resend-unknown 重发。",
+                                "请向收件人核实；确未收到时用 --retry --resend-unknown 重发，已收到时用 sheetsync mail confirm 记录。",
                                 "{who}: the last send had an unknown outcome (the server dropped the connection before "
                                 "confirming, {time}); it may have arrived, so it was not resent. Check with the "
-                                "recipients; if it did not arrive, resend with --retry --resend-unknown."),
+                                "recipients; if it did not arrive, resend with --retry --resend-unknown; if it did, "
+                                "record that with sheetsync mail confirm."),
     "mail.outbox_written": ("邮件已写入发件箱文件夹：{dir}（可用 Outlook、Foxmail 等直接打开 .eml 文件检查）",
                             "Messages written to the outbox folder: {dir} (open the .eml files in Outlook, Foxmail … to check them)"),
     "mail.unknown_not_resent": (
         "{period}：{n} 封邮件结果不明，本次未重发——{who}。服务器收下这些邮件后未确认就断开了连接，对方可能已经收到，"
-        "自动重发可能让对方收到两份。请先向这些单位核实是否收到；确未收到的，在命令行加 --retry --resend-unknown 重发"
-        "（{commands}）。",
+        "自动重发可能让对方收到两份。请先向这些单位核实是否收到：确未收到的，在命令行加 --retry --resend-unknown 重发"
+        "（{commands}）；已经收到的，用 sheetsync mail confirm 记录为已收到（{confirm}），此后不再提示。",
         "{period}: {n} message(s) with an unknown outcome were NOT resent — {who}. The server took them and dropped "
         "the connection before confirming, so they may already have arrived, and resending could deliver them twice. "
         "Check with these units first; for any that did not arrive, resend on the command line with "
-        "--retry --resend-unknown ({commands})."),
+        "--retry --resend-unknown ({commands}); for any that did arrive, record that with sheetsync mail confirm "
+        "({confirm}) and it is not mentioned again."),
     "mail.unknown_of_kind": ("{kind}：{units}", "{kind}: {units}"),
     "mail.list_sep": ("、", ", "),
     "mail.list_sep_kind": ("；", "; "),
@@ -230,6 +255,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ command line
     "mail.cli.resend_unknown_needs_retry": ("--resend-unknown 只能与 --retry 一起使用。",
                                             "--resend-unknown only goes with --retry."),
+    "mail.cli.confirm_units_or_all": ("请用 --unit 指定已核实收到的单位（可多次使用），或用 --all 确认全部结果不明的邮件（二者选一）。",
+                                      "Name the units that confirmed receipt with --unit (repeatable), or --all for "
+                                      "every message with an unknown outcome (one of the two)."),
     "mail.cli.master_required": ("请用 --master 指定主表（任务分解表）。", "Give the master workbook with --master."),
     "mail.cli.no_split_dir": ("在 {dir} 下找不到“{period}”的填报表文件夹（含 manifest.json）。请用 --split-dir 指定 sheetsync split 的输出文件夹。",
                               "No workbook folder (with manifest.json) for '{period}' under {dir}. Give the output folder of sheetsync split with --split-dir."),

@@ -3,7 +3,9 @@
 The table lives beside the merge ledger (same ``sheetsync.db``) so 'status' can show both; it is
 created with ``CREATE TABLE IF NOT EXISTS`` and touches no other table. ``--retry`` reads the
 newest non-dry-run row of each (kind, period, unit) and resends only where that row is not 'sent'
-(an 'unknown' outcome only when asked: the message may have arrived).
+(an 'unknown' outcome only when asked: the message may have arrived). When the clerk learns that
+an unknown message did arrive, :func:`confirm_delivered` adds a 'confirmed' row after it (the
+unknown row stays): from then on that unit counts as sent.
 Periods are compared by their canonical key (``period_key`` column, from core.period): a retry
 for 2026年第四季度 finds what was sent for 2026年第4季度.
 """
@@ -33,14 +35,18 @@ CREATE TABLE IF NOT EXISTS mail_log (
     attachment TEXT NOT NULL DEFAULT '',
     attachment_sha256 TEXT NOT NULL DEFAULT '',
     size INTEGER,                       -- encoded message bytes
-    status TEXT NOT NULL,               -- sent / failed / partial / dry-run / skipped / unknown
+    status TEXT NOT NULL,               -- sent / failed / partial / dry-run / skipped / unknown / confirmed
     smtp_code INTEGER,
     smtp_message TEXT NOT NULL DEFAULT '',
     refused TEXT NOT NULL DEFAULT '',   -- JSON {recipient: "code text"} when some were refused
     eml TEXT NOT NULL DEFAULT '',       -- outbox file of a dry run
-    time TEXT NOT NULL
+    time TEXT NOT NULL,
+    decided_by TEXT NOT NULL DEFAULT '', -- who recorded a 'confirmed' row (the OS user)
+    refers_to INTEGER                    -- the 'unknown' row a 'confirmed' row is about
 );
 """
+#: columns added after the first release: logs made before them get them in connect()
+LATER_COLUMNS = {"decided_by": "TEXT NOT NULL DEFAULT ''", "refers_to": "INTEGER"}
 # after the column exists (logs made before it get it in connect())
 INDEX = "CREATE INDEX IF NOT EXISTS mail_log_pkey ON mail_log (kind, period_key, unit, id);"
 
@@ -48,6 +54,8 @@ RETRYABLE = ("failed", "partial", "skipped")
 #: the server took the whole message and dropped the connection before its reply: it may have
 #: been delivered, so ``--retry`` holds it back (saying so) unless told to resend it
 UNKNOWN = "unknown"
+#: an unknown outcome the clerk checked with the recipient: it did arrive (:func:`confirm_delivered`)
+CONFIRMED = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,12 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(db_path), timeout=30)
     conn.executescript(SCHEMA)
-    if "period_key" not in {r[1] for r in conn.execute("PRAGMA table_info(mail_log)")}:
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(mail_log)")}
+    for name, decl in LATER_COLUMNS.items():
+        if name not in columns:
+            with conn:
+                conn.execute(f"ALTER TABLE mail_log ADD COLUMN {name} {decl}")
+    if "period_key" not in columns:
         with conn:  # the period as typed stays in ``period``; the key is what lookups compare
             conn.execute("ALTER TABLE mail_log ADD COLUMN period_key TEXT NOT NULL DEFAULT ''")
             for (text,) in conn.execute("SELECT DISTINCT period FROM mail_log").fetchall():
@@ -90,7 +103,7 @@ def connect(db_path: str | Path) -> sqlite3.Connection:
 def record(db_path: str | Path, rows: list[dict[str, Any]]) -> None:
     cols = ("batch", "kind", "period", "unit", "recipients", "subject", "attachment",
             "attachment_sha256", "size", "status", "smtp_code", "smtp_message", "refused", "eml", "time",
-            "period_key")
+            "period_key", "decided_by", "refers_to")
     now = datetime.now().astimezone().isoformat(timespec="seconds")
     with closing(connect(db_path)) as conn, conn:
         conn.executemany(
@@ -108,7 +121,7 @@ def _cell(row: dict[str, Any], col: str, now: str) -> Any:
         return ",".join(v)
     if col == "refused":
         return json.dumps(v, ensure_ascii=False) if v else ""
-    if col in ("size", "smtp_code"):
+    if col in ("size", "smtp_code", "refers_to"):
         return v
     return "" if v is None else str(v)
 
@@ -167,7 +180,10 @@ class Outstanding:
               units=sep.join(u or t("mail.rollup_label") for u in units))
             for k, units in self.unknown.items())
         commands = t("mail.list_sep_kind").join(f"sheetsync mail {k} … --retry --resend-unknown" for k in self.unknown)
-        return t("mail.unknown_not_resent", n=self.unknown_count, period=self.period, who=who, commands=commands)
+        confirm = t("mail.list_sep_kind").join(
+            f"sheetsync mail confirm --master … --period {self.period} --kind {k} --unit …" for k in self.unknown)
+        return t("mail.unknown_not_resent", n=self.unknown_count, period=self.period, who=who, commands=commands,
+                 confirm=confirm)
 
 
 def outstanding(db_path: str | Path, period: str) -> Outstanding:
@@ -206,3 +222,150 @@ def history(db_path: str | Path, kind: str | None = None, period: str | None = N
     with closing(connect(db_path)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(sql + " ORDER BY id", args)]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What :func:`confirm_delivered` recorded: the units now logged as delivered, and the units
+    named that had no unknown outcome (unit → its newest status, '' when nothing was logged)."""
+
+    kind: str
+    period: str
+    db_path: Path
+    confirmed: list[str] = field(default_factory=list)
+    not_unknown: dict[str, str] = field(default_factory=dict)
+    by: str = ""
+    time: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False when a named unit had no unknown message (the CLI exits 1 for it)."""
+        return not self.not_unknown
+
+    def summary(self) -> str:
+        from sheetsync.i18n import t
+
+        kind = t(f"mail.kind.{self.kind}")
+        lines = []
+        if self.confirmed:
+            lines.append(t("mail.confirm_done", n=len(self.confirmed), kind=kind, period=self.period,
+                           units=t("mail.list_sep").join(u or t("mail.rollup_label") for u in self.confirmed),
+                           by=self.by or "-", time=self.time.replace("T", " ")))
+        for unit, status in self.not_unknown.items():
+            who = unit or t("mail.rollup_label")
+            lines.append(t("mail.confirm_not_unknown", unit=who, kind=kind, period=self.period,
+                           status=t(f"mail.status.{status}")) if status else
+                         t("mail.confirm_never_sent", unit=who, kind=kind, period=self.period))
+        if not lines:
+            lines.append(t("mail.confirm_none", kind=kind, period=self.period))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "period": self.period, "db_path": str(self.db_path), "ok": self.ok,
+                "confirmed": list(self.confirmed), "not_unknown": dict(self.not_unknown), "by": self.by,
+                "time": self.time}
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in the environment or the user database
+        return ""
+
+
+def confirm_delivered(db_path: str | Path, period: str, kind: str = "distribute", units: list[str] | None = None,
+                      *, master: Any = None, by: str | None = None) -> Confirmation:
+    """Record that messages with an unknown outcome did arrive (the clerk checked with the unit).
+
+    ``units``: the units named (as typed: resolved against the master's 单位 sheet, or the log's
+    names without a master); ``None`` means every unit of ``kind`` whose outcome is unknown. The
+    roll-up sent upward (kind ``send``) has no unit: it takes ``None`` only. For each unit whose
+    newest real attempt is 'unknown' a 'confirmed' row is added (the unknown row stays), with the
+    time, ``by`` (default: the OS user) and the id of the unknown row; after it :func:`outstanding`
+    no longer lists the unit and ``--retry`` neither resends nor mentions it. A named unit without
+    an unknown message is reported in :attr:`Confirmation.not_unknown` and nothing is recorded for
+    it. A name that matches no unit is refused (:class:`SheetsyncError`, with suggestions) and
+    nothing at all is recorded."""
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.core.model import Unit
+    from sheetsync.core.units import UnitRegistry
+    from sheetsync.i18n import t
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    if kind == "send" and units:
+        raise SheetsyncError(t("mail.confirm_send_no_units"))
+    key = period_key(period) if period else ""
+    by = _os_user() if by is None else by
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    if not Path(db_path).exists():
+        raise SheetsyncError(t("mail.confirm_nothing_logged", db=str(db_path), kind=kind, period=period))
+    with closing(connect(db_path)) as conn:
+        conn.row_factory = sqlite3.Row
+        conn.execute("BEGIN IMMEDIATE")  # read and write at once: a retry run cannot slip in between
+        try:
+            newest = {r["unit"]: dict(r) for r in conn.execute(
+                "SELECT * FROM mail_log m WHERE kind = ? AND period_key = ? AND status != 'dry-run' AND id = ("
+                "  SELECT MAX(id) FROM mail_log n WHERE n.kind = m.kind AND n.period_key = m.period_key"
+                "  AND n.unit = m.unit AND n.status != 'dry-run') ORDER BY id", (kind, key))}
+            if not newest:
+                raise SheetsyncError(t("mail.confirm_nothing_logged", db=str(db_path), kind=kind, period=period))
+            if units is None:
+                wanted = [u for u, r in newest.items() if r["status"] == UNKNOWN]
+            else:
+                wanted = _resolve_units(units, newest, master, UnitRegistry, Unit)
+            result = Confirmation(kind, period, Path(db_path), by=by, time=now)
+            rows = []
+            for unit in wanted:
+                row = newest.get(unit)
+                if row is None or row["status"] != UNKNOWN:
+                    result.not_unknown[unit] = row["status"] if row else ""
+                    continue
+                result.confirmed.append(unit)
+                rows.append({**row, "batch": new_batch_id(), "status": CONFIRMED, "smtp_code": None,
+                             "smtp_message": "", "refused": "", "eml": "", "time": now, "decided_by": by,
+                             "refers_to": row["id"]})
+            cols = ("batch", "kind", "period", "unit", "recipients", "subject", "attachment", "attachment_sha256",
+                    "size", "status", "smtp_code", "smtp_message", "refused", "eml", "time", "period_key",
+                    "decided_by", "refers_to")
+            conn.executemany(f"INSERT INTO mail_log ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                             [tuple(r[c] for c in cols) for r in rows])
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+    return result
+
+
+def _resolve_units(names: list[str], newest: dict[str, dict[str, Any]], master: Any, registry_cls: Any,
+                   unit_cls: Any) -> list[str]:
+    """The log's unit names for what the clerk typed: exact log names first, else the master's
+    unit (name or alias, region prefix optional, a unique suffix) as the other commands resolve it.
+    Any name that names no one unit is refused, all of them in one message with suggestions."""
+    from sheetsync.core.errors import SheetsyncError
+    from sheetsync.i18n import t
+
+    known = list(getattr(master, "units", None) or [])
+    listed = {u.name for u in known}
+    registry = registry_cls([*known, *(unit_cls(name=u) for u in newest if u and u not in listed)],
+                            getattr(master, "region", "") or "")
+    out: list[str] = []
+    bad: list[str] = []
+    for name in names:
+        if name in newest:
+            hit = name
+        else:
+            r = registry.resolve(name)
+            if r.kind != "unit" or len(r.units) != 1:
+                sugg = r.candidates or registry.suggest(name)
+                bad.append(t("mail.confirm_bad_unit", unit=name, suggestions=t("mail.list_sep").join(sugg) or "-"))
+                continue
+            u = r.units[0]
+            hit = next((n for n in (u.name, *u.aliases) if n in newest), u.name)
+        if hit not in out:
+            out.append(hit)
+    if bad:
+        raise SheetsyncError("\n".join([*bad, t("mail.confirm_nothing_done")]))
+    return out
