@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.split": ("按单位生成填报表", "Make one return workbook per unit"),
     "cli.help.merge": ("合并回收表，生成汇总表与缺口清单", "Merge returns into the roll-up with gaps"),
     "cli.help.status": ("查看报送情况", "Show who has and has not reported"),
-    "cli.help.mail": ("邮件：分发、催报、报送汇总", "Email: distribute, remind, send upward"),
+    "cli.help.mail": ("邮件：分发、催报、报送汇总、确认收到", "Email: distribute, remind, send upward, confirm receipt"),
     "cli.help.addin": ("Excel 加载项：生成与安装", "Excel add-in: build and install"),
     # full help of each command (``sheetsync X --help``); modules are imported after --lang is read
     "cli.doc.new": ("新建空白任务分解表（含填写说明和示例行）。", "Create an empty master workbook with instructions and example rows."),
