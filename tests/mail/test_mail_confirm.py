@@ -136,3 +136,19 @@ def test_english_output_and_all(tmp_path: Path, unknown_one: tuple[Path, Path, P
     assert r.returncode == 0 and "no message with an unknown outcome; nothing to confirm" in r.stdout, r.stdout
     r = run_cli("mail", "confirm", "--master", master, "--period", PERIOD, "--kind", "remind", "--all", lang="en")
     assert r.returncode == 2 and "has no 'remind' run for '2024年第一季度'" in r.stderr, r.stderr
+
+
+def test_a_log_made_before_the_confirm_columns_gets_them(tmp_path: Path) -> None:
+    """A mail log written by an earlier version (no decided_by / refers_to): opened, it gains the
+    columns, and the library call records the confirmation with the given name."""
+    db = tmp_path / "sheetsync.db"
+    con = sqlite3.connect(db)
+    con.executescript(records.SCHEMA.split("    decided_by")[0].rstrip().rstrip(",") + "\n);")
+    con.execute("INSERT INTO mail_log (batch, kind, period, unit, status, time) VALUES "
+                "('b1', 'send', ?, '', 'unknown', '2024-04-01T10:00:00+08:00')", (PERIOD,))
+    con.commit()
+    con.close()
+    done = records.confirm_delivered(db, "2024年第1季度", "send", master=None, by="王芳")
+    assert (done.confirmed, done.not_unknown, done.ok) == ([""], {}, True)
+    assert _log(db) == [("", "unknown", "", None), ("", "confirmed", "王芳", 1)]
+    assert records.outstanding(db, PERIOD).unknown == {}
