@@ -93,3 +93,17 @@ def test_due_soon_json_on_a_day_off(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["results"] == [] and "2026-10-03" in data["warnings"][0]
+
+
+def test_a_reminder_with_an_unknown_outcome_counts_as_sent_today(tmp_path) -> None:
+    """Real SQLite mail log: the server may have the reminder, so the daily run does not send a second."""
+    from datetime import datetime
+
+    from sheetsync.mail import records
+    from sheetsync.mail.due_soon import reminded_today
+
+    db = tmp_path / "sheetsync.db"
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    records.record(db, [{"batch": "b1", "kind": "remind", "period": "2026年第4季度", "unit": u, "status": s,
+                         "time": now} for u, s in (("城关镇", records.UNKNOWN), ("东河镇", "failed"), ("西山镇", "sent"))])
+    assert reminded_today(db, "2026Q4") == {"城关镇", "西山镇"}

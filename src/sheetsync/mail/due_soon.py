@@ -31,10 +31,13 @@ def due_periods(master: Any, today: date, period: str | None = None) -> list[Sch
 
 
 def reminded_today(db_path: str | Path, period: str, day: date | None = None) -> set[str]:
-    """Units the mail log shows a reminder sent to (or attempted) for ``period`` on ``day``."""
+    """Units the mail log shows a reminder sent to for ``period`` on ``day`` — one the server may
+    have taken (outcome unknown) counts too: a second 催报 the same day is what the rule prevents."""
+    from sheetsync.mail.records import UNKNOWN
+
     day = day or datetime.now().date()
     return {r["unit"] for r in history(db_path, "remind", period)
-            if r["status"] in ("sent", "partial") and str(r["time"])[:10] == day.isoformat()}
+            if r["status"] in ("sent", "partial", UNKNOWN) and str(r["time"])[:10] == day.isoformat()}
 
 
 def remind_due_soon(master_path: str | Path, *, today: date | None = None, period: str | None = None,
