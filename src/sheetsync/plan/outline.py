@@ -72,6 +72,31 @@ def marker(text: str) -> Marker | None:
     return None
 
 
+# 1000. / 1000、 / （1000）: past marker()'s three digits a number is usually a year (2021、2022年…),
+# so it is an item only where it continues an open list (see continued_marker)
+_LONG_NUM = [("num", re.compile(rf"^(?P<n>[{_D}]{{4,7}})\s*(?:[.．](?![{_D}])|、|，(?=\D))\s*")),
+             ("num_paren", re.compile(rf"^[{_O}]\s*(?P<n>[{_D}]{{4,7}})\s*[{_C}]\s*[、.．]?\s*"))]
+
+
+def continued_marker(text: str, open_nodes: list[Node]) -> Marker | None:
+    """The marker of ``text`` when it numbers the next item of an open 1. 2. … or （1）（2）… list
+    beyond 999 (999. then 1000.); None otherwise.
+
+    Why: marker() stops at three digits so that years are not headings; without this, item 1000
+    and every one after it would be read as the text of item 999 — tasks lost without a word.
+    """
+    s = text.lstrip()
+    for kind, rx in _LONG_NUM:
+        m = rx.match(s)
+        if not m or not s[m.end():].strip():
+            continue
+        number = int(nfkc(m["n"]))
+        if any(n.kind == kind and n.number == number - 1 for n in open_nodes):
+            label = f"({number})" if kind == "num_paren" else str(number)
+            return Marker(kind, label, number, s[m.end():])
+    return None
+
+
 LONG_TITLE = 40  # characters: a first sentence longer than this is cut at its first comma (or 、)
 
 
