@@ -121,7 +121,9 @@ def unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines (a text saved with a fixed line width) back into paragraphs.
 
     Only when most long lines have the same length: then a line of that length continues on
-    the next one, unless the next line starts a numbered item or a 责任单位 clause.
+    the next one, unless the next line starts a numbered item (also 1000. after 999.) or a
+    责任单位 clause, or either is a row of a tab-separated table — rows of one width are rows, and
+    joining them lost every task after the first.
     """
     from sheetsync.plan.clauses import is_clause_line
     from sheetsync.plan.outline import marker
@@ -135,14 +137,25 @@ def unwrap(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     joining = False
+    last_number = 0  # of the last line numbered 1. 2. …, for a next one past 999
     for ln in lines:
-        if joining and ln and not marker(ln) and not is_clause_line(ln):
+        m = marker(ln)
+        long_number = _LONG_ITEM.match(ln)
+        next_item = bool(long_number) and int(long_number["n"]) == last_number + 1
+        if m is not None and m.kind == "num" and m.number:
+            last_number = m.number
+        elif next_item:
+            last_number += 1
+        if joining and ln and not m and not next_item and not is_clause_line(ln) and "\t" not in ln:
             out[-1] += ln
         else:
             out.append(ln)
         # a full line continues on the next; one that ends a sentence at the margin is taken as ending
-        joining = width - 1 <= len(ln) <= width + 1 and not ln.endswith(("。", "！", "？"))
+        joining = width - 1 <= len(ln) <= width + 1 and not ln.endswith(("。", "！", "？")) and "\t" not in ln
     return out
+
+
+_LONG_ITEM = re.compile(r"^(?P<n>[0-9]{4,7})\s*(?:[.．](?![0-9])|、)")
 
 
 def text_blocks(text: str) -> list[Block]:
