@@ -94,14 +94,26 @@ def test_five_thousand_tasks_are_all_imported(tmp_path: Path):
     assert tasks[998].content == "" and tasks[999].title == "开展工作1000"
 
 
+@pytest.mark.parametrize(("text", "open_kind", "open_label", "open_number", "kind", "label"), [
+    ("1000. 开展工作", "num", "999", 999, "num", "1000"),
+    ("１０００．开展工作", "num", "999", 999, "num", "1000"),
+    ("1000、开展工作", "num", "999", 999, "num", "1000"),
+    ("（1000）开展工作", "num_paren", "(999)", 999, "num_paren", "(1000)"),
+    ("100）开展工作", "num_rparen", "99)", 99, "num_rparen", "100)"),
+    ("1.100 开展工作", "dec2", "1.99", 99, "dec2", "1.100"),
+])
+def test_long_numbers_continue_their_list(text, open_kind, open_label, open_number, kind, label):
+    m = continued_marker(text, [Node(open_kind, open_label, open_number, "开展工作", 0)])
+    assert isinstance(m, Marker) and (m.kind, m.label, m.number, m.text) == (kind, label, open_number + 1, "开展工作")
+
+
 def test_long_numbers_are_items_only_where_they_continue_a_list():
-    """Years keep being text: 2021、2022年… after item 3 is not item 2021."""
+    """Years and quantities keep being text: 2021、2022年… after item 3 is not item 2021."""
     parent = Node("num", "999", 999, "开展工作999", 0)
-    m = continued_marker("1000. 开展工作1000", [parent])
-    assert isinstance(m, Marker) and (m.kind, m.label, m.number, m.text) == ("num", "1000", 1000, "开展工作1000")
-    assert continued_marker("（1000）开展工作", [Node("num_paren", "(999)", 999, "x", 0)]).label == "(1000)"
     assert continued_marker("1001. 开展工作", [parent]) is None
     assert continued_marker("1000. 开展工作", []) is None
+    assert continued_marker("1000.", [parent]) is None
+    assert continued_marker("1.100万人参加", [Node("dec2", "1.99", 99, "x", 0)]) is None
     parts = build_parts(["一、主要任务", "1. 开展工作", "2. 开展工作", "3. 开展工作", "2021、2022年连续开展评选。"])
     third = parts[0].roots[0].children[2]
     assert third.body == ["2021、2022年连续开展评选。"] and len(parts[0].roots[0].children) == 3
@@ -144,3 +156,15 @@ def test_rows_and_items_of_one_width_are_not_joined_as_wrapped_text(tmp_path: Pa
     tasks = [it.task for it in import_plan(items).tasks]
     assert len(tasks) == 3000 and not any(t.content for t in tasks)
     assert (tasks[-1].id, tasks[-1].title, tasks[-1].lead) == ("3000", "开展工作3000", "县委组织部")
+
+
+def test_circled_and_bracketed_items_past_twenty_and_ninety_nine(tmp_path: Path):
+    """① … ㊿ and 1）… 120）: no item folded into the one before (⑳ and 99） were the last)."""
+    circled = "".join(chr(c) for c in [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)])
+    path = tmp_path / "circled.txt"
+    path.write_text("一、主要任务\n" + "".join(f"{ch}开展工作{i}，责任单位：县委组织部\n" for i, ch in enumerate(circled, 1))
+                    + "二、其他任务\n" + "".join(f"{i}）推进工作{i}，责任单位：县财政局\n" for i in range(1, 121)),
+                    encoding="utf-8")
+    tasks = [it.task for it in import_plan(path).tasks]
+    assert [t.title for t in tasks] == [f"开展工作{i}" for i in range(1, 51)] + [f"推进工作{i}" for i in range(1, 121)]
+    assert not any(t.content for t in tasks) and tasks[49].lead == "县委组织部" and tasks[-1].lead == "县财政局"

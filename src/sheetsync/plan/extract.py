@@ -126,7 +126,7 @@ def unwrap(lines: list[str]) -> list[str]:
     joining them lost every task after the first.
     """
     from sheetsync.plan.clauses import is_clause_line
-    from sheetsync.plan.outline import marker
+    from sheetsync.plan.outline import Node, continued_marker, marker
 
     lengths = [len(ln) for ln in lines if len(ln) >= 20]
     if len(lengths) < 5:
@@ -137,16 +137,12 @@ def unwrap(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     joining = False
-    last_number = 0  # of the last line numbered 1. 2. …, for a next one past 999
+    last: dict[str, Node] = {}  # the last item of each numbering style, for a next one past 999. / 99）
     for ln in lines:
-        m = marker(ln)
-        long_number = _LONG_ITEM.match(ln)
-        next_item = bool(long_number) and int(long_number["n"]) == last_number + 1
-        if m is not None and m.kind == "num" and m.number:
-            last_number = m.number
-        elif next_item:
-            last_number += 1
-        if joining and ln and not m and not next_item and not is_clause_line(ln) and "\t" not in ln:
+        m = marker(ln) or continued_marker(ln, list(last.values()))
+        if m is not None and m.number is not None:
+            last[m.kind] = Node(m.kind, m.label, m.number, "", 0)
+        if joining and ln and not m and not is_clause_line(ln) and "\t" not in ln:
             out[-1] += ln
         else:
             out.append(ln)
@@ -155,7 +151,6 @@ def unwrap(lines: list[str]) -> list[str]:
     return out
 
 
-_LONG_ITEM = re.compile(r"^(?P<n>[0-9]{4,7})\s*(?:[.．](?![0-9])|、)")
 
 
 def text_blocks(text: str) -> list[Block]:
