@@ -31,7 +31,8 @@ MAX_TABLE_DEPTH = 32  # tables inside tables (a page's layout nests a few levels
 MAX_MIME_MULTIPARTS = 32  # multipart containers in a .mht (a saved page has one or two)
 MAX_MIME_HEADER_KB = 256  # one part's header block (a saved page's is well under 4 KB)
 # numbered items (headings and tasks) of one plan, or rows of its breakdown tables: a real plan has a
-# few hundred; 20 000 import and check in seconds; a 50 MB text of items would take a gigabyte
+# few hundred; a generated plan of this many imports and checks completely, while the outline of a
+# 50 MB text of items would take a gigabyte before any refusal
 MAX_PLAN_ITEMS = 25_000
 
 
