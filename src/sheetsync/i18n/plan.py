@@ -71,6 +71,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "it was not read."),
     "plan.mime_header_too_large": ("网页存档“{file}”中有超过 {limit_kb} KB 的邮件头，不予读取。",
                                    "The web archive “{file}” has a mail header over {limit_kb} KB; it was not read."),
+    "plan.too_many_items": ("方案“{file}”的编号条目（任务及其标题）或任务表行数超过上限 {limit}，未导入，未生成主表。",
+                            "The plan “{file}” has more than {limit} numbered items (tasks and their headings) or "
+                            "breakdown table rows; it was not imported and no master was written."),
+    "plan.too_many_items_hint": ("实际的实施方案只有几百项任务：请确认选对了文件；确需导入时，请把方案按章节拆成几个文件"
+                                 "（每个不超过 {limit} 项、各自从 1 编号），分别导入为各自的主表。",
+                                 "A real implementation plan has a few hundred tasks: check that this is the right file. "
+                                 "To import it anyway, split the plan by section into several files (at most {limit} "
+                                 "items each, each numbered from 1) and import each into its own master."),
     "plan.limit_hint": ("请在 Word/WPS（网页用浏览器）中打开方案，另存为新的 .docx 或 .txt 后再导入；"
                         "或全选复制其中文字存为 .txt 后导入。",
                         "Open the plan in Word or WPS (a web page in a browser), save it as a new .docx or .txt "

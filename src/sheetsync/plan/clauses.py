@@ -227,7 +227,8 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;！!？?\s]))(?:{_LABEL_RE})\s*[:：]")
+# 责任单位： after a sentence end, or after a comma inside the item (…工作，牵头单位：A，完成时限：…)
+_INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;！!？?，,\s]))(?:{_LABEL_RE})\s*[:：]")
 
 
 def extract_inline(text: str) -> tuple[str, list[Clause]]:
@@ -260,7 +261,7 @@ def extract_inline(text: str) -> tuple[str, list[Clause]]:
         clause = parse_clause_text(rest[m.start():])
         if clause.has_units or clause.deadline:
             clauses.append(clause)
-            rest = rest[: m.start()]
+            rest = rest[: m.start()].rstrip(" ，,、")  # 开展工作，牵头单位：… → 开展工作
     return rest.strip(), clauses
 
 

@@ -23,6 +23,7 @@ from sheetsync.i18n import t
 from sheetsync.plan.clauses import Clause, combine, extract_inline, parse_clause_text
 from sheetsync.plan.extract import read_blocks
 from sheetsync.plan.furniture import is_furniture
+from sheetsync.plan.limits import MAX_PLAN_ITEMS, TooManyItems, too_many_items
 from sheetsync.plan.outline import Node, first_sentence, marker
 from sheetsync.plan.phases import PHASE_SECTION, find_deadline, make_phase, normalise_deadline
 from sheetsync.plan.runon import split_run_together
@@ -99,8 +100,11 @@ def import_plan(path: str | Path, existing: Master | None = None) -> PlanImport:
     year = year_of(title, paras)
     warnings: list[str] = []
 
-    parts = build_parts(paras)
-    raw = _tasks_from_tables(tables)
+    try:
+        parts = build_parts(paras)
+        raw = _tasks_from_tables(tables)
+    except TooManyItems:
+        raise too_many_items(path) from None
     source = "table"
     if raw:
         if any(clause_units(n) for p in parts for n in p.nodes()):
@@ -271,6 +275,8 @@ def _tasks_from_tables(tables: list[list[list[str]]]) -> list[_Raw]:
                 clauses.append(c)
             if row.co_text:
                 clauses.append(parse_clause_text(f"配合单位：{row.co_text}"))
+            if len(out) >= MAX_PLAN_ITEMS:
+                raise TooManyItems(MAX_PLAN_ITEMS)
             rid = row.id or str(len(out) + 1)
             out.append(_Raw(rid, title, content, clauses, text_for_search=f"{row.title}\n{row.content}",
                             deadline=normalise_deadline(row.deadline), target_text=row.target_text))

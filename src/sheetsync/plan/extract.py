@@ -121,10 +121,12 @@ def unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines (a text saved with a fixed line width) back into paragraphs.
 
     Only when most long lines have the same length: then a line of that length continues on
-    the next one, unless the next line starts a numbered item or a 责任单位 clause.
+    the next one, unless the next line starts a numbered item (also 1000. after 999.) or a
+    责任单位 clause, or either is a row of a tab-separated table — rows of one width are rows, and
+    joining them lost every task after the first.
     """
     from sheetsync.plan.clauses import is_clause_line
-    from sheetsync.plan.outline import marker
+    from sheetsync.plan.outline import Node, continued_marker, marker
 
     lengths = [len(ln) for ln in lines if len(ln) >= 20]
     if len(lengths) < 5:
@@ -135,14 +137,20 @@ def unwrap(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     joining = False
+    last: dict[str, Node] = {}  # the last item of each numbering style, for a next one past 999. / 99）
     for ln in lines:
-        if joining and ln and not marker(ln) and not is_clause_line(ln):
+        m = marker(ln) or continued_marker(ln, list(last.values()))
+        if m is not None and m.number is not None:
+            last[m.kind] = Node(m.kind, m.label, m.number, "", 0)
+        if joining and ln and not m and not is_clause_line(ln) and "\t" not in ln:
             out[-1] += ln
         else:
             out.append(ln)
         # a full line continues on the next; one that ends a sentence at the margin is taken as ending
-        joining = width - 1 <= len(ln) <= width + 1 and not ln.endswith(("。", "！", "？"))
+        joining = width - 1 <= len(ln) <= width + 1 and not ln.endswith(("。", "！", "？")) and "\t" not in ln
     return out
+
+
 
 
 def text_blocks(text: str) -> list[Block]:

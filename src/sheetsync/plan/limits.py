@@ -30,6 +30,21 @@ MAX_DOC_CELLS = 1_000_000  # grid cells of all tables of one document together
 MAX_TABLE_DEPTH = 32  # tables inside tables (a page's layout nests a few levels)
 MAX_MIME_MULTIPARTS = 32  # multipart containers in a .mht (a saved page has one or two)
 MAX_MIME_HEADER_KB = 256  # one part's header block (a saved page's is well under 4 KB)
+# numbered items (headings and tasks) of one plan, or rows of its breakdown tables: a real plan has a
+# few hundred; a generated plan of this many imports and checks completely, while the outline of a
+# 50 MB text of items would take a gigabyte before any refusal
+MAX_PLAN_ITEMS = 25_000
+
+
+class TooManyItems(Exception):
+    """The outline or the breakdown passed :data:`MAX_PLAN_ITEMS`; :func:`too_many_items` words it."""
+
+
+def too_many_items(path: Path) -> FileUnusable:
+    """The refusal of a plan with more items than are imported: never a silent cut (the items past
+    a cap folded into the last task's text were tasks lost without a word)."""
+    return FileUnusable(t("plan.too_many_items", file=path.name, limit=MAX_PLAN_ITEMS), file=str(path),
+                        hint=t("plan.too_many_items_hint", limit=MAX_PLAN_ITEMS))
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MULTIPART = re.compile(rb"^content-type[ \t]*:\s*multipart/", re.I | re.M)

@@ -27,7 +27,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("num", re.compile(rf"^(?P<n>[{_D}]{{1,3}})\s*(?:[.．](?![{_D}])|、|，(?=\D))\s*")),
     ("num_paren", re.compile(rf"^[{_O}]\s*(?P<n>[{_D}]{{1,3}})\s*[{_C}]\s*[、.．]?\s*")),
     ("num_rparen", re.compile(rf"^(?P<n>[{_D}]{{1,2}})\s*[{_C}]\s*")),
-    ("circled", re.compile(r"^(?P<n>[①-⑳])\s*")),
+    ("circled", re.compile(r"^(?P<n>[①-⑳㉑-㉟㊱-㊿])\s*")),  # ①…⑳, ㉑…㊿
 ]
 _SENTENCE_END = re.compile(r"[。！？!?]|[：:](?=\S)")
 _CJK = re.compile(r"[\u4e00-\u9fff“”]")
@@ -58,7 +58,7 @@ def marker(text: str) -> Marker | None:
             parts = re.split(r"[.．]", nfkc(n))
             return Marker(f"dec{len(parts)}", ".".join(parts), int(parts[-1]), rest)
         if kind == "circled":
-            return Marker(kind, n, ord(n) - 0x2460 + 1, rest)
+            return Marker(kind, n, _circled_number(n), rest)
         if "\u3220" <= n <= "\u3229":
             num = ord(n) - 0x3220 + 1
             return Marker(kind, f"({_CN[num - 1]})", num, rest)
@@ -70,6 +70,52 @@ def marker(text: str) -> Marker | None:
         label = {"cn_paren": f"({n})", "num_paren": f"({n})", "num_rparen": f"{n})"}.get(kind, n)
         return Marker(kind, label, number, rest)
     return None
+
+
+_NEXT = {  # any number of digits: whether it is the next item is decided by the open list
+    "num": re.compile(rf"^(?P<n>[{_D}]+)\s*(?:[.．](?![{_D}])|、|，(?=\D))\s*"),
+    "num_paren": re.compile(rf"^[{_O}]\s*(?P<n>[{_D}]+)\s*[{_C}]\s*[、.．]?\s*"),
+    "num_rparen": re.compile(rf"^(?P<n>[{_D}]+)\s*[{_C}]\s*"),
+    "dec": re.compile(rf"^(?P<n>[{_D}]+(?:[.．][{_D}]+){{1,3}})(?![{_D}.．万亿%％倍个元人次])\s*[、.．]?\s*"),
+}
+
+
+def continued_marker(text: str, open_nodes: list[Node]) -> Marker | None:
+    """The marker of ``text`` when it numbers the next item of an open list past the digits
+    marker() trusts (999. → 1000., （999）→（1000）, 99）→ 100）, 1.99 → 1.100); None otherwise.
+
+    Why: marker() stops at a few digits so that years and quantities are not headings
+    (2021、2022年…); without this, item 1000 and every one after it were read as the text of
+    item 999 — tasks lost without a word.
+    """
+    s = text.lstrip()
+    for node in reversed(open_nodes):
+        if node.number is None or (node.kind not in _NEXT and not node.kind.startswith("dec")):
+            continue
+        m = _NEXT["dec" if node.kind.startswith("dec") else node.kind].match(s)
+        if not m or not s[m.end():].strip():
+            continue
+        numbers = [int(x) for x in re.split(r"[.．]", nfkc(m["n"]))]
+        if node.kind.startswith("dec"):
+            prefix = [int(x) for x in node.label.split(".")[:-1]]
+            if numbers != [*prefix, node.number + 1]:
+                continue
+            label = ".".join(map(str, numbers))
+        elif numbers == [node.number + 1]:
+            label = {"num_paren": f"({numbers[0]})", "num_rparen": f"{numbers[0]})"}.get(node.kind, str(numbers[0]))
+        else:
+            continue
+        return Marker(node.kind, label, node.number + 1, s[m.end():])
+    return None
+
+
+def _circled_number(ch: str) -> int:
+    code = ord(ch)
+    if code >= 0x32B1:
+        return code - 0x32B1 + 36
+    if code >= 0x3251:
+        return code - 0x3251 + 21
+    return code - 0x2460 + 1
 
 
 LONG_TITLE = 40  # characters: a first sentence longer than this is cut at its first comma (or 、)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from sheetsync.core.textnorm import nfkc
 from sheetsync.plan.clauses import Clause, extract_inline, is_clause_line, parse_clause_text
-from sheetsync.plan.outline import Node, OutlineBuilder, marker
+from sheetsync.plan.limits import MAX_PLAN_ITEMS, TooManyItems
+from sheetsync.plan.outline import Node, OutlineBuilder, continued_marker, marker
 
 _TITLE_END = re.compile(r"(实施方案|工作方案|行动方案|推进方案|方案|工作计划|行动计划|实施意见|实施细则|工作要点)(篇\s*\d+)?$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：、.．]?")
@@ -73,9 +74,14 @@ def year_of(title: str, paras: list[str]) -> int | None:
     return None
 
 
-def build_parts(paras: list[str]) -> list[Part]:
-    """Split into parts and build each part's outline, clauses attached to their nodes."""
+def build_parts(paras: list[str], max_items: int = MAX_PLAN_ITEMS) -> list[Part]:
+    """Split into parts and build each part's outline, clauses attached to their nodes.
+
+    Raises :class:`TooManyItems` past ``max_items`` numbered items, before the outline of a huge
+    file costs more than its refusal.
+    """
     parts = [Part()]
+    items = 0
     stopped = False
     top_seen: dict[str, int] = {}
     pending = ""
@@ -104,13 +110,16 @@ def build_parts(paras: list[str]) -> list[Part]:
             if current is not None:
                 current.clauses.append(parse_clause_text(text))
             continue
-        m = marker(text)
+        m = marker(text) or continued_marker(text, part.builder.stack)
         if m is not None:
             root_kind = part.roots[0].kind if part.roots else None
             if m.kind == root_kind and m.number == 1 and top_seen.get(m.kind, 0) >= 2:
                 parts.append(Part())  # numbering restarts at 一、: the next plan of a compilation
                 part = parts[-1]
                 top_seen = {}
+            items += 1
+            if items > max_items:
+                raise TooManyItems(max_items)
             heading, clauses = extract_inline(m.text)
             node = part.builder.add(m, heading, index)
             node.clauses.extend(clauses)
