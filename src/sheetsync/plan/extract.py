@@ -73,10 +73,29 @@ def blocks_json(path: str, shown: str, limits: dict[str, Any]) -> list[dict[str,
 
     try:
         blocks = parse_blocks(Path(path), Limits.from_json(limits))
+        _check_item_count(blocks, Path(shown))
     except SheetsyncError as exc:  # named as the user gave it (the .xlsx reader names the whole path)
         exc.message, exc.file = exc.message.replace(path, shown), shown
         raise
     return [{"kind": b.kind, "text": b.text, "rows": b.rows} for b in blocks]
+
+
+def _check_item_count(blocks: list[Block], shown: Path) -> None:
+    """A plan of more paragraphs than the item limit is outlined here, in the child, only to
+    refuse it: sending half a million blocks back for the outline took ~500 MB in the command's
+    own process. Below that many paragraphs (every real plan) this costs nothing."""
+    from sheetsync.plan.limits import MAX_PLAN_ITEMS, TooManyItems, too_many_items
+
+    paras = [b.text for b in blocks if b.kind == "para"]
+    if len(paras) <= MAX_PLAN_ITEMS:
+        return
+    from sheetsync.plan.runon import split_run_together
+    from sheetsync.plan.structure import build_parts
+
+    try:
+        build_parts(split_run_together(paras))
+    except TooManyItems:
+        raise too_many_items(shown) from None
 
 
 def parse_blocks(path: Path, limits: Limits | None = None) -> list[Block]:
