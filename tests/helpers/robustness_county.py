@@ -14,6 +14,7 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,12 @@ def sheet_values(rollup: Path, sheet: str) -> list[list[Any]]:
         return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
     finally:
         wb.close()
+
+
+def saved_mail(attachment: bytes, name: str = "组织部.xlsx") -> EmailMessage:
+    """A saved mail from 组织部 with one workbook attached, as a mailbox's "save as .eml" gives it."""
+    msg = EmailMessage()
+    msg["From"], msg["Date"] = "zzb@shilixian.example", "Sun, 20 Dec 2026 10:00:00 +0800"
+    msg.set_content("附件")
+    msg.add_attachment(attachment, maintype="application", subtype="octet-stream", filename=name)
+    return msg

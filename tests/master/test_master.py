@@ -126,31 +126,10 @@ def test_merged_cells_down_a_hierarchy_column(tmp_path: Path) -> None:
 def _messy_masters(tmp_path: Path) -> list[Path]:
     """Masters as offices keep them: merged cells, real dates, whole and decimal numbers, a
     title merged past the table, a hidden sheet, the shipped templates."""
-    import datetime as dt
+    from helpers.masters import messy_master
 
-    paths = [write_master(demo_data.master(), tmp_path / "demo.xlsx"), *sorted(Path("xlsx").glob("*.xlsx"))]
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "任务分解表"
-    ws.append(["示例县重点任务分解表（2026年）"])
-    ws.merge_cells("A1:L1")  # past the last column of the table
-    ws.append(["类别", "任务编号", "任务名称", "牵头单位", "配合单位", "完成时限", "目标值", "单位"])
-    ws.append(["一、组织保障", "1.1", "甲", "县委统战部", "县教育局、各乡镇(街道)", dt.date(2026, 12, 31), 2, "次"])
-    ws.append([None, "1.2", "乙", None, None, dt.datetime(2026, 6, 30, 0, 0), 2.5, "%"])
-    ws.append([None, "1.3", "丙", "城关镇", "县教育局", "2026年12月底", "不少于3次", None])
-    ws.append(["二、宣传", 2.1, "丁", "县委宣传部", "", dt.datetime(2026, 9, 1, 17, 30), 100000, "人"])
-    ws.merge_cells("A3:A5")
-    ws.merge_cells("D3:D4")  # one lead for two tasks
-    ws.merge_cells("E3:E4")
-    units = wb.create_sheet("单位")
-    units.append(["单位名称", "类别", "联系人", "电话"])
-    units.append(["县委统战部", "县直部门", "张三", 13800000000])
-    units.append(["城关镇", "乡镇（街道）", "李四", "0123-4567890"])
-    wb.create_sheet("旧版").sheet_state = "hidden"
-    wb["旧版"]["A1"] = "已作废"
-    paths.append(tmp_path / "messy.xlsx")
-    wb.save(paths[-1])
-    return paths
+    return [write_master(demo_data.master(), tmp_path / "demo.xlsx"), *sorted(Path("xlsx").glob("*.xlsx")),
+            messy_master(tmp_path / "messy.xlsx", units=True)]
 
 
 def test_checked_reader_reads_masters_as_openpyxl_does(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from master.test_master_isolation import _messy
+from helpers.masters import messy_master
 from sheetsync.demo import data as demo_data
 from sheetsync.master.workbook import load_grids, read_master, write_master
 
@@ -48,7 +48,7 @@ def test_an_xls_master_reads_as_its_xlsx_merged_cells_included(tmp_path: Path) -
            [(t.id, t.title, t.lead, t.co_units, t.deadline, t.target) for t in b.tasks]
     assert [(u.name, u.email) for u in a.units] == [(u.name, u.email) for u in b.units]
     assert a.settings == b.settings
-    messy = save_as_xls(_messy(tmp_path / "messy.xlsx"), tmp_path / "xls")
+    messy = save_as_xls(messy_master(tmp_path / "messy.xlsx"), tmp_path / "xls")
     grid = load_grids(messy)["任务分解表"]
     assert [r[0] for r in grid[2:5]] == ["一、组织保障"] * 3  # A3:A5 merged: each row has its category
     assert grid[3][3] == "县委统战部" and grid[3][4] == "县教育局、各乡镇(街道)"  # D3:D4, E3:E4

@@ -16,14 +16,22 @@ import struct
 import subprocess
 import sys
 import zipfile
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from helpers.robustness import REPO, assert_ledger_sound, sha
-from helpers.robustness_county import GOOD, HOSTILE_UNIT, County, Issued, issue, make_county, touch
+from helpers.robustness_county import (
+    GOOD,
+    HOSTILE_UNIT,
+    County,
+    Issued,
+    issue,
+    make_county,
+    saved_mail,
+    touch,
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +44,12 @@ def county(issued: Issued, tmp_path: Path) -> County:
     """Two good loose returns and a normal mail carrying the third unit's return."""
     c = make_county(issued, tmp_path / "county")
     assert issued.hostile_base is not None
-    (c.inbox / "正常.eml").write_bytes(_mail(issued.hostile_base.read_bytes()).as_bytes())
+    (c.inbox / "正常.eml").write_bytes(saved_mail(issued.hostile_base.read_bytes()).as_bytes())
     touch(c.inbox / "正常.eml")
     return c
 
 
-def _mail(attachment: bytes, name: str = "组织部.xlsx") -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"], msg["Date"] = "zzb@shilixian.example", "Sun, 20 Dec 2026 10:00:00 +0800"
-    msg.set_content("附件")
-    msg.add_attachment(attachment, maintype="application", subtype="octet-stream", filename=name)
-    return msg
-
-
-def deep_mail(levels: int) -> bytes:
+def deepsaved_mail(levels: int) -> bytes:
     """Multipart nested ``levels`` deep (deeper than the parser recurses)."""
     deep = [b"From: a@b.cn\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n"]
     for i in range(1, levels):
@@ -62,10 +62,10 @@ def header_bomb(base: bytes) -> bytes:
     """A 200 KB Subject of encoded words (the default email policy took 2.4 GB on it)."""
     words = b" ".join([b"=?utf-8?q?" + b"=E4=B8=AD" * 20 + b"?="] * 1200)
     assert len(words) > 200_000
-    return b"From: a@b.cn\nSubject: " + words + b"\n\n" + _mail(base).as_bytes()
+    return b"From: a@b.cn\nSubject: " + words + b"\n\n" + saved_mail(base).as_bytes()
 
 
-def lines_mail(mb: float) -> bytes:
+def linessaved_mail(mb: float) -> bytes:
     """An attachment of three-byte lines: the parser makes an object of each (~100 bytes for 3 on
     disk), so a few MB on disk take hundreds of MB to decode."""
     head = (b"From: zzb@shilixian.example\nDate: Sun, 20 Dec 2026 10:00:00 +0800\nMIME-Version: 1.0\n"
@@ -131,7 +131,7 @@ def test_mails_the_caps_refuse_are_refused_in_the_child(county: County, issued: 
     assert issued.hostile_base is not None
     base = issued.hostile_base.read_bytes()
     hostile = {
-        county.inbox / "嵌套.eml": deep_mail(2000),
+        county.inbox / "嵌套.eml": deepsaved_mail(2000),
         county.inbox / "信头.eml": header_bomb(base),
     }
     for path, data in hostile.items():
@@ -152,7 +152,7 @@ def test_mails_the_caps_refuse_are_refused_in_the_child(county: County, issued: 
 
 def test_a_mail_whose_decoding_exceeds_the_memory_limit_is_skipped(county: County) -> None:
     big = county.inbox / "内存.eml"
-    big.write_bytes(lines_mail(4))  # 4 MB on disk, some 250 MB to parse
+    big.write_bytes(linessaved_mail(4))  # 4 MB on disk, some 250 MB to parse
     digest, master = sha(big), sha(county.master)
     _proc, res = merge_cli(county, limits={"memory_mb": 150})
     code, message = skipped(res, big)
@@ -172,7 +172,7 @@ def test_a_child_that_dies_on_a_container_costs_only_that_file(county: County, i
     assert issued.hostile_base is not None
     path = county.inbox / name
     if name.endswith(".eml"):
-        path.write_bytes(_mail(issued.hostile_base.read_bytes(), "财政局.xlsx").as_bytes())
+        path.write_bytes(saved_mail(issued.hostile_base.read_bytes(), "财政局.xlsx").as_bytes())
     else:
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("财政局.xlsx", issued.hostile_base.read_bytes())
@@ -185,7 +185,7 @@ def test_a_child_that_dies_on_a_container_costs_only_that_file(county: County, i
     assert_rest_merged(county, res, master)  # the pool replaced the dead child and served the rest
 
 
-def test_the_merging_process_does_not_grow_with_a_big_mail(county: County, tmp_path: Path) -> None:
+def test_the_merging_process_does_not_grow_with_a_bigsaved_mail(county: County, tmp_path: Path) -> None:
     """The merge's own peak memory (its children not counted) with a mail that takes some 500 MB
     to parse is about that of the merge without it: the parse happened in a child."""
     rss = tmp_path / "maxrss"
@@ -195,7 +195,7 @@ def test_the_merging_process_does_not_grow_with_a_big_mail(county: County, tmp_p
     (again.inbox / "正常.eml").write_bytes((county.inbox / "正常.eml").read_bytes())
     touch(again.inbox / "正常.eml")
     big = again.inbox / "大.eml"
-    big.write_bytes(lines_mail(8))
+    big.write_bytes(linessaved_mail(8))
     _proc, res = merge_cli(again, maxrss=rss)
     with_big = int(rss.read_text())
     assert by_path(res)["大.eml ▸ lines.xlsx"]["outcome"] == "rejected"  # unpacked in the child, then refused

@@ -22,7 +22,16 @@ from pathlib import Path
 import pytest
 
 from helpers.robustness import REPO, assert_ledger_sound, run_cli
-from helpers.robustness_county import GOOD, HOSTILE_UNIT, County, Issued, issue, make_county, touch
+from helpers.robustness_county import (
+    GOOD,
+    HOSTILE_UNIT,
+    County,
+    Issued,
+    issue,
+    make_county,
+    saved_mail,
+    touch,
+)
 
 
 @pytest.fixture(scope="module")
@@ -147,19 +156,11 @@ def test_a_zip_whose_end_record_lies_about_its_count(county: County, issued: Iss
     assert res.rollup.headline()["units_reported"] == len(GOOD)
 
 
-def _mail(attachment: bytes, name: str = "组织部.xlsx") -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"], msg["Date"] = "zzb@shilixian.example", "Sun, 20 Dec 2026 10:00:00 +0800"
-    msg.set_content("附件")
-    msg.add_attachment(attachment, maintype="application", subtype="octet-stream", filename=name)
-    return msg
-
-
 def test_hostile_saved_mails_are_refused_with_a_message(county: County, issued: Issued) -> None:
     assert issued.hostile_base is not None
     base = issued.hostile_base.read_bytes()
     # nested deeper than the parser recurses
-    inner = _mail(base).as_bytes().split(b"\n\n", 1)[1]
+    inner = saved_mail(base).as_bytes().split(b"\n\n", 1)[1]
     deep = [b"From: a@b.cn\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n"]
     for i in range(1, 1500):
         deep.append(f"--b{i - 1}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n".encode())
@@ -167,10 +168,10 @@ def test_hostile_saved_mails_are_refused_with_a_message(county: County, issued: 
     (county.inbox / "嵌套.eml").write_bytes(b"".join(deep))
     # an encoded-word bomb in a 200 KB header
     bomb = b"From: a@b.cn\nSubject: " + b" ".join([b"=?utf-8?q?" + b"=E4=B8=AD" * 20 + b"?="] * 1200) + b"\n\n"
-    (county.inbox / "信头.eml").write_bytes(bomb + _mail(base).as_bytes())
+    (county.inbox / "信头.eml").write_bytes(bomb + saved_mail(base).as_bytes())
     # 81 MB (sparse: nothing written past the header)
     with open(county.inbox / "巨大.eml", "wb") as fh:
-        fh.write(_mail(base).as_bytes())
+        fh.write(saved_mail(base).as_bytes())
         fh.truncate(81 * 1024 * 1024)
     touch(county.inbox / "巨大.eml")
     res = county.merge()
