@@ -56,6 +56,9 @@ def _cases(base: Path, other: Path, out: Path) -> list[Edit]:
         # a free-text cell merged over two task rows
         e("merged-text").unprotect().type("J4", "两项任务合并推进，已完成方案").merge("J4:J5").type("G4", "推进中")
         .type("G5", "推进中"),
+        # the same, saved as .xls (WPS, old Excel): BIFF keeps the merge too
+        e("merged-text-xls", "xls").unprotect().type("J4", "两项任务合并推进，已完成方案").merge("J4:J5")
+        .type("G4", "推进中").type("G5", "推进中"),
         # a row pasted one column off: the status lands in 完成进度
         e("shifted-row").type("H6", "推进中").type("I6", "50").type("J6", "已开展培训").type("G4", "已完成"),
         # 县委编办's return filled and renamed by 组织部 (metadata says 编办)
@@ -162,6 +165,14 @@ def test_deleted_id_column_read_in_issued_order(saved) -> None:
 
 def test_merged_free_text_belongs_to_each_row_and_is_named(saved) -> None:
     p = parsed(saved, "merged-text")
+    got = rows(p)
+    assert got[T1].progress_text == got[T2].progress_text == "两项任务合并推进，已完成方案"
+    assert codes(p)["merged-cells"] == ["J4:J5"]
+
+
+def test_merged_free_text_in_an_xls_is_read_as_in_an_xlsx(saved) -> None:
+    """Before .xls merges were read, the lower row of the merge was silently blank."""
+    p = parsed(saved, "merged-text-xls")
     got = rows(p)
     assert got[T1].progress_text == got[T2].progress_text == "两项任务合并推进，已完成方案"
     assert codes(p)["merged-cells"] == ["J4:J5"]
