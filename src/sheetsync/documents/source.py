@@ -111,14 +111,9 @@ def check_master_matches(summary: RollupSummary, master: Master, rollup_path: Pa
     """Refuse a master that is not the one the roll-up was merged on (another plan or level);
     ``key``: the message, saying what was not done (a draft, a mail)."""
     from sheetsync.core.errors import SheetsyncError
-    from sheetsync.core.textnorm import norm_key
     from sheetsync.i18n import t
 
-    # by region and plan, not by the tasks' fingerprint: a master derived one level down can hold
-    # the very same tasks, and a master edited after the merge differs in them
-    other = [(mine, theirs) for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan))
-             if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs)]
-    if other:
+    if summary.of_another_plan(master):
         raise SheetsyncError(t(key, rollup=rollup_path.name,
                                master=Path(master.path).name if master.path else "-",
                                region=summary.region, plan=summary.plan,

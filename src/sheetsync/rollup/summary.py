@@ -474,6 +474,15 @@ class RollupSummary:
         """The merge/status summary lines every front-end prints (one text: :func:`summary_lines`)."""
         return summary_lines(self, lang)
 
+    def of_another_plan(self, master: Any) -> bool:
+        """Whether ``master`` names another region or plan than the one this roll-up was merged on
+        (a blank on either side is no difference). By names, not by the tasks' fingerprint: a master
+        derived one level down can hold the very same tasks, and one edited after the merge differs."""
+        from sheetsync.core.textnorm import norm_key
+
+        return any(norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs)
+                   for mine, theirs in ((master.region, self.region), (master.plan_name, self.plan)))
+
     # ------------------------------------------------------------ the workbook sheet
     def to_rows(self) -> list[tuple[str, str]]:
         """The key | value rows of the ``_sheetsync`` sheet (see the module docstring)."""

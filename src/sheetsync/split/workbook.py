@@ -594,20 +594,17 @@ def _same_plan(master_path: str | Path, rollup: Path) -> None:
     """Refuse a previous roll-up of another plan or level (its 地区名称 / 计划名称 are not the
     master's): with no ledger beside the master, the values were carried from the ledger beside
     that roll-up — another county's figures pre-filled into this county's workbooks."""
-    from sheetsync.core.textnorm import norm_key
     from sheetsync.master.workbook import read_master
-    from sheetsync.rollup.summary import read_summary
+    from sheetsync.rollup.summary import has_summary, read_summary
 
-    try:
-        summary = read_summary(rollup)
-    except SheetsyncError:
+    if not has_summary(rollup):
         return  # an older roll-up without a summary: its period property is all that is read
+    summary = read_summary(rollup)
     master = read_master(master_path)
-    for mine, theirs in ((master.region, summary.region), (master.plan_name, summary.plan)):
-        if norm_key(mine) and norm_key(theirs) and norm_key(mine) != norm_key(theirs):
-            raise SheetsyncError(t("split.carry_other_plan", file=rollup.name, region=summary.region,
-                                   plan=summary.plan, master_region=master.region, master_plan=master.plan_name),
-                                 file=str(rollup))
+    if summary.of_another_plan(master):
+        raise SheetsyncError(t("split.carry_other_plan", file=rollup.name, region=summary.region,
+                               plan=summary.plan, master_region=master.region, master_plan=master.plan_name),
+                             file=str(rollup))
 
 
 def _rollup_period(path: Path) -> str:
